@@ -1,0 +1,83 @@
+import { ErrorCode } from '../errors.js'
+import type { JSONRPCErrorResponse, JSONRPCMessage, JSONRPCPayload, RequestId } from './messages.js'
+
+export type ParseOutcome =
+  | { ok: true; payload: JSONRPCPayload }
+  | { ok: false; error: JSONRPCErrorResponse }
+
+const isId = (v: unknown): v is RequestId =>
+  typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function errorResponse(code: number, message: string, id: RequestId | null = null, data?: unknown): JSONRPCErrorResponse {
+  return { jsonrpc: '2.0', id, error: data === undefined ? { code, message } : { code, message, data } }
+}
+
+/**
+ * Checks that a parsed JSON value is a JSON-RPC 2.0 message (request, notification, result or
+ * error response). Returns a reason when it is not. Only the envelope is checked here.
+ */
+export function checkEnvelope(value: unknown): string | undefined {
+  if (!isObject(value)) return 'a JSON-RPC message must be an object'
+  if (value.jsonrpc !== '2.0') return '"jsonrpc" must be "2.0"'
+  const hasId = 'id' in value
+  if ('method' in value) {
+    if (typeof value.method !== 'string') return '"method" must be a string'
+    if (hasId && !isId(value.id)) return '"id" must be a string or a number'
+    if ('params' in value && value.params !== undefined && !isObject(value.params)) return '"params" must be an object'
+    return undefined
+  }
+  if ('result' in value) {
+    if (!isId(value.id)) return '"id" must be a string or a number'
+    if (!isObject(value.result)) return '"result" must be an object'
+    return undefined
+  }
+  if ('error' in value) {
+    if (value.id !== null && !isId(value.id)) return '"id" must be a string, a number or null'
+    const e = value.error
+    if (!isObject(e) || typeof e.code !== 'number' || typeof e.message !== 'string') return '"error" must have a numeric "code" and a string "message"'
+    return undefined
+  }
+  return 'not a request, notification or response'
+}
+
+/**
+ * Parses one JSON text into a JSON-RPC payload (a message or a batch), or into the error response
+ * the receiver should send back: -32700 for bad JSON, -32600 for a well-formed value that is not
+ * a JSON-RPC message. Transports call this so every transport answers garbage the same way.
+ */
+export function parseMessage(text: string): ParseOutcome {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (e) {
+    return { ok: false, error: errorResponse(ErrorCode.ParseError, 'Parse error', null, { reason: (e as Error).message }) }
+  }
+  return checkPayload(value)
+}
+
+/** Like {@link parseMessage}, for a value that is already parsed JSON. */
+export function checkPayload(value: unknown): ParseOutcome {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return { ok: false, error: errorResponse(ErrorCode.InvalidRequest, 'Invalid Request: empty batch') }
+    for (const item of value) {
+      const why = checkEnvelope(item)
+      if (why) return { ok: false, error: errorResponse(ErrorCode.InvalidRequest, `Invalid Request: ${why}`, idOf(item)) }
+    }
+    return { ok: true, payload: value as JSONRPCMessage[] }
+  }
+  const why = checkEnvelope(value)
+  if (why) return { ok: false, error: errorResponse(ErrorCode.InvalidRequest, `Invalid Request: ${why}`, idOf(value)) }
+  return { ok: true, payload: value as JSONRPCMessage }
+}
+
+function idOf(value: unknown): RequestId | null {
+  return isObject(value) && isId(value.id) ? value.id : null
+}
+
+/** Serializes a payload as one line of newline-delimited JSON (stdio framing). */
+export function serializeMessage(payload: JSONRPCPayload): string {
+  return JSON.stringify(payload) + '\n'
+}

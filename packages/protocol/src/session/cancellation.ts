@@ -1,0 +1,45 @@
+import type { RequestId } from '../jsonrpc/messages.js'
+
+/**
+ * Inbound requests being handled. The AbortController of each is created only when a handler
+ * reads `ctx.signal` or a cancellation arrives — most requests never need one.
+ */
+export class InFlight {
+  readonly #entries = new Map<RequestId, { controller?: AbortController; cancelled: boolean }>()
+
+  has(id: RequestId): boolean {
+    return this.#entries.has(id)
+  }
+
+  begin(id: RequestId): void {
+    this.#entries.set(id, { cancelled: false })
+  }
+
+  signal(id: RequestId): AbortSignal {
+    const entry = this.#entries.get(id)
+    if (!entry) return AbortSignal.abort()
+    entry.controller ??= new AbortController()
+    return entry.controller.signal
+  }
+
+  /** Marks the request cancelled and fires its signal. Its response will not be sent. */
+  cancel(id: RequestId, reason: unknown): boolean {
+    const entry = this.#entries.get(id)
+    if (!entry || entry.cancelled) return false
+    entry.cancelled = true
+    entry.controller ??= new AbortController()
+    entry.controller.abort(reason)
+    return true
+  }
+
+  /** Ends the request; returns whether it had been cancelled (and so must not be answered). */
+  end(id: RequestId): boolean {
+    const entry = this.#entries.get(id)
+    this.#entries.delete(id)
+    return entry?.cancelled ?? false
+  }
+
+  cancelAll(reason: unknown): void {
+    for (const id of [...this.#entries.keys()]) this.cancel(id, reason)
+  }
+}

@@ -1,0 +1,3 @@
+export * from './session.js'
+export * from './context.js'
+export { type RequestOptions, type Progress } from './pending.js'

@@ -1,0 +1,126 @@
+import { ErrorCode, McpError } from '../errors.js'
+import type { RequestId } from '../jsonrpc/messages.js'
+
+/** Options of one outbound request. */
+export interface RequestOptions {
+  /** Aborting sends `notifications/cancelled` and rejects with `McpError(RequestCancelled)`. */
+  signal?: AbortSignal
+  /** Milliseconds without a response (or progress, see below) before rejecting with RequestTimeout. */
+  timeout?: number
+  /** Restart the timeout whenever progress arrives. */
+  resetTimeoutOnProgress?: boolean
+  /** Hard cap in milliseconds, progress or not. */
+  maxTotalTimeout?: number
+  /** Receives `notifications/progress` for this request; setting it sends a progressToken. */
+  onprogress?: (progress: Progress) => void
+  /** The inbound request this one is made on behalf of (routes it onto that request's stream). */
+  relatedRequestId?: RequestId
+}
+
+export interface Progress {
+  progress: number
+  total?: number
+  message?: string
+}
+
+export interface PendingRequest {
+  readonly id: RequestId
+  readonly method: string
+  resolve(result: unknown): void
+  reject(error: McpError): void
+  onprogress?: (progress: Progress) => void
+}
+
+interface Entry extends PendingRequest {
+  timer?: ReturnType<typeof setTimeout>
+  startedAt: number
+  timeout: number
+  maxTotal: number | undefined
+  resetOnProgress: boolean
+  onTimeout: () => void
+  detach?: () => void
+}
+
+/**
+ * Outbound requests waiting for their response: correlation by id, per-request timeouts with an
+ * optional reset on progress and a hard maximum. Late responses (after timeout or cancel) find no
+ * entry and are dropped.
+ */
+export class PendingRequests {
+  readonly #entries = new Map<RequestId, Entry>()
+
+  get size(): number {
+    return this.#entries.size
+  }
+
+  add(request: PendingRequest, options: { timeout: number; maxTotalTimeout?: number; resetTimeoutOnProgress?: boolean; onTimeout: () => void; detach?: () => void }): void {
+    const entry: Entry = {
+      ...request,
+      startedAt: Date.now(),
+      timeout: options.timeout,
+      maxTotal: options.maxTotalTimeout,
+      resetOnProgress: options.resetTimeoutOnProgress ?? false,
+      onTimeout: options.onTimeout,
+      detach: options.detach,
+    }
+    this.#entries.set(request.id, entry)
+    this.#arm(entry, Math.min(entry.timeout, entry.maxTotal ?? Infinity))
+  }
+
+  #arm(entry: Entry, ms: number): void {
+    if (entry.timer) clearTimeout(entry.timer)
+    if (!Number.isFinite(ms)) return
+    entry.timer = setTimeout(() => {
+      if (!this.#entries.has(entry.id)) return
+      entry.onTimeout()
+      this.#settle(entry.id)?.reject(new McpError(ErrorCode.RequestTimeout, `Request ${entry.method} timed out after ${Date.now() - entry.startedAt} ms`, { timeout: entry.timeout }))
+    }, ms)
+    // A pending request must not keep the process alive on its own.
+    entry.timer.unref?.()
+  }
+
+  /** Removes and returns the entry; it will not be resolved or rejected again. */
+  #settle(id: RequestId): Entry | undefined {
+    const entry = this.#entries.get(id)
+    if (!entry) return undefined
+    this.#entries.delete(id)
+    if (entry.timer) clearTimeout(entry.timer)
+    entry.detach?.()
+    return entry
+  }
+
+  resolve(id: RequestId, result: unknown): boolean {
+    const entry = this.#settle(id)
+    entry?.resolve(result)
+    return entry !== undefined
+  }
+
+  reject(id: RequestId, error: McpError): boolean {
+    const entry = this.#settle(id)
+    entry?.reject(error)
+    return entry !== undefined
+  }
+
+  /** Delivers progress to the request whose token it carries; restarts its timeout if asked to. */
+  progress(id: RequestId, progress: Progress): boolean {
+    const entry = this.#entries.get(id)
+    if (!entry) return false
+    if (entry.resetOnProgress) {
+      const elapsed = Date.now() - entry.startedAt
+      const left = entry.maxTotal === undefined ? entry.timeout : Math.min(entry.timeout, entry.maxTotal - elapsed)
+      if (left <= 0) {
+        entry.onTimeout()
+        this.#settle(id)?.reject(new McpError(ErrorCode.RequestTimeout, `Request ${entry.method} exceeded its maximum total timeout of ${entry.maxTotal} ms`, { maxTotalTimeout: entry.maxTotal }))
+        return true
+      }
+      this.#arm(entry, left)
+    }
+    entry.onprogress?.(progress)
+    return true
+  }
+
+  /** Rejects every pending request (the connection closed). */
+  rejectAll(error: McpError): void {
+    for (const id of [...this.#entries.keys()]) this.reject(id, error)
+  }
+}

@@ -1,0 +1,44 @@
+import type { JSONRPCPayload, RequestId } from './jsonrpc/messages.js'
+
+/** What a transport knows about an inbound message beyond its JSON: who sent it and how. */
+export interface MessageInfo {
+  /** The verified token's claims, when an auth layer (HTTP) accepted the request. */
+  authInfo?: AuthInfo
+  /** The transport's session id (Streamable HTTP `Mcp-Session-Id`), when it has one. */
+  sessionId?: string
+  /** The HTTP request the message came in, when there was one. */
+  request?: { headers: Record<string, string | string[] | undefined>; url?: string }
+}
+
+/** Verified credentials, as an authentication hook returns them. */
+export interface AuthInfo {
+  token: string
+  clientId?: string
+  scopes?: string[]
+  expiresAt?: number
+  extra?: Record<string, unknown>
+}
+
+/** Per-message hints a transport may use; a need of one transport goes here, never a new member. */
+export interface SendOptions {
+  /** The inbound request this message belongs to (routes it onto that request's stream). */
+  relatedRequestId?: RequestId
+  /** The protocol revision in force, for transports whose framing depends on it (HTTP headers). */
+  protocolVersion?: string
+}
+
+/**
+ * Moves JSON-RPC messages between two MCP peers. Implementations: `StdioServerTransport`,
+ * `StdioClientTransport`, `InMemoryTransport`, and the HTTP transports.
+ */
+export interface Transport {
+  /** Starts reading. Called once by `connect()`; messages may arrive after it resolves. */
+  start(): Promise<void>
+  /** Sends a message (or a 2025-03-26 batch). Rejects if the transport is closed. */
+  send(message: JSONRPCPayload, options?: SendOptions): Promise<void>
+  /** Closes the transport; `onclose` fires once. */
+  close(): Promise<void>
+  onmessage?: (message: JSONRPCPayload, info?: MessageInfo) => void
+  onclose?: () => void
+  onerror?: (error: Error) => void
+}

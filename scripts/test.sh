@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The README's test command: install exactly what the lockfile pins, build, type-check, test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pnpm=scripts/pnpm.sh
+bash $pnpm install --frozen-lockfile --reporter=append-only
+bash $pnpm run build
+bash $pnpm run typecheck
+bash $pnpm exec vitest run

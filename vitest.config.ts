@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+
+// Tests import workspace packages from their sources, so a change is seen without a rebuild.
+// Child processes spawned by tests (stdio fixtures, bins) run the built `dist/` instead.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@plugboard\/protocol\/testing$/, replacement: src('./packages/protocol/src/testing/index.ts') },
+      { find: /^@plugboard\/(protocol|server|client|transport-stdio|transport-http)$/, replacement: src('./packages/$1/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    pool: 'forks',
+  },
+})
