@@ -1,0 +1,56 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { parseMessage, serializeMessage } from './parse.js'
+
+describe('parseMessage', () => {
+  it('answers bad JSON with -32700 and a null id', () => {
+    const out = parseMessage('{"jsonrpc":"2.0","id":1,')
+    expect(out).toMatchObject({ ok: false, error: { id: null, error: { code: -32700 } } })
+  })
+
+  it('answers JSON that is not JSON-RPC with -32600, keeping the id when it can read one', () => {
+    expect(parseMessage('{"jsonrpc":"1.0","id":4,"method":"ping"}')).toMatchObject({ ok: false, error: { id: 4, error: { code: -32600 } } })
+    expect(parseMessage('{"jsonrpc":"2.0","id":{},"method":"ping"}')).toMatchObject({ ok: false, error: { id: null, error: { code: -32600 } } })
+    expect(parseMessage('{"jsonrpc":"2.0","method":"x","params":[1]}')).toMatchObject({ ok: false, error: { error: { code: -32600 } } })
+    expect(parseMessage('[]')).toMatchObject({ ok: false, error: { error: { code: -32600 } } })
+    expect(parseMessage('42')).toMatchObject({ ok: false, error: { error: { code: -32600 } } })
+  })
+
+  it('accepts requests, notifications, results, errors and batches of them', () => {
+    expect(parseMessage('{"jsonrpc":"2.0","id":"a","method":"ping"}')).toMatchObject({ ok: true })
+    expect(parseMessage('{"jsonrpc":"2.0","method":"notifications/initialized"}')).toMatchObject({ ok: true })
+    expect(parseMessage('{"jsonrpc":"2.0","id":1,"result":{}}')).toMatchObject({ ok: true })
+    expect(parseMessage('{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"x"}}')).toMatchObject({ ok: true })
+    const batch = parseMessage('[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"n"}]')
+    expect(batch.ok && Array.isArray(batch.payload) && batch.payload.length).toBe(2)
+  })
+
+  it('never throws, whatever the input, and always yields a message or a JSON-RPC error', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify(v))), (text) => {
+        const out = parseMessage(text)
+        if (!out.ok) {
+          expect([-32700, -32600]).toContain(out.error.error.code)
+          expect(out.error.jsonrpc).toBe('2.0')
+        }
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it('round-trips every well-formed request through serialize and parse', () => {
+    const id = fc.oneof(fc.string(), fc.integer())
+    const params = fc.dictionary(fc.string().filter((k) => k !== '__proto__'), fc.jsonValue())
+    fc.assert(
+      fc.property(id, fc.string(), params, (i, method, p) => {
+        const message = { jsonrpc: '2.0' as const, id: i, method, params: p }
+        const line = serializeMessage(message)
+        expect(line.endsWith('\n')).toBe(true)
+        expect(line.slice(0, -1)).not.toContain('\n')
+        const out = parseMessage(line)
+        expect(out.ok && out.payload).toEqual(JSON.parse(JSON.stringify(message)))
+      }),
+      { numRuns: 500 },
+    )
+  })
+})
