@@ -1,0 +1,296 @@
+/**
+ * Schema-neutral argument and output schemas (STYLE §7): users hand us any Standard Schema (zod 3.25+/4.x
+ * of their own version, valibot, arktype…), a "shape" of Standard Schemas, or raw JSON Schema. We never
+ * import the user's schema library; everything goes through the `~standard` interface.
+ * @see https://standardschema.dev
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
+import addFormatsModule from 'ajv-formats'
+
+/** The Standard Schema v1 interface, declared here so the server has no dependency for it. */
+export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  readonly '~standard': StandardSchemaProps<Input, Output>
+}
+
+/** `~standard` of a Standard Schema; `jsonSchema` is the optional Standard JSON Schema extension. */
+export interface StandardSchemaProps<Input = unknown, Output = Input> {
+  readonly version: 1
+  readonly vendor: string
+  readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>
+  readonly types?: { readonly input: Input; readonly output: Output } | undefined
+  readonly jsonSchema?: {
+    readonly input: (options: { target: string; libraryOptions?: Record<string, unknown> }) => Record<string, unknown>
+    readonly output: (options: { target: string; libraryOptions?: Record<string, unknown> }) => Record<string, unknown>
+  }
+}
+
+/** What a Standard Schema's `validate` returns: a falsy `issues` means success. */
+export type StandardResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | { readonly issues: ReadonlyArray<{ readonly message: string; readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined }> }
+
+/** A plain object of Standard Schemas, like the official SDK's `inputSchema: { a: z.number() }`. */
+export type SchemaShape = { readonly [key: string]: StandardSchemaV1 }
+
+/** A raw JSON Schema object (draft 2020-12), checked with ajv. */
+export type JsonSchema = { readonly [key: string]: unknown }
+
+/** Every form a tool input/output schema or prompt argument schema may take. */
+export type SchemaInput = StandardSchemaV1 | SchemaShape | JsonSchema
+
+type In<S> = S extends StandardSchemaV1 ? NonNullable<S['~standard']['types']>['input'] : unknown
+type Out<S> = S extends StandardSchemaV1 ? NonNullable<S['~standard']['types']>['output'] : unknown
+// One level of mapping only: keys whose type admits undefined become optional (STYLE §7, no TS2589).
+type ShapeOf<S, Pick extends 'in' | 'out'> = {
+  [K in keyof S as undefined extends (Pick extends 'in' ? In<S[K]> : Out<S[K]>) ? never : K]: Pick extends 'in' ? In<S[K]> : Out<S[K]>
+} & {
+  [K in keyof S as undefined extends (Pick extends 'in' ? In<S[K]> : Out<S[K]>) ? K : never]?: Pick extends 'in' ? In<S[K]> : Out<S[K]>
+}
+type Flat<T> = { [K in keyof T]: T[K] }
+
+/** The type a caller must send for schema `S` (raw JSON Schema gives `Record<string, unknown>`). */
+export type InferInput<S> = S extends StandardSchemaV1
+  ? In<S>
+  : S extends SchemaShape ? Flat<ShapeOf<S, 'in'>> : Record<string, unknown>
+
+/** The type a handler receives after validation of schema `S`. */
+export type InferOutput<S> = S extends StandardSchemaV1
+  ? Out<S>
+  : S extends SchemaShape ? Flat<ShapeOf<S, 'out'>> : Record<string, unknown>
+
+/** One validation problem; `path` is `a.b[0]`-style, empty for the root. */
+export interface SchemaIssue {
+  path: string
+  message: string
+}
+
+/** The outcome of {@link CompiledSchema.validate}. */
+export type ValidationResult = { ok: true; value: unknown } | { ok: false; issues: SchemaIssue[] }
+
+/** A schema ready to use: compiled once at registration, validated per call. */
+export interface CompiledSchema {
+  /** What `tools/list` advertises: always `type: 'object'` at the root, without `$schema`. */
+  jsonSchema: Record<string, unknown>
+  /** Checks a value; sync for raw JSON Schema, sync or async for Standard Schemas (as the library decides). */
+  validate(value: unknown): ValidationResult | Promise<ValidationResult>
+}
+
+/** Options for {@link compileSchema}. */
+export interface CompileSchemaOptions {
+  /** Which side of a transforming schema to describe: arguments coming `input`, results going `output`. */
+  io?: 'input' | 'output'
+}
+
+/**
+ * Turns any accepted schema form into a JSON Schema for advertising plus a validator.
+ * Call it once per registration, never per request (STYLE §8).
+ *
+ * JSON Schema comes from the Standard JSON Schema extension (`~standard.jsonSchema`: zod ≥ 4.2, arktype
+ * ≥ 2.1.28, valibot through `toStandardJsonSchema()` of `@valibot/to-json-schema`); we never import zod.
+ * A Standard Schema without it (zod 3.x and 4.0–4.1, plain valibot)
+ * is still validated, but advertised as `{ type: 'object' }` (as a shape field: `{}`, keeping the
+ * property names and which are required). Raw JSON Schema is draft 2020-12, compiled here with ajv.
+ * @throws TypeError when the schema describes something other than an object.
+ */
+export function compileSchema(input: SchemaInput, options: CompileSchemaOptions = {}): CompiledSchema {
+  const io = options.io ?? 'input'
+  if (isStandard(input)) {
+    const props = input['~standard'] // read once: zod builds `~standard` lazily behind a getter
+    return { jsonSchema: asObjectRoot(toJsonSchema(input, io)), validate: (value) => settle(props.validate(value)) }
+  }
+  if (isShape(input)) return compileShape(input, io)
+  return compileJsonSchema(input)
+}
+
+/** Renders issues for an `isError` tool result, e.g. `a: expected number; b: required`. */
+export function formatIssues(issues: ReadonlyArray<SchemaIssue>, limit = 10): string {
+  const text = issues.slice(0, limit).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')
+  return issues.length > limit ? `${text}; and ${issues.length - limit} more` : text
+}
+
+function isStandard(value: unknown): value is StandardSchemaV1 {
+  const props = (value as { '~standard'?: { validate?: unknown } } | null)?.['~standard']
+  return typeof props === 'object' && props !== null && typeof props.validate === 'function'
+}
+
+function isShape(value: object): value is SchemaShape {
+  for (const key in value) if (!isStandard((value as Record<string, unknown>)[key])) return false
+  return true
+}
+
+function toJsonSchema(schema: StandardSchemaV1, io: 'input' | 'output'): Record<string, unknown> {
+  const props = schema['~standard']
+  const converter = props.jsonSchema
+  if (!converter) return { type: 'object' }
+  // zod throws on types JSON Schema cannot express (transforms, dates) unless told to emit `{}` for them.
+  const libraryOptions = props.vendor === 'zod' ? { unrepresentable: 'any' } : undefined
+  for (const target of ['draft-2020-12', 'draft-07']) {
+    try {
+      const { $schema: _, ...rest } = converter[io](libraryOptions ? { target, libraryOptions } : { target })
+      return rest
+    } catch {
+      // Libraries throw for unsupported targets; try the next one, then fall back.
+    }
+  }
+  return { type: 'object' }
+}
+
+function asObjectRoot(schema: Record<string, unknown>): Record<string, unknown> {
+  if (schema.type === undefined) return { type: 'object', ...schema }
+  if (schema.type !== 'object') throw new TypeError(`Schema must describe an object, got type ${JSON.stringify(schema.type)}`)
+  return schema
+}
+
+function settle(result: StandardResult<unknown> | Promise<StandardResult<unknown>>): ValidationResult | Promise<ValidationResult> {
+  return result instanceof Promise ? result.then(toValidation) : toValidation(result)
+}
+
+function toValidation(result: StandardResult<unknown>): ValidationResult {
+  if (!result.issues) return { ok: true, value: result.value }
+  const issues = result.issues.map((i) => ({ path: pathOf(i.path ?? []), message: i.message }))
+  return { ok: false, issues: issues.length ? issues : [{ path: '', message: 'invalid value' }] }
+}
+
+function pathOf(path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>): string {
+  let out = ''
+  for (const segment of path) {
+    const key = typeof segment === 'object' ? segment.key : segment
+    if (typeof key === 'number') out += `[${key}]`
+    else out += out ? `.${String(key)}` : String(key)
+  }
+  return out
+}
+
+// ---- shape: { a: z.number(), b: v.optional(v.string()) } -------------------------------------------
+
+function compileShape(shape: SchemaShape, io: 'input' | 'output'): CompiledSchema {
+  const keys = Object.keys(shape)
+  const properties: Record<string, unknown> = {}
+  const required: string[] = []
+  const defs: Record<string, unknown> = {}
+  for (const key of keys) {
+    const field = shape[key]!
+    properties[key] = field['~standard'].jsonSchema ? nestField(toJsonSchema(field, io), key, defs) : {}
+    if (!isOptional(field, io)) required.push(key)
+  }
+  const jsonSchema: Record<string, unknown> = { type: 'object', properties }
+  if (required.length) jsonSchema.required = required
+  if (Object.keys(defs).length) jsonSchema.$defs = defs
+  return { jsonSchema, validate: (value) => checkShape(shape, keys, value) }
+}
+
+/**
+ * Optionality is probed, not read from library internals: a field is optional on input when it accepts
+ * `undefined`, and on output only if it also stays `undefined` (a zod `.default()` is always present).
+ */
+function isOptional(field: StandardSchemaV1, io: 'input' | 'output'): boolean {
+  const result = field['~standard'].validate(undefined)
+  if (result instanceof Promise) {
+    result.catch(() => {})
+    return false
+  }
+  return !result.issues && (io === 'input' || result.value === undefined)
+}
+
+/**
+ * A field's schema was generated as a document root; nested under `properties/key` its `$defs` move to
+ * our root (renamed on clash) and root-relative refs (zod emits `#` for self-recursion) are re-pointed.
+ */
+function nestField(schema: Record<string, unknown>, key: string, defs: Record<string, unknown>): unknown {
+  const { $defs, ...rest } = schema as { $defs?: Record<string, unknown> }
+  const renamed = new Map<string, string>()
+  for (const [name, def] of Object.entries($defs ?? {})) {
+    let target = name
+    if (name in defs && JSON.stringify(defs[name]) !== JSON.stringify(def)) target = `${key}_${name}`.replace(/[^\w-]/g, '_')
+    renamed.set(name, target)
+  }
+  const pointer = `#/properties/${encodeURIComponent(key.replace(/~/g, '~0').replace(/\//g, '~1'))}`
+  const repoint = (ref: string): string => {
+    if (!ref.startsWith('#')) return ref
+    const def = /^#\/\$defs\/([^/]+)(.*)$/.exec(ref)
+    if (def) return `#/$defs/${renamed.get(def[1]!) ?? def[1]}${def[2]}`
+    return pointer + ref.slice(1)
+  }
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk)
+    if (typeof node !== 'object' || node === null) return node
+    const copy: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(node)) copy[k] = k === '$ref' && typeof v === 'string' ? repoint(v) : walk(v)
+    return copy
+  }
+  for (const [name, def] of Object.entries($defs ?? {})) defs[renamed.get(name)!] = walk(def)
+  return walk(rest)
+}
+
+function checkShape(shape: SchemaShape, keys: string[], value: unknown): ValidationResult | Promise<ValidationResult> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, issues: [{ path: '', message: 'expected object' }] }
+  }
+  const input = value as Record<string, unknown>
+  const results: Array<StandardResult<unknown> | Promise<StandardResult<unknown>>> = []
+  let async = false
+  for (const key of keys) {
+    const result = shape[key]!['~standard'].validate(Object.hasOwn(input, key) ? input[key] : undefined)
+    if (result instanceof Promise) async = true
+    results.push(result)
+  }
+  const merge = (settled: Array<StandardResult<unknown>>): ValidationResult => {
+    const out: Record<string, unknown> = {}
+    let issues: SchemaIssue[] | undefined
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!
+      const result = settled[i]!
+      if (result.issues) {
+        issues ??= []
+        for (const issue of result.issues) issues.push({ path: pathOf([key, ...(issue.path ?? [])]), message: issue.message })
+      } else if (result.value !== undefined || key in input) out[key] = result.value
+    }
+    return issues ? { ok: false, issues } : { ok: true, value: out }
+  }
+  return async ? Promise.all(results).then(merge) : merge(results as Array<StandardResult<unknown>>)
+}
+
+// ---- raw JSON Schema, checked with ajv --------------------------------------------------------------
+
+// ajv-formats is CommonJS: under NodeNext its default import is typed as the module, at runtime it is the plugin.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void
+
+let sharedAjv: Ajv2020 | undefined
+
+/** One ajv for the process: creating an instance costs far more than compiling a schema with it. */
+function ajv(): Ajv2020 {
+  if (sharedAjv) return sharedAjv
+  // strict: false — user schemas carry vendor keywords (`x-…`, `examples`) that must not fail registration.
+  // addUsedSchema: false — two tools may reuse one `$id` without clashing in the shared instance.
+  sharedAjv = new Ajv2020({ allErrors: true, strict: false, addUsedSchema: false })
+  addFormats(sharedAjv)
+  return sharedAjv
+}
+
+function compileJsonSchema(schema: JsonSchema): CompiledSchema {
+  const { $schema: _, ...rest } = schema
+  const jsonSchema = asObjectRoot(rest)
+  const instance = ajv()
+  const validator: ValidateFunction = instance.compile(jsonSchema)
+  // The compiled function is self-contained; dropping the cache entry keeps the shared ajv from pinning
+  // every schema ever registered (servers built per session would otherwise leak).
+  instance.removeSchema(jsonSchema)
+  return {
+    jsonSchema,
+    validate: (value) => (validator(value) ? { ok: true, value } : { ok: false, issues: (validator.errors ?? []).map(ajvIssue) }),
+  }
+}
+
+function ajvIssue(error: ErrorObject): SchemaIssue {
+  const segments = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')))
+  const params = error.params as { missingProperty?: string; additionalProperty?: string }
+  if (error.keyword === 'required' && params.missingProperty !== undefined) return { path: pathOf([...segments, params.missingProperty]), message: 'required' }
+  if (error.keyword === 'additionalProperties' && params.additionalProperty !== undefined) {
+    return { path: pathOf([...segments, params.additionalProperty]), message: 'unknown property' }
+  }
+  return { path: pathOf(segments), message: error.message ?? 'invalid value' }
+}
