@@ -1,0 +1,136 @@
+import {
+  ErrorCode,
+  McpError,
+  type CallToolRequestParams,
+  type CallToolResult,
+  type ListToolsResult,
+  type PaginatedRequestParams,
+  type RequestOptions,
+  type Session,
+  type Tool,
+} from '@plugboard/protocol'
+import type { ValidateFunction } from 'ajv/dist/2020.js'
+import type { ClientEvents, Emitter } from '../events.js'
+import { compileJsonSchema, describeErrors } from '../json-schema.js'
+import { paginate } from '../pagination.js'
+
+interface KnownTool {
+  readonly tool: Tool
+  /** Compiled on the tool's first call, then reused until the tool list changes. */
+  validate?: ValidateFunction
+}
+
+/**
+ * Calling the server's tools: `tools/list` pages (remembered), and `tools/call` with the result's
+ * `structuredContent` checked against the tool's `outputSchema`.
+ *
+ * The remembered list is dropped on close and on `notifications/tools/list_changed` (which then
+ * becomes the `toolListChanged` event). A call to a tool not remembered fetches the whole list
+ * once; a tool still absent after that is called without output validation.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/server/tools#output-schema
+ */
+export class Tools {
+  readonly #session: Session
+  readonly #known = new Map<string, KnownTool>()
+  /** Whether `#known` holds the full list, so a missing name is really missing. */
+  #complete = false
+  #listing: Promise<void> | undefined
+  /** Bumped by `invalidate`, so a listing that was in flight across it is not remembered. */
+  #generation = 0
+
+  constructor(session: Session, events: Emitter<ClientEvents>) {
+    this.#session = session
+    session.setNotificationHandler('notifications/tools/list_changed', (params) => {
+      this.invalidate()
+      events.emit('toolListChanged', params)
+    })
+  }
+
+  /** One page of `tools/list`; its tools are remembered for output validation. */
+  async list(params?: PaginatedRequestParams, options?: RequestOptions): Promise<ListToolsResult> {
+    const generation = this.#generation
+    const result = await this.#session.request('tools/list', params, options)
+    if (generation === this.#generation) for (const tool of result.tools) this.#remember(tool)
+    return result
+  }
+
+  #remember(tool: Tool): void {
+    const old = this.#known.get(tool.name)
+    const known: KnownTool = { tool }
+    // Listing again must not cost a recompile: keep the validator while the schema is unchanged.
+    if (old?.validate && JSON.stringify(old.tool.outputSchema) === JSON.stringify(tool.outputSchema)) known.validate = old.validate
+    this.#known.set(tool.name, known)
+  }
+
+  /** Forgets the remembered tools and their validators (the server's list changed). */
+  invalidate(): void {
+    this.#known.clear()
+    this.#complete = false
+    this.#listing = undefined
+    this.#generation++
+  }
+
+  /**
+   * Calls a tool. A result that does not fit the tool's `outputSchema` — `structuredContent`
+   * missing (and not `isError`) or invalid — rejects with McpError(InvalidParams), whose
+   * `data.result` still holds the result as received.
+   */
+  async call(params: CallToolRequestParams, options?: RequestOptions): Promise<CallToolResult> {
+    // Gate before listing: a server without tools must reject locally, with nothing sent.
+    this.#session.assertCanSend('tools/call')
+    const known = await this.#lookup(params.name, options)
+    const result = await this.#session.request('tools/call', params, options)
+    if (known?.tool.outputSchema && !result.isError) this.#check(params.name, known, result)
+    return result
+  }
+
+  #check(name: string, known: KnownTool, result: CallToolResult): void {
+    if (result.structuredContent === undefined) {
+      throw new McpError(ErrorCode.InvalidParams, `Tool ${name} declares an outputSchema but its result has no structuredContent`, { tool: name, result })
+    }
+    let validate = known.validate
+    if (!validate) {
+      try {
+        validate = known.validate = compileJsonSchema(known.tool.outputSchema as Record<string, unknown>)
+      } catch (error) {
+        throw new McpError(ErrorCode.InvalidParams, `Tool ${name} declares an outputSchema that cannot be compiled: ${(error as Error).message}`, { tool: name, result })
+      }
+    }
+    if (!validate(result.structuredContent)) {
+      const errors = validate.errors ?? []
+      throw new McpError(ErrorCode.InvalidParams, `structuredContent of tool ${name} does not match its outputSchema: ${describeErrors(errors)}`, { tool: name, errors, result })
+    }
+  }
+
+  async #lookup(name: string, options?: RequestOptions): Promise<KnownTool | undefined> {
+    const known = this.#known.get(name)
+    if (known || this.#complete) return known
+    // Concurrent calls share one listing, run under the signal and timeout of the call that started it.
+    const shared = this.#listing
+    try {
+      await (shared ?? this.#startListing(options))
+    } catch (error) {
+      // The caller that started the shared listing aborted it; that is no reason for this call to fail.
+      if (shared && error instanceof McpError && error.code === ErrorCode.RequestCancelled && !options?.signal?.aborted) return this.#lookup(name, options)
+      throw error
+    }
+    return this.#known.get(name)
+  }
+
+  #startListing(options?: RequestOptions): Promise<void> {
+    const listing = this.#listAll({ signal: options?.signal, timeout: options?.timeout })
+    this.#listing = listing
+    const clear = () => {
+      if (this.#listing === listing) this.#listing = undefined
+    }
+    listing.then(clear, clear)
+    return listing
+  }
+
+  async #listAll(options: RequestOptions): Promise<void> {
+    const generation = this.#generation
+    const pages = paginate<Tool>((cursor) => this.list(cursor === undefined ? undefined : { cursor }, options), 'tools')
+    while (!(await pages.next()).done);
+    if (generation === this.#generation) this.#complete = true
+  }
+}

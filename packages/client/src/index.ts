@@ -1,0 +1,7 @@
+export { Client, type ClientOptions, type ConnectOptions } from './client.js'
+export { Emitter, type ClientEvents, type Listener } from './events.js'
+export { type PaginatedItems, type PaginatedMethod } from './pagination.js'
+export { type SamplingHandler, type SamplingOptions } from './features/sampling.js'
+export { type ElicitationHandlers, type FormElicitationHandler, type UrlElicitationHandler } from './features/elicitation.js'
+export { type RootsOption } from './features/roots.js'
+export { McpError, ErrorCode, type Middleware, type MiddlewareCall, type Progress, type RequestContext, type RequestOptions, type Transport } from '@plugboard/protocol'
