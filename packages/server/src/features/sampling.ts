@@ -1,0 +1,18 @@
+import { ErrorCode, McpError, hasCapability, type CreateMessageResult, type ParamsOf, type RequestOptions } from '@plugboard/protocol'
+import type { ClientLink } from '../context.js'
+
+/** What a server passes to `sampling/createMessage`: messages, `maxTokens`, and optional preferences, tools… */
+export type CreateMessageParams = ParamsOf<'sampling/createMessage'>
+
+/**
+ * Asks the client to sample its LLM. The session already refuses when the client did not declare
+ * `sampling`; using tools needs `sampling.tools` as well, and the client "MUST return an error" if
+ * it is missing (2025-11-25), so we fail locally instead of making the round trip.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/client/sampling
+ */
+export function createMessage(link: ClientLink, params: CreateMessageParams, options?: RequestOptions): Promise<CreateMessageResult> {
+  if ((params.tools !== undefined || params.toolChoice !== undefined) && !hasCapability(link.clientCapabilities, 'sampling.tools')) {
+    return Promise.reject(new McpError(ErrorCode.CapabilityNotSupported, 'Client did not declare the sampling.tools capability needed to sample with tools or toolChoice'))
+  }
+  return link.sendRequest('sampling/createMessage', params, options)
+}

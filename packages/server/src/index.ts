@@ -1,0 +1,36 @@
+export { McpServer, type McpServerOptions, type ServerRequestHandler, type ServerNotificationHandler } from './mcp-server.js'
+export { ServerSession } from './server-session.js'
+export type { ServerContext, ClientLink } from './context.js'
+export { ResourceTemplate } from './features/resources.js'
+export type {
+  ResourceMetadata,
+  ResourceTemplateCallbacks,
+  ReadResourceCallback,
+  ReadResourceTemplateCallback,
+  ListResourcesCallback,
+  RegisteredResource,
+  RegisteredResourceTemplate,
+  Variables,
+} from './features/resources.js'
+export type { ToolConfig, ToolCallback, ToolArgs, ToolResult, ToolUpdate, RegisteredTool } from './features/tools.js'
+export type { PromptConfig, PromptCallback, PromptArgs, PromptUpdate, RegisteredPrompt } from './features/prompts.js'
+export { completable, type Completable, type CompleteCallback, type CompletionContext, type CompletionValues } from './features/completion.js'
+export type { Registered } from './features/registry.js'
+export { Logger, LOGGING_LEVELS } from './features/logging.js'
+export { checkRequestedSchema, type ElicitParams } from './features/elicitation.js'
+export type { CreateMessageParams } from './features/sampling.js'
+export { UriTemplate } from './features/uri-template.js'
+export {
+  compileSchema,
+  formatIssues,
+  type SchemaInput,
+  type SchemaShape,
+  type JsonSchema,
+  type StandardSchemaV1,
+  type InferInput,
+  type InferOutput,
+  type CompiledSchema,
+  type CompileSchemaOptions,
+  type SchemaIssue,
+  type ValidationResult,
+} from './schema.js'

@@ -1,0 +1,299 @@
+import {
+  ErrorCode,
+  McpError,
+  Session,
+  hasCapability,
+  legacyEra,
+  methodEntry,
+  type HandlerParamsOf,
+  type HandlerResultOf,
+  type Implementation,
+  type LoggingMessageNotificationParams,
+  type Middleware,
+  type NotificationMethod,
+  type RequestMethod,
+  type ServerCapabilities,
+  type Transport,
+} from '@plugboard/protocol'
+import { createContext, type ServerContext } from './context.js'
+import { complete } from './features/completion.js'
+import { Prompts, type PromptCallback, type PromptConfig, type RegisteredPrompt } from './features/prompts.js'
+import {
+  Resources,
+  type ReadResourceCallback,
+  type ReadResourceTemplateCallback,
+  type RegisteredResource,
+  type RegisteredResourceTemplate,
+  type ResourceMetadata,
+  type ResourceTemplate,
+} from './features/resources.js'
+import { notifyUpdated, subscribe, unsubscribe } from './features/subscriptions.js'
+import { Tools, type AnyToolCallback, type RegisteredTool, type ToolCallback, type ToolConfig } from './features/tools.js'
+import type { SchemaInput } from './schema.js'
+import { ServerSession } from './server-session.js'
+
+/** Options of {@link McpServer}. */
+export interface McpServerOptions {
+  /** How to use this server, for the client to pass on to its model (`InitializeResult.instructions`). */
+  instructions?: string
+  /**
+   * Capabilities to declare on top of those derived from what is registered — `experimental`, or
+   * `tools: {}` to declare tools before the first one is registered after `connect()`.
+   */
+  capabilities?: ServerCapabilities
+  /** Items per page of `tools/list`, `resources/list`, `resources/templates/list`, `prompts/list`. Default 100. */
+  pageSize?: number
+  /** Default timeout in ms of requests to the client (sampling, elicitation, roots). Default 60 000. */
+  timeout?: number
+  /** Errors with no caller to reject: a non-McpError thrown by a non-tool handler, a failed broadcast. */
+  onerror?: (error: Error) => void
+}
+
+type ParamsFor<M extends string> = M extends RequestMethod ? HandlerParamsOf<M> : Record<string, unknown>
+type ResultFor<M extends string> = M extends RequestMethod ? HandlerResultOf<M> : Record<string, unknown>
+
+/** A low-level request handler: validated params of method M and the request's `ctx`. */
+export type ServerRequestHandler<M extends string = string> = (params: ParamsFor<M>, ctx: ServerContext) => ResultFor<M> | Promise<ResultFor<M>>
+/** A notification handler: its params and the connection it came on. */
+export type ServerNotificationHandler<M extends string = string> = (params: ParamsFor<M>, session: ServerSession) => void | Promise<void>
+
+type Builtin = 'tools/list' | 'tools/call' | 'resources/list' | 'resources/templates/list' | 'resources/read' | 'resources/subscribe' | 'resources/unsubscribe' | 'prompts/list' | 'prompts/get' | 'completion/complete' | 'logging/setLevel'
+type ListKind = 'tools' | 'resources' | 'prompts'
+
+/**
+ * An MCP server: register tools, resources and prompts once, then `connect()` as many clients as
+ * you like — each connection gets a small {@link ServerSession}; schemas and handlers are shared.
+ *
+ * Capabilities are derived at each `connect()` from what is registered (`tools`, `resources` with
+ * `subscribe`, `prompts` — all with `listChanged` — `completions` when something completes, and
+ * `logging` always) and merged with `options.capabilities`. They are fixed for the life of a
+ * connection, as the spec has it: to add the first tool of a kind after a client connected,
+ * pre-declare the kind (`capabilities: { tools: {} }`).
+ *
+ * @example
+ * import * as z from 'zod'
+ * import { McpServer } from '@plugboard/server'
+ * import { StdioServerTransport } from '@plugboard/transport-stdio'
+ *
+ * const server = new McpServer({ name: 'demo', version: '1.0.0' })
+ * server.registerTool('add', { description: 'Adds two numbers', inputSchema: { a: z.number(), b: z.number() } },
+ *   async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }))
+ * await server.connect(new StdioServerTransport())
+ */
+export class McpServer {
+  /** `serverInfo`: name, version, and optionally title, description, icons, websiteUrl. */
+  readonly info: Implementation
+  readonly #options: McpServerOptions
+  readonly #tools = new Tools(() => this.#listChanged('tools'))
+  readonly #resources = new Resources(() => this.#listChanged('resources'))
+  readonly #prompts = new Prompts(() => this.#listChanged('prompts'))
+  readonly #sessions = new Set<ServerSession>()
+  readonly #builtins: { [M in Builtin]: ServerRequestHandler<M> }
+  readonly #handlers = new Map<string, ServerRequestHandler>()
+  readonly #notificationHandlers = new Map<string, ServerNotificationHandler>()
+  readonly #middleware = new Map<Middleware, Array<() => void>>()
+  readonly #rootsListeners = new Set<(session: ServerSession) => void>()
+  readonly #pendingListChanged = new Set<ListKind>()
+
+  constructor(info: Implementation, options: McpServerOptions = {}) {
+    const pageSize = options.pageSize ?? 100
+    if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`)
+    this.info = info
+    this.#options = options
+    this.#builtins = {
+      'tools/list': (p) => this.#tools.list(p.cursor, pageSize),
+      'tools/call': (p, ctx) => this.#tools.call(p, ctx),
+      'resources/list': (p, ctx) => this.#resources.list(p.cursor, pageSize, ctx),
+      'resources/templates/list': (p) => this.#resources.listTemplates(p.cursor, pageSize),
+      'resources/read': (p, ctx) => this.#resources.read(p.uri, ctx),
+      'resources/subscribe': (p, ctx) => subscribe(this.#resources, ctx.session, p.uri),
+      'resources/unsubscribe': (p, ctx) => unsubscribe(ctx.session, p.uri),
+      'prompts/list': (p) => this.#prompts.list(p.cursor, pageSize),
+      'prompts/get': (p, ctx) => this.#prompts.get(p, ctx),
+      'completion/complete': (p, ctx) =>
+        complete(p.ref.type === 'ref/prompt' ? this.#prompts.completer(p.ref.name, p.argument.name) : this.#resources.completer(p.ref.uri, p.argument.name), p, ctx),
+      'logging/setLevel': (p, ctx) => {
+        ctx.session.logLevel = p.level
+        return {}
+      },
+    }
+  }
+
+  /** The open connections. */
+  get sessions(): ReadonlySet<ServerSession> {
+    return this.#sessions
+  }
+
+  /**
+   * Registers a tool. `inputSchema` and `outputSchema` take a Standard Schema (zod, valibot, arktype),
+   * a shape of them (`{ a: z.number() }`), or raw JSON Schema; they are compiled here, once.
+   * @throws Error when a tool of that name exists; TypeError for an empty name (names outside the
+   * spec's `[A-Za-z0-9_.-]{1,128}` only warn).
+   */
+  registerTool<I extends SchemaInput | undefined = undefined, O extends SchemaInput | undefined = undefined>(name: string, config: ToolConfig<I, O>, callback: ToolCallback<I, O>): RegisteredTool {
+    return this.#tools.register(name, config, callback as AnyToolCallback)
+  }
+
+  /** Registers a static resource at `uri`, read by `callback`. */
+  registerResource(name: string, uri: string, metadata: ResourceMetadata, callback: ReadResourceCallback): RegisteredResource
+  /** Registers a resource template: every URI it matches is read by `callback` with the template's variables. */
+  registerResource(name: string, template: ResourceTemplate, metadata: ResourceMetadata, callback: ReadResourceTemplateCallback): RegisteredResourceTemplate
+  registerResource(
+    name: string,
+    target: string | ResourceTemplate,
+    metadata: ResourceMetadata,
+    callback: ReadResourceCallback | ReadResourceTemplateCallback,
+  ): RegisteredResource | RegisteredResourceTemplate {
+    return typeof target === 'string'
+      ? this.#resources.registerStatic(name, target, metadata, callback as ReadResourceCallback)
+      : this.#resources.registerTemplate(name, target, metadata, callback as ReadResourceTemplateCallback)
+  }
+
+  /** Registers a prompt; `argsSchema` (usually a shape of string schemas) becomes its listed `arguments`. */
+  registerPrompt<A extends SchemaInput | undefined = undefined>(name: string, config: PromptConfig<A>, callback: PromptCallback<A>): RegisteredPrompt {
+    return this.#prompts.register(name, config as PromptConfig<SchemaInput | undefined>, callback as PromptCallback<never>)
+  }
+
+  /**
+   * Serves one client over `transport` and resolves once it is started. Call it once per connection
+   * (HTTP calls it per session); `sessionId` names the connection for `sendLoggingMessage()`.
+   */
+  async connect(transport: Transport, options: { sessionId?: string } = {}): Promise<ServerSession> {
+    const capabilities = this.#capabilities()
+    const session = new Session({ role: 'server', timeout: this.#options.timeout, localCapabilities: capabilities, onerror: this.#report })
+    const conn = new ServerSession(session, options.sessionId)
+    legacyEra.serve(session, { serverInfo: this.info, capabilities, instructions: this.#options.instructions })
+    for (const method of new Set([...Object.keys(this.#builtins), ...this.#handlers.keys()])) this.#install(conn, method)
+    session.setNotificationHandler('notifications/roots/list_changed', () => {
+      for (const listener of this.#rootsListeners) listener(conn)
+    })
+    for (const method of this.#notificationHandlers.keys()) this.#installNotification(conn, method)
+    for (const [middleware, removers] of this.#middleware) removers.push(session.use(middleware))
+    this.#sessions.add(conn)
+    session.onclose = () => this.#sessions.delete(conn)
+    try {
+      await session.connect(transport)
+    } catch (error) {
+      this.#sessions.delete(conn)
+      throw error
+    }
+    return conn
+  }
+
+  #install(conn: ServerSession, method: string): void {
+    conn.session.setRequestHandler(method, (params, request) => {
+      const handler = (this.#handlers.get(method) ?? this.#builtins[method as Builtin]) as ServerRequestHandler | undefined
+      if (!handler) throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}`)
+      conn.sessionId ??= request.sessionId
+      return handler(params as Record<string, unknown>, createContext(request, conn)) as never
+    })
+  }
+
+  #installNotification(conn: ServerSession, method: string): void {
+    conn.session.setNotificationHandler(method, (params) => this.#notificationHandlers.get(method)?.(params as Record<string, unknown>, conn))
+  }
+
+  #capabilities(): ServerCapabilities {
+    const declared = this.#options.capabilities ?? {}
+    const capabilities: ServerCapabilities = { ...declared, logging: declared.logging ?? {} }
+    if (this.#tools.size > 0 || declared.tools) capabilities.tools = { listChanged: true, ...declared.tools }
+    if (this.#resources.size > 0 || declared.resources) capabilities.resources = { subscribe: true, listChanged: true, ...declared.resources }
+    if (this.#prompts.size > 0 || declared.prompts) capabilities.prompts = { listChanged: true, ...declared.prompts }
+    if (this.#prompts.hasCompletions || this.#resources.hasCompletions || declared.completions) capabilities.completions = declared.completions ?? {}
+    return capabilities
+  }
+
+  /** Adds onion middleware around every request of every connection, present and future; returns a remover. */
+  use(middleware: Middleware): () => void {
+    const removers = [...this.#sessions].map((conn) => conn.session.use(middleware))
+    this.#middleware.set(middleware, removers)
+    return () => {
+      for (const remove of this.#middleware.get(middleware) ?? []) remove()
+      this.#middleware.delete(middleware)
+    }
+  }
+
+  /**
+   * Handles a request method on every connection: overrides a built-in (`tools/list` to filter per
+   * client) or adds a custom one. The method's capability must still be declared. Returns a remover.
+   */
+  setRequestHandler<M extends RequestMethod | (string & {})>(method: M, handler: ServerRequestHandler<M>): () => void {
+    // The lifecycle belongs to the era; overriding it would break version negotiation.
+    if (method === 'initialize') throw new Error('initialize is handled by the server lifecycle and cannot be overridden')
+    const isNew = !this.#handlers.has(method) && !Object.hasOwn(this.#builtins, method)
+    this.#handlers.set(method, handler as ServerRequestHandler)
+    if (isNew) for (const conn of this.#sessions) this.#install(conn, method)
+    return () => void (this.#handlers.get(method) === handler && this.#handlers.delete(method))
+  }
+
+  /** Handles a notification method from every connection. Returns a remover. */
+  setNotificationHandler<M extends NotificationMethod | (string & {})>(method: M, handler: ServerNotificationHandler<M>): () => void {
+    const isNew = !this.#notificationHandlers.has(method)
+    this.#notificationHandlers.set(method, handler as ServerNotificationHandler)
+    if (isNew) for (const conn of this.#sessions) this.#installNotification(conn, method)
+    return () => void (this.#notificationHandlers.get(method) === handler && this.#notificationHandlers.delete(method))
+  }
+
+  /** Calls `listener` when a client says its roots changed (`notifications/roots/list_changed`); returns a remover. */
+  onRootsListChanged(listener: (session: ServerSession) => void): () => void {
+    this.#rootsListeners.add(listener)
+    return () => void this.#rootsListeners.delete(listener)
+  }
+
+  /** Tells every connected client the tool list changed (sent automatically when tools change). */
+  sendToolListChanged(): Promise<void> {
+    return this.#broadcast('notifications/tools/list_changed')
+  }
+  /** Tells every connected client the resource list changed (sent automatically when resources change). */
+  sendResourceListChanged(): Promise<void> {
+    return this.#broadcast('notifications/resources/list_changed')
+  }
+  /** Tells every connected client the prompt list changed (sent automatically when prompts change). */
+  sendPromptListChanged(): Promise<void> {
+    return this.#broadcast('notifications/prompts/list_changed')
+  }
+
+  /** Sends `notifications/resources/updated` to the clients subscribed to `uri`, and only to them. */
+  sendResourceUpdated(params: { uri: string }): Promise<void> {
+    return notifyUpdated(this.#ready(), params.uri, this.#report)
+  }
+
+  /** Sends a log message to every client (or the one with `sessionId`) whose `logging/setLevel` lets it through. */
+  async sendLoggingMessage(params: LoggingMessageNotificationParams, sessionId?: string): Promise<void> {
+    const sends: Promise<void>[] = []
+    for (const conn of this.#ready()) if (sessionId === undefined || conn.sessionId === sessionId) sends.push(conn.sendLoggingMessage(params).catch(this.#report))
+    await Promise.all(sends)
+  }
+
+  /** Closes every connection. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#sessions].map((conn) => conn.close()))
+  }
+
+  // Several changes in one tick (registering 50 tools after connect) make one notification.
+  #listChanged(kind: ListKind): void {
+    if (this.#sessions.size === 0 || this.#pendingListChanged.has(kind)) return
+    this.#pendingListChanged.add(kind)
+    queueMicrotask(() => {
+      this.#pendingListChanged.delete(kind)
+      void this.#broadcast(`notifications/${kind}/list_changed`)
+    })
+  }
+
+  async #broadcast(method: `notifications/${ListKind}/list_changed`): Promise<void> {
+    const capability = methodEntry(method)?.capability ?? ''
+    const sends: Promise<void>[] = []
+    // Only to connections that declared `<kind>.listChanged`: capabilities are fixed per connection.
+    for (const conn of this.#ready()) if (hasCapability(conn.session.state.localCapabilities, capability)) sends.push(conn.session.notify(method).catch(this.#report))
+    await Promise.all(sends)
+  }
+
+  /** Connections past `initialize`: a client that has not negotiated yet lists everything anyway. */
+  *#ready(): Generator<ServerSession> {
+    for (const conn of this.#sessions) if (conn.protocolVersion !== undefined) yield conn
+  }
+
+  #report = (error: Error): void => {
+    this.#options.onerror?.(error)
+  }
+}
