@@ -224,6 +224,15 @@ describe('inbound requests', () => {
     expect(await next()).toMatchObject({ id: 1, error: { code: -32002, data: { uri: 'file:///x' } } })
   })
 
+  it('answers InternalError when a handler lets a local-only error (e.g. a timeout of its own call) escape', async () => {
+    const { session, send, next } = await withRawPeer({ role: 'server' })
+    session.setRequestHandler('x/nested', () => {
+      throw new McpError(ErrorCode.RequestTimeout, 'Request sampling/createMessage timed out')
+    })
+    await send({ jsonrpc: '2.0', id: 1, method: 'x/nested' })
+    expect(await next()).toMatchObject({ id: 1, error: { code: -32603, message: expect.stringContaining('timed out') } })
+  })
+
   it('ignores unknown notifications', async () => {
     const errors: Error[] = []
     const { send, next } = await withRawPeer({ role: 'server', onerror: (e) => errors.push(e) })

@@ -65,6 +65,7 @@ export interface SessionOptions {
 }
 
 const DEFAULT_TIMEOUT = 60_000
+const LOCAL_CODES = new Set<number>([ErrorCode.ConnectionClosed, ErrorCode.RequestTimeout, ErrorCode.RequestCancelled, ErrorCode.CapabilityNotSupported])
 
 /**
  * THE engine, for either role: correlates requests and responses, routes inbound messages by the
@@ -304,7 +305,9 @@ export class Session {
     } catch (error) {
       // No response at all for a request the peer cancelled.
       if (this.#inflight.end(id)) return
-      if (error instanceof McpError) return void (await fail(error))
+      // Our local codes (timeout, closed, cancelled, missing capability) describe *our* calls failing
+      // inside the handler; on the wire they would mislead the peer, so they become InternalError.
+      if (error instanceof McpError) return void (await fail(LOCAL_CODES.has(error.code) ? new McpError(ErrorCode.InternalError, error.message) : error))
       this.#report(error instanceof Error ? error : new Error(String(error)))
       await fail(new McpError(ErrorCode.InternalError, 'Internal error'))
     }
