@@ -102,7 +102,7 @@ describe('timeouts', () => {
     const progress: number[] = []
     const call = session.request('ping', undefined, { timeout: 1000, resetTimeoutOnProgress: true, maxTotalTimeout: 2500, onprogress: (p) => progress.push(p.progress) })
     const caught = call.catch((e: unknown) => e)
-    const req = (await next()) as { id: number; params: { _meta: { progressToken: number } } }
+    const req = (await next()) as unknown as { id: number; params: { _meta: { progressToken: number } } }
     const token = req.params._meta.progressToken
     await vi.advanceTimersByTimeAsync(900)
     await send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: token, progress: 1 } })

@@ -87,6 +87,8 @@ export class Session {
   #transport?: Transport
   #nextId = 0
   #closed = false
+  /** The last error the transport reported: often why it closed (a stdio server's exit code). */
+  #lastTransportError?: Error
 
   constructor(options: SessionOptions) {
     this.role = options.role
@@ -104,9 +106,13 @@ export class Session {
     if (this.#transport) throw new Error('Session is already connected; create a new one per connection')
     this.#transport = transport
     this.#closed = false
+    this.#lastTransportError = undefined
     transport.onmessage = (message, info) => void this.dispatch(message, undefined, info)
     transport.onclose = () => this.#onTransportClosed()
-    transport.onerror = (error) => this.#report(error)
+    transport.onerror = (error) => {
+      this.#lastTransportError = error
+      this.#report(error)
+    }
     await transport.start()
   }
 
@@ -118,8 +124,13 @@ export class Session {
   #onTransportClosed(): void {
     if (this.#closed) return
     this.#closed = true
-    this.#pending.rejectAll(new McpError(ErrorCode.ConnectionClosed, 'Connection closed'))
-    this.#inflight.cancelAll(new McpError(ErrorCode.ConnectionClosed, 'Connection closed'))
+    const cause = this.#lastTransportError
+    const error = cause
+      ? new McpError(ErrorCode.ConnectionClosed, `Connection closed: ${cause.message}`, { cause: cause.message })
+      : new McpError(ErrorCode.ConnectionClosed, 'Connection closed')
+    this.#lastTransportError = undefined
+    this.#pending.rejectAll(error)
+    this.#inflight.cancelAll(error)
     this.#transport = undefined
     this.onclose?.()
   }

@@ -1,0 +1,2 @@
+export * from './in-memory.js'
+export * from './schema-check.js'
