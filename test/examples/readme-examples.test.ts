@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { Client } from '@plugboard/client'
+import { StdioClientTransport } from '@plugboard/transport-stdio'
+import { describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const run = promisify(execFile)
+
+/** The ```ts / ```js blocks of a README, verbatim. */
+const codeBlocks = (readme: string) => [...readFileSync(`${root}${readme}`, 'utf8').matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)].map((m) => m[1])
+const source = (file: string) => readFileSync(`${root}apps/examples/${file}`, 'utf8')
+
+// Each package README's example is a copy of apps/examples/<name>/src, which is built and run here,
+// so a README cannot show code that does not compile or does not work.
+describe('package README examples', () => {
+  it.each([
+    ['packages/protocol/README.md', ['protocol-quickstart/src/index.ts']],
+    ['packages/server/README.md', ['server-quickstart/src/server.ts']],
+    ['packages/client/README.md', ['client-quickstart/src/client.ts']],
+    ['packages/transport-stdio/README.md', ['stdio-quickstart/src/server.ts', 'stdio-quickstart/src/host.ts']],
+  ])('%s shows exactly the code of its example', (readme, files) => {
+    const blocks = codeBlocks(readme)
+    files.forEach((file, i) => expect(blocks[i], `${readme} block ${i} vs apps/examples/${file}`).toBe(source(file)))
+  })
+
+  it('protocol: a raw session pair negotiates and lists tools', async () => {
+    const { stdout } = await run(process.execPath, ['dist/index.js'], { cwd: `${root}apps/examples/protocol-quickstart`, timeout: 15_000 })
+    expect(stdout).toContain('2025-11-25')
+    expect(stdout).toContain("name: 'noop'")
+  })
+
+  it('transport-stdio: the host spawns the clock server, calls now, and both exit', async () => {
+    const { stdout } = await run(process.execPath, ['host.js'], { cwd: `${root}apps/examples/stdio-quickstart/dist`, timeout: 15_000 })
+    expect(stdout).toMatch(/text: '\d{4}-\d\d-\d\dT/)
+  })
+
+  it('server: the calculator answers add with structured content', async () => {
+    const client = new Client({ name: 'readme-check', version: '1.0.0' })
+    const transport = new StdioClientTransport({ command: process.execPath, args: [`${root}apps/examples/server-quickstart/dist/server.js`] })
+    await client.connect(transport)
+    try {
+      const result = await client.callTool({ name: 'add', arguments: { a: 2, b: 40 } })
+      expect(result.structuredContent).toEqual({ sum: 42 })
+      expect(result.content).toEqual([{ type: 'text', text: JSON.stringify({ sum: 42 }) }])
+    } finally {
+      await client.close()
+    }
+    expect(transport.exitCode).toBe(0)
+  })
+
+  it('client: connects to server-everything through npx, lists tools and echoes', async () => {
+    const { stdout } = await run(process.execPath, ['dist/client.js'], { cwd: `${root}apps/examples/client-quickstart`, timeout: 30_000 })
+    expect(stdout).toContain('connected to mcp-servers/everything over 2025-11-25')
+    expect(stdout).toContain('echo: ')
+    expect(stdout).toContain('Echo: hello')
+  }, 40_000)
+})
