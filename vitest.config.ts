@@ -9,7 +9,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@plugboard\/protocol\/testing$/, replacement: src('./packages/protocol/src/testing/index.ts') },
-      { find: /^@plugboard\/(protocol|server|client|transport-stdio|transport-http)$/, replacement: src('./packages/$1/src/index.ts') },
+      { find: /^@plugboard\/(protocol|server|client|transport-stdio|transport-http|host)$/, replacement: src('./packages/$1/src/index.ts') },
     ],
   },
   test: {

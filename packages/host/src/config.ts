@@ -1,0 +1,333 @@
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import type { Root } from '@plugboard/protocol'
+import * as z from 'zod'
+import type { ConsentPolicyConfig } from './consent.js'
+
+/** A server the host spawns and talks to over its stdin/stdout. */
+export interface StdioServerConfig {
+  transport: 'stdio'
+  command: string
+  args: string[]
+  /** Added to the safe default environment; the host's own environment is not passed on. */
+  env: Record<string, string>
+  /** Absolute; a relative `cwd` in the file is resolved against the config file's folder. */
+  cwd?: string
+}
+
+/**
+ * A server reached by URL. `'http'` (no `type`, or VS Code's `"http"`) tries Streamable HTTP and
+ * falls back to the legacy HTTP+SSE transport, as VS Code and Cursor do; `'streamable-http'` and
+ * `'sse'` use only that transport.
+ */
+export interface HttpServerConfig {
+  transport: 'http' | 'streamable-http' | 'sse'
+  url: string
+  headers: Record<string, string>
+}
+
+/** One entry of `mcpServers`, normalized. */
+export type ServerConfig = StdioServerConfig | HttpServerConfig
+
+/** A validated config file: servers in file order (those with `"disabled": true` left out), plus our sections. */
+export interface HostConfig {
+  /** The file it was read from, or the `source` given to `parseConfig`. */
+  source: string
+  servers: Record<string, ServerConfig>
+  /** Roots offered to every server (`roots/list`). */
+  roots: Root[]
+  policy: ConsentPolicyConfig
+  /** The `models` section as written: the app's provider config, not checked here. */
+  models?: unknown
+}
+
+/** Where `parseConfig` looks up `${VAR}` and what relative paths are relative to. */
+export interface ParseConfigOptions {
+  /** Names the config in error messages (a path, or `'<inline>'`). */
+  source?: string
+  /** Variables for `${VAR}` expansion. Default `process.env`. */
+  env?: Record<string, string | undefined>
+  /** Base of a relative `cwd`. Default: the folder of `source` if it is a path, else the current directory. */
+  baseDir?: string
+}
+
+/**
+ * A config that cannot be used. `problems` lists every one found, each naming its field
+ * (`mcpServers.github.command: expected a string, got a number`); `message` holds them all.
+ */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid MCP config ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+  }
+}
+
+/**
+ * The config files looked for when none is given, in order: `./mcp.json`, then
+ * `$XDG_CONFIG_HOME/plugboard/mcp.json` (`~/.config/plugboard/mcp.json`).
+ */
+export function defaultConfigPaths(options: { cwd?: string; home?: string; env?: Record<string, string | undefined> } = {}): string[] {
+  const env = options.env ?? process.env
+  const configHome = env.XDG_CONFIG_HOME || join(options.home ?? homedir(), '.config')
+  return [join(options.cwd ?? process.cwd(), 'mcp.json'), join(configHome, 'plugboard', 'mcp.json')]
+}
+
+/** The config to load: `explicit` (the `--config` flag) if given, else the first default path that exists. */
+export function resolveConfigPath(explicit?: string, options: Parameters<typeof defaultConfigPaths>[0] = {}): string | undefined {
+  if (explicit) return resolve(options.cwd ?? process.cwd(), explicit)
+  return defaultConfigPaths(options).find((path) => existsSync(path))
+}
+
+/**
+ * Reads and validates a config file (JSON, comments and trailing commas allowed as in VS Code's
+ * `mcp.json`). Without a path, uses {@link resolveConfigPath}. Rejects with a {@link ConfigError}
+ * naming every problem; nothing is half-loaded.
+ * @example
+ * const config = await loadConfig(flags.config) // ./mcp.json, else ~/.config/plugboard/mcp.json
+ */
+export async function loadConfig(path?: string, options: Omit<ParseConfigOptions, 'source'> = {}): Promise<HostConfig> {
+  const file = resolveConfigPath(path)
+  if (!file) throw new ConfigError('(none)', [`no config file given, and none found at ${defaultConfigPaths().join(' or ')}`])
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new ConfigError(file, [`cannot read the file: ${(error as Error).message}`])
+  }
+  return parseConfig(text, { baseDir: dirname(file), ...options, source: file })
+}
+
+/**
+ * Validates an `mcpServers` config — Claude Desktop's and Cursor's `mcpServers`, or VS Code's
+ * `servers` — given as JSON text (comments allowed) or as a parsed value. Every problem is
+ * collected into one {@link ConfigError}.
+ */
+export function parseConfig(json: unknown, options: ParseConfigOptions | string = {}): HostConfig {
+  const { source = '<inline>', env = process.env, baseDir } = typeof options === 'string' ? { source: options } : options
+  const problems: string[] = []
+  let data = json
+  if (typeof json === 'string') {
+    const parsed = parseJsonc(json)
+    if (!parsed.ok) throw new ConfigError(source, [parsed.error])
+    data = parsed.value
+  }
+  if (!isObject(data)) throw new ConfigError(source, ['expected a JSON object with an "mcpServers" object'])
+
+  const top = TopSchema.safeParse(data, { error: describeIssue })
+  if (!top.success) for (const issue of top.error.issues) problems.push(`${formatPath(issue.path)}: ${issue.message}`)
+  if (data.mcpServers === undefined && data.servers === undefined) problems.push('mcpServers: required: expected an object of servers by name')
+
+  // No prototype: a server may be called "constructor" (or "__proto__").
+  const servers: Record<string, ServerConfig> = Object.create(null)
+  const context = { env, baseDir: baseDir ?? (source.startsWith('<') ? process.cwd() : dirname(resolve(source))), problems }
+  for (const key of ['mcpServers', 'servers'] as const) {
+    const section = data[key]
+    if (!isObject(section)) continue
+    for (const [name, raw] of Object.entries(section)) {
+      const path = formatPath([key, name])
+      if (name.trim() === '') problems.push(`${path}: a server name must not be empty`)
+      else if (key === 'servers' && isObject(data.mcpServers) && Object.hasOwn(data.mcpServers, name)) {
+        problems.push(`${path}: "${name}" is also defined under mcpServers`)
+      }
+      const server = parseServer(raw, [key, name], context)
+      if (server) servers[name] = server
+    }
+  }
+
+  const roots = (top.data?.roots ?? []).map((root, i) => ({ ...root, uri: expand(root.uri, ['roots', i, 'uri'], context) }))
+  if (problems.length > 0) throw new ConfigError(source, problems)
+  const config: HostConfig = { source, servers, roots, policy: top.data!.policy ?? {} }
+  if (data.models !== undefined) config.models = data.models
+  return config
+}
+
+const stringArray = z.array(z.string())
+const TopSchema = z.looseObject({
+  mcpServers: z.record(z.string(), z.unknown()).optional(),
+  servers: z.record(z.string(), z.unknown()).optional(),
+  roots: z.array(z.object({ uri: z.string().startsWith('file://'), name: z.string().optional() })).optional(),
+  policy: z.strictObject({ deny: stringArray.optional(), alwaysAllow: stringArray.optional(), autoApproveReadOnly: z.boolean().optional() }).optional(),
+})
+
+// Loose: entries often carry other clients' keys (Cline's `autoApprove`, VS Code's `envFile`…).
+const common = { disabled: z.boolean().optional() }
+const StdioSchema = z.looseObject({
+  ...common,
+  type: z.literal('stdio').optional(),
+  command: z.string().min(1),
+  args: stringArray.optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  cwd: z.string().min(1).optional(),
+})
+const HttpSchema = z.looseObject({
+  ...common,
+  type: z.enum(['http', 'streamable-http', 'sse']).optional(),
+  url: z.string().min(1),
+  headers: z.record(z.string(), z.string()).optional(),
+})
+const TYPES = ['stdio', 'http', 'streamable-http', 'sse']
+
+interface Context {
+  env: Record<string, string | undefined>
+  baseDir: string
+  problems: string[]
+}
+
+function parseServer(raw: unknown, at: PropertyKey[], context: Context): ServerConfig | undefined {
+  const { problems } = context
+  const path = formatPath(at)
+  if (!isObject(raw)) return void problems.push(`${path}: expected an object with "command" (stdio) or "url" (HTTP)`)
+  if (raw.type !== undefined && !TYPES.includes(raw.type as string)) {
+    return void problems.push(`${path}.type: expected one of ${TYPES.map((t) => `"${t}"`).join(', ')}, got ${JSON.stringify(raw.type)}`)
+  }
+  if ('command' in raw && 'url' in raw) return void problems.push(`${path}: has both "command" and "url"; a server is either stdio (command) or HTTP (url)`)
+  const stdio = raw.type === 'stdio' || (raw.type === undefined && 'command' in raw)
+  if (!stdio && raw.type === undefined && !('url' in raw)) return void problems.push(`${path}: expected "command" (a stdio server) or "url" (an HTTP server)`)
+
+  const report = (issues: z.core.$ZodIssue[]) => void problems.push(...issues.map((issue) => `${formatPath([...at, ...issue.path])}: ${issue.message}`))
+  const ex = (value: string, ...rest: PropertyKey[]) => expand(value, [...at, ...rest], context)
+  const values = (record: Record<string, string> | undefined, key: string) =>
+    Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, ex(v, key, k)]))
+  if (stdio) {
+    const parsed = StdioSchema.safeParse(raw, { error: describeIssue })
+    if (!parsed.success) return report(parsed.error.issues)
+    if (parsed.data.disabled) return undefined
+    const { command, args = [], env, cwd } = parsed.data
+    const server: StdioServerConfig = { transport: 'stdio', command: ex(command, 'command'), args: args.map((a, i) => ex(a, 'args', i)), env: values(env, 'env') }
+    if (cwd !== undefined) server.cwd = resolve(context.baseDir, ex(cwd, 'cwd'))
+    return server
+  }
+  const parsed = HttpSchema.safeParse(raw, { error: describeIssue })
+  if (!parsed.success) return report(parsed.error.issues)
+  if (parsed.data.disabled) return undefined
+  const { type, headers } = parsed.data
+  // Checked once expanded: `"url": "${MCP_URL}"` is fine.
+  const url = ex(parsed.data.url, 'url')
+  if (!/^https?:$/.test(URL.parse(url)?.protocol ?? '')) problems.push(`${formatPath([...at, 'url'])}: expected an http(s) URL, got ${JSON.stringify(url)}`)
+  return { transport: type ?? 'http', url, headers: values(headers, 'headers') }
+}
+
+const VARIABLE = /\$\{([^}]*)\}/g
+const NAME = /^(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s
+
+/**
+ * Expands `${VAR}`, `${env:VAR}` (VS Code's and Cursor's spelling) and `${VAR:-default}` (the
+ * default also replaces an empty value, as in the shell). An unset variable without a default is
+ * a problem: a server started with a literal `${GITHUB_TOKEN}` fails in confusing ways later.
+ */
+function expand(value: string, at: PropertyKey[], { env, problems }: Context): string {
+  return value.replace(VARIABLE, (whole, inner: string) => {
+    const match = NAME.exec(inner)
+    if (!match) {
+      problems.push(`${formatPath(at)}: unsupported variable ${whole}; use \${VAR}, \${env:VAR} or \${VAR:-default}`)
+      return whole
+    }
+    const [, name, fallback] = match as unknown as [string, string, string | undefined]
+    const set = env[name]
+    if (fallback !== undefined) return set ? set : fallback
+    if (set === undefined) problems.push(`${formatPath(at)}: ${whole} is not set in the environment`)
+    return set ?? ''
+  })
+}
+
+/** One zod issue in words a user of the config file understands. */
+function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type': {
+      const expected = EXPECTED[issue.expected] ?? issue.expected
+      return issue.input === undefined ? `required: expected ${expected}` : `expected ${expected}, got ${describeValue(issue.input)}`
+    }
+    case 'invalid_value':
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${JSON.stringify(issue.input)}`
+    case 'too_small':
+      return issue.origin === 'string' ? 'must not be empty' : undefined
+    case 'invalid_format':
+      if (issue.format === 'starts_with') return `expected a file:// URI, got ${JSON.stringify(issue.input)}`
+      return undefined
+    case 'unrecognized_keys':
+      return `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`
+    default:
+      return undefined
+  }
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  boolean: 'true or false',
+  array: 'an array',
+  object: 'an object',
+  record: 'an object',
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
+}
+
+/** `mcpServers.github.args[1]`; keys that are not plain words are quoted: `mcpServers["my server"]`. */
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = ''
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`
+    else if (/^[\w-]+$/.test(String(key))) out += out ? `.${String(key)}` : String(key)
+    else out += `[${JSON.stringify(String(key))}]`
+  }
+  return out || '(root)'
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * JSON with `//` and `/* *\/` comments and trailing commas, which VS Code's `mcp.json` allows.
+ * Comments and those commas become spaces, so the parser's positions still match the text.
+ */
+function parseJsonc(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  const source = text.replace(/^\uFEFF/, ' ')
+  const chars = source.split('')
+  scan(chars, (i) => {
+    if (chars[i] !== '/' || (chars[i + 1] !== '/' && chars[i + 1] !== '*')) return i
+    const closer = chars[i + 1] === '/' ? '\n' : '*/'
+    const found = source.indexOf(closer, i + 2)
+    const end = found === -1 ? chars.length : closer === '\n' ? found : found + 2
+    for (let j = i; j < end; j++) if (chars[j] !== '\n') chars[j] = ' '
+    return end - 1
+  })
+  scan(chars, (i) => {
+    if (chars[i] !== ',') return i
+    let j = i + 1
+    while (j < chars.length && /\s/.test(chars[j]!)) j++
+    if (chars[j] === '}' || chars[j] === ']') chars[i] = ' '
+    return i
+  })
+  const cleaned = chars.join('')
+  try {
+    return { ok: true, value: JSON.parse(cleaned) }
+  } catch (error) {
+    const message = (error as Error).message.replace(/, ".*" is not valid JSON$/s, '')
+    const at = /at position (\d+)/.exec(message)
+    if (!at) return { ok: false, error: `malformed JSON: ${message}` }
+    const lines = cleaned.slice(0, Number(at[1])).split('\n')
+    return { ok: false, error: `malformed JSON at line ${lines.length}, column ${lines.at(-1)!.length + 1}: ${message.replace(/ in JSON at position \d+/, '')}` }
+  }
+}
+
+/** Calls `visit` at each index outside string literals; it returns the index it consumed up to. */
+function scan(chars: string[], visit: (i: number) => number): void {
+  let inString = false
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]
+    if (inString) {
+      if (c === '\\') i++
+      else if (c === '"') inString = false
+    } else if (c === '"') inString = true
+    else i = visit(i)
+  }
+}
