@@ -21,6 +21,7 @@ describe('parseMessage', () => {
     expect(parseMessage('{"jsonrpc":"2.0","method":"notifications/initialized"}')).toMatchObject({ ok: true })
     expect(parseMessage('{"jsonrpc":"2.0","id":1,"result":{}}')).toMatchObject({ ok: true })
     expect(parseMessage('{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"x"}}')).toMatchObject({ ok: true })
+    expect(parseMessage('{"jsonrpc":"2.0","error":{"code":-32700,"message":"no id at all (2025-11-25)"}}')).toMatchObject({ ok: true })
     const batch = parseMessage('[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"n"}]')
     expect(batch.ok && Array.isArray(batch.payload) && batch.payload.length).toBe(2)
   })

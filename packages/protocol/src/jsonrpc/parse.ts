@@ -35,7 +35,8 @@ export function checkEnvelope(value: unknown): string | undefined {
     return undefined
   }
   if ('error' in value) {
-    if (value.id !== null && !isId(value.id)) return '"id" must be a string, a number or null'
+    // 2025-11-25 lets an error response omit `id` when the request's id could not be read.
+    if ('id' in value && value.id !== null && !isId(value.id)) return '"id" must be a string, a number or null'
     const e = value.error
     if (!isObject(e) || typeof e.code !== 'number' || typeof e.message !== 'string') return '"error" must have a numeric "code" and a string "message"'
     return undefined

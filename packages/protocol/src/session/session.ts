@@ -279,7 +279,7 @@ export class Session {
     if (isJSONRPCRequest(message)) return this.#onRequest(message, reply, info)
     if (isJSONRPCNotification(message)) return this.#onNotification(message, info)
     if (isJSONRPCErrorResponse(message)) {
-      if (message.id === null || !this.#pending.reject(message.id, McpError.fromError(message.error))) {
+      if (message.id == null || !this.#pending.reject(message.id, McpError.fromError(message.error))) {
         this.#report(new McpError(message.error.code, `Error from peer not matching a pending request: ${message.error.message}`, message.error.data))
       }
       return
