@@ -8,6 +8,13 @@ export interface MessageInfo {
   sessionId?: string
   /** The HTTP request the message came in, when there was one. */
   request?: { headers: Record<string, string | string[] | undefined>; url?: string }
+  /**
+   * Streamable HTTP (2025-11-25 polling): ends the connection carrying this request's SSE stream
+   * without ending the stream; the client waits the `retry` delay and resumes with `Last-Event-ID`.
+   * Returns false where that is not possible (JSON responses, no event store, an older client).
+   * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#sending-messages-to-the-server
+   */
+  closeSSEStream?: () => boolean
 }
 
 /** Verified credentials, as an authentication hook returns them. */

@@ -59,6 +59,12 @@ export interface ServerContext {
   /** Asks the client for its roots (`roots/list`); needs the client's `roots` capability. */
   listRoots(options?: RequestOptions): Promise<ListRootsResult>
   sendNotification<M extends NotificationMethod>(method: M, params: ParamsOf<M>): Promise<void>
+  /**
+   * Streamable HTTP (2025-11-25): closes the connection carrying this request's SSE stream, not
+   * the stream — the client reconnects and gets what follows (polling a long call). False where
+   * the transport cannot (stdio, JSON responses, an older client).
+   */
+  closeSSEStream(): boolean
   /** Sends a request to the client, tied to this request and cancelled with it unless `options.signal` says otherwise. */
   sendRequest<M extends RequestMethod>(method: M, params: ParamsOf<M>, options?: RequestOptions): Promise<ResultOf<M>>
 }
@@ -131,6 +137,10 @@ class Context implements ServerContext, ClientLink {
 
   sendNotification<M extends NotificationMethod>(method: M, params: ParamsOf<M>): Promise<void> {
     return this.#request.sendNotification(method, params)
+  }
+
+  closeSSEStream(): boolean {
+    return this.#request.messageInfo?.closeSSEStream?.() ?? false
   }
 
   sendRequest<M extends RequestMethod>(method: M, params: ParamsOf<M>, options?: RequestOptions): Promise<ResultOf<M>> {

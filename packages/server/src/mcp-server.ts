@@ -91,7 +91,8 @@ export class McpServer {
   readonly #builtins: { [M in Builtin]: ServerRequestHandler<M> }
   readonly #handlers = new Map<string, ServerRequestHandler>()
   readonly #notificationHandlers = new Map<string, ServerNotificationHandler>()
-  readonly #middleware = new Map<Middleware, Array<() => void>>()
+  // Per middleware, its remover on each open connection (dropped when the connection closes).
+  readonly #middleware = new Map<Middleware, Map<ServerSession, () => void>>()
   readonly #rootsListeners = new Set<(session: ServerSession) => void>()
   readonly #pendingListChanged = new Set<ListKind>()
 
@@ -157,20 +158,25 @@ export class McpServer {
   /**
    * Serves one client over `transport` and resolves once it is started. Call it once per connection
    * (HTTP calls it per session); `sessionId` names the connection for `sendLoggingMessage()`.
+   * `stateless` serves a connection that lives for one HTTP request: no `initialize` required,
+   * every request handled under `stateless.protocolVersion` (see `ServeOptions`).
    */
-  async connect(transport: Transport, options: { sessionId?: string } = {}): Promise<ServerSession> {
+  async connect(transport: Transport, options: { sessionId?: string; stateless?: { protocolVersion: string } } = {}): Promise<ServerSession> {
     const capabilities = this.#capabilities()
     const session = new Session({ role: 'server', timeout: this.#options.timeout, localCapabilities: capabilities, onerror: this.#report })
     const conn = new ServerSession(session, options.sessionId)
-    legacyEra.serve(session, { serverInfo: this.info, capabilities, instructions: this.#options.instructions })
+    legacyEra.serve(session, { serverInfo: this.info, capabilities, instructions: this.#options.instructions }, { stateless: options.stateless })
     for (const method of new Set([...Object.keys(this.#builtins), ...this.#handlers.keys()])) this.#install(conn, method)
     session.setNotificationHandler('notifications/roots/list_changed', () => {
       for (const listener of this.#rootsListeners) listener(conn)
     })
     for (const method of this.#notificationHandlers.keys()) this.#installNotification(conn, method)
-    for (const [middleware, removers] of this.#middleware) removers.push(session.use(middleware))
+    for (const [middleware, removers] of this.#middleware) removers.set(conn, session.use(middleware))
     this.#sessions.add(conn)
-    session.onclose = () => this.#sessions.delete(conn)
+    session.onclose = () => {
+      this.#sessions.delete(conn)
+      for (const removers of this.#middleware.values()) removers.delete(conn)
+    }
     try {
       await session.connect(transport)
     } catch (error) {
@@ -205,10 +211,11 @@ export class McpServer {
 
   /** Adds onion middleware around every request of every connection, present and future; returns a remover. */
   use(middleware: Middleware): () => void {
-    const removers = [...this.#sessions].map((conn) => conn.session.use(middleware))
+    const removers = new Map<ServerSession, () => void>()
+    for (const conn of this.#sessions) removers.set(conn, conn.session.use(middleware))
     this.#middleware.set(middleware, removers)
     return () => {
-      for (const remove of this.#middleware.get(middleware) ?? []) remove()
+      for (const remove of this.#middleware.get(middleware)?.values() ?? []) remove()
       this.#middleware.delete(middleware)
     }
   }

@@ -149,8 +149,11 @@ describe('compileSchema with raw JSON Schema', () => {
     }
   })
 
-  it('strips $schema from what it advertises', () => {
-    expect(compileSchema(raw).jsonSchema).not.toHaveProperty('$schema')
+  it('advertises the $schema the user wrote (SEP-1613) and still validates as 2020-12', () => {
+    expect(compileSchema(raw).jsonSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
+    const draft7 = compileSchema({ ...raw, $schema: 'http://json-schema.org/draft-07/schema#' })
+    expect(draft7.jsonSchema.$schema).toBe('http://json-schema.org/draft-07/schema#')
+    expect(draft7.validate({ a: 1 })).toEqual({ ok: true, value: { a: 1 } })
   })
 
   it('reports required, unknown, format and nested errors with readable paths', () => {

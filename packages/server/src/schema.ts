@@ -70,7 +70,7 @@ export type ValidationResult = { ok: true; value: unknown } | { ok: false; issue
 
 /** A schema ready to use: compiled once at registration, validated per call. */
 export interface CompiledSchema {
-  /** What `tools/list` advertises: always `type: 'object'` at the root, without `$schema`. */
+  /** What `tools/list` advertises: always `type: 'object'` at the root; a raw schema keeps its own `$schema`. */
   jsonSchema: Record<string, unknown>
   /** Checks a value; sync for raw JSON Schema, sync or async for Standard Schemas (as the library decides). */
   validate(value: unknown): ValidationResult | Promise<ValidationResult>
@@ -269,13 +269,17 @@ function ajv(): Ajv2020 {
 }
 
 function compileJsonSchema(schema: JsonSchema): CompiledSchema {
+  // A raw schema is advertised as the user wrote it, `$schema` included: 2025-11-25 (SEP-1613) lets a
+  // tool name its dialect and clients must honour it. ajv compiles it as 2020-12 without that key, so a
+  // draft-07 URI the 2020 instance does not know cannot fail registration.
   const { $schema: _, ...rest } = schema
-  const jsonSchema = asObjectRoot(rest)
+  const checked = asObjectRoot(rest)
+  const jsonSchema = schema.$schema === undefined ? checked : { $schema: schema.$schema, ...checked }
   const instance = ajv()
-  const validator: ValidateFunction = instance.compile(jsonSchema)
+  const validator: ValidateFunction = instance.compile(checked)
   // The compiled function is self-contained; dropping the cache entry keeps the shared ajv from pinning
   // every schema ever registered (servers built per session would otherwise leak).
-  instance.removeSchema(jsonSchema)
+  instance.removeSchema(checked)
   return {
     jsonSchema,
     validate: (value) => (validator(value) ? { ok: true, value } : { ok: false, issues: (validator.errors ?? []).map(ajvIssue) }),

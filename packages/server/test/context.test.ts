@@ -139,6 +139,16 @@ describe.each(ERAS)('calls into the client from a handler (negotiated %s)', (pro
     expect(session.sessionId).toBe('sess-1')
   })
 
+  it('passes ctx.closeSSEStream() to the transport, and answers false where the transport has none', async () => {
+    const server = serverWith(async (ctx) => ctx.closeSSEStream())
+    let closed = 0
+    const withClose = await connect(server, { protocolVersion, messageInfo: { closeSSEStream: () => ++closed > 0 } })
+    expect(output(await withClose.client.request('tools/call', { name: 'run' }))).toBe('true')
+    expect(closed).toBe(1)
+    const without = await connect(server, { protocolVersion })
+    expect(output(await without.client.request('tools/call', { name: 'run' }))).toBe('false')
+  })
+
   it('calls the client outside any request through the ServerSession handle', async () => {
     const server = new McpServer({ name: 'ctx', version: '1' })
     const { server: session } = await connect(server, {

@@ -1,4 +1,5 @@
-import { ErrorCode, type MiddlewareCall } from '@plugboard/protocol'
+import { ErrorCode, Session, type MiddlewareCall } from '@plugboard/protocol'
+import { InMemoryTransport } from '@plugboard/protocol/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as z from 'zod'
 import { McpServer } from '../src/index.js'
@@ -164,5 +165,41 @@ describe('server options', () => {
     expect(error).toMatchObject({ code: ErrorCode.InternalError })
     expect((error as Error).message).not.toContain('passwd')
     expect(onerror).toHaveBeenCalledWith(expect.objectContaining({ message: 'secret path /etc/passwd' }))
+  })
+})
+
+describe('stateless connections (one per HTTP request)', () => {
+  it('serves a tools/call without initialize, under the revision connect() was given, with the session id', async () => {
+    const server = new McpServer({ name: 'stateless', version: '1' })
+    server.registerTool('where', {}, (_args, ctx) => text(`${ctx.protocolVersion} ${ctx.sessionId}`))
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
+    const conn = await server.connect(serverSide, { sessionId: 's-1', stateless: { protocolVersion: '2025-06-18' } })
+    const client = new Session({ role: 'client' })
+    await client.connect(clientSide)
+    expect(conn.protocolVersion).toBe('2025-06-18')
+    await expect(client.request('tools/call', { name: 'where' })).resolves.toMatchObject({ content: [{ text: '2025-06-18 s-1' }] })
+    await client.close()
+    expect(server.sessions.size).toBe(0)
+  })
+
+  it('runs middleware on short-lived stateless connections and forgets each one when it closes', async () => {
+    const server = new McpServer({ name: 'mw', version: '1' })
+    server.registerTool('t', {}, () => text('t'))
+    const calls: string[] = []
+    const remove = server.use(async (call, next) => {
+      calls.push(call.method)
+      return next()
+    })
+    for (let i = 0; i < 3; i++) {
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
+      await server.connect(serverSide, { stateless: { protocolVersion: '2025-11-25' } })
+      const client = new Session({ role: 'client' })
+      await client.connect(clientSide)
+      await client.request('tools/list', {})
+      await client.close()
+    }
+    expect(calls).toEqual(['tools/list', 'tools/list', 'tools/list'])
+    expect(server.sessions.size).toBe(0)
+    remove()
   })
 })

@@ -28,6 +28,17 @@ export interface ServerIdentity {
   oninitialized?: () => void
 }
 
+/** How a server connection is served, beyond who the server is. */
+export interface ServeOptions {
+  /**
+   * Stateless HTTP: no handshake is bound to this connection (it lives for one HTTP request).
+   * Every request is served under `protocolVersion` — the `MCP-Protocol-Version` header's, or
+   * 2025-03-26 without one — and `initialize` is answered whenever it comes, never required.
+   * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#protocol-version-header
+   */
+  stateless?: { protocolVersion: string }
+}
+
 /**
  * Everything that differs between the legacy revisions (initialize handshake, sessions) and
  * 2026-07-28 (per-request `_meta`, no handshake) lives behind this interface, so features never
@@ -38,5 +49,5 @@ export interface Era {
   /** Client side: opens the connection and returns what the server said of itself. */
   open(session: Session, hello: ClientHello, options?: { signal?: AbortSignal; timeout?: number }): Promise<ServerHello>
   /** Server side: installs the lifecycle on a session (legacy: initialize, initialized, the gate). */
-  serve(session: Session, identity: ServerIdentity): void
+  serve(session: Session, identity: ServerIdentity, options?: ServeOptions): void
 }

@@ -69,3 +69,30 @@ describe('the legacy handshake', () => {
     await expect(client.request('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo } as never)).rejects.toMatchObject({ code: ErrorCode.InvalidRequest })
   })
 })
+
+describe('stateless serving (one connection per HTTP request)', () => {
+  async function statelessPair(protocolVersion: string) {
+    const [c, s] = InMemoryTransport.createLinkedPair()
+    const client = new Session({ role: 'client' })
+    const server = new Session({ role: 'server', localCapabilities: { tools: {} } })
+    legacyEra.serve(server, { serverInfo, capabilities: { tools: {} } }, { stateless: { protocolVersion } })
+    server.setRequestHandler('tools/list', (_params, ctx) => ({ tools: [], _meta: { servedUnder: ctx.protocolVersion } }))
+    await server.connect(s)
+    await client.connect(c)
+    return { client, server }
+  }
+
+  it('serves requests without initialize, under the revision it was given', async () => {
+    const { client, server } = await statelessPair('2025-06-18')
+    expect(server.state.protocolVersion).toBe('2025-06-18')
+    await expect(client.request('tools/list', {})).resolves.toMatchObject({ tools: [], _meta: { servedUnder: '2025-06-18' } })
+  })
+
+  it('still answers initialize, as often as it comes', async () => {
+    const { client } = await statelessPair('2025-03-26')
+    for (let i = 0; i < 2; i++) {
+      const result = await client.request('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo } as never)
+      expect(result).toMatchObject({ protocolVersion: '2025-11-25', serverInfo })
+    }
+  })
+})

@@ -29,9 +29,14 @@ export const legacyEra: Era = {
     return result
   },
 
-  serve(session, identity) {
-    let phase: 'new' | 'initialized' = 'new'
+  serve(session, identity, options = {}) {
+    let phase: 'new' | 'initialized' | 'stateless' = 'new'
+    if (options.stateless) {
+      phase = 'stateless'
+      session.state.protocolVersion = options.stateless.protocolVersion
+    }
     session.admit = (method) => {
+      if (phase === 'stateless') return undefined
       if (method === 'initialize' && phase !== 'new') return new McpError(ErrorCode.InvalidRequest, 'Invalid Request: initialize was already received on this connection')
       if (phase === 'new' && !BEFORE_INITIALIZE.has(method)) return new McpError(ErrorCode.InvalidRequest, `Invalid Request: received ${method} before initialize`)
       return undefined
@@ -39,7 +44,7 @@ export const legacyEra: Era = {
     session.setRequestHandler('initialize', (params) => {
       const p = params as unknown as { protocolVersion: string; capabilities?: Record<string, unknown>; clientInfo: { name: string; version: string } }
       const protocolVersion = negotiateProtocolVersion(p.protocolVersion, identity.supportedVersions ?? SUPPORTED_PROTOCOL_VERSIONS)
-      phase = 'initialized'
+      if (phase === 'new') phase = 'initialized'
       session.state.protocolVersion = protocolVersion
       session.state.peer = { info: p.clientInfo, capabilities: p.capabilities ?? {} }
       const result: ServerHello = { protocolVersion, capabilities: identity.capabilities, serverInfo: identity.serverInfo }

@@ -1,0 +1,261 @@
+import { ErrorCode, McpError } from '@plugboard/protocol'
+
+/**
+ * The HTTP requests the client transports make, behind one small interface so the transports do
+ * not care whether undici or `fetch` carries them.
+ *
+ * Why two: on Node, global `fetch` caps small JSON-RPC POSTs at a few thousand calls per second
+ * and leaves an abort listener per call on the signal it is given until GC; undici's
+ * `Agent.request` with keep-alive is several times faster and needs no signal at all (closing
+ * the agent aborts everything in flight). Other runtimes, and callers who pass their own
+ * `fetch` (proxies, tracing, tests), get `fetch`.
+ */
+export interface HttpClient {
+  request(request: HttpRequest): Promise<HttpResponse>
+  /** Aborts every request and stream in flight and frees the sockets. */
+  close(): Promise<void>
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'DELETE'
+  url: URL
+  /** Lower-case names. */
+  headers: Record<string, string>
+  body?: string
+  /** Gives up waiting for the response after this many ms (DELETE on close). Default: no limit. */
+  timeoutMs?: number
+}
+
+export interface HttpResponse {
+  status: number
+  statusText: string
+  /** A response header (lower-case name), joined with ", " when repeated. */
+  header(name: string): string | undefined
+  /** The body, chunk by chunk, as it arrives. */
+  body: AsyncIterable<Uint8Array>
+  /** Reads the whole body as text. */
+  text(): Promise<string>
+  /** Reads and drops a short body so its connection can be reused; never rejects. */
+  drain(): Promise<void>
+  /** Stops reading now (an endless SSE stream); never throws. */
+  cancel(): void
+}
+
+/** The `fetch` signature the transports accept. */
+export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string' && !('Bun' in globalThis) && !('Deno' in globalThis)
+
+/** undici on Node when no `fetch` is given, else `fetch` (the given one or the global). */
+export function createHttpClient(fetch?: FetchLike): HttpClient {
+  if (fetch || !isNode) return new FetchHttpClient(fetch ?? globalThis.fetch.bind(globalThis))
+  return new UndiciHttpClient()
+}
+
+type UndiciAgent = import('undici').Agent
+
+/** One keep-alive `Agent` per transport (a pool per origin inside); `close()` destroys it. */
+class UndiciHttpClient implements HttpClient {
+  // Loaded lazily so that importing the package never pulls undici into a browser bundle's path.
+  #agent: Promise<UndiciAgent> | undefined
+  #closed = false
+
+  async request(request: HttpRequest): Promise<HttpResponse> {
+    this.#agent ??= import('undici').then(({ Agent }) => new Agent({ keepAliveTimeout: 10_000, connections: 64 }))
+    const agent = await this.#agent
+    if (this.#closed) throw closedError()
+    const { url } = request
+    const { statusCode, statusText, headers, body } = await agent.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      // The session times requests out; an SSE stream may be idle for minutes.
+      headersTimeout: request.timeoutMs ?? 0,
+      bodyTimeout: 0,
+    })
+    return {
+      status: statusCode,
+      statusText: statusText ?? '',
+      header(name) {
+        const value = headers[name]
+        return Array.isArray(value) ? value.join(', ') : value
+      },
+      body,
+      text: () => body.text(),
+      drain: () => body.dump().catch(() => {}),
+      cancel: () => {
+        // Destroying an unfinished body emits an AbortError; nobody else is listening for it.
+        body.on('error', () => {})
+        body.destroy()
+      },
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    const agent = await this.#agent?.catch(() => undefined)
+    await agent?.destroy().catch(() => {})
+  }
+}
+
+/**
+ * `fetch`, with an AbortController per request kept in a set (not one shared signal that every
+ * call would add a listener to), all aborted by `close()`.
+ */
+class FetchHttpClient implements HttpClient {
+  readonly #fetch: FetchLike
+  readonly #inflight = new Set<AbortController>()
+  #closed = false
+
+  constructor(fetch: FetchLike) {
+    this.#fetch = fetch
+  }
+
+  async request(request: HttpRequest): Promise<HttpResponse> {
+    if (this.#closed) throw closedError()
+    const controller = new AbortController()
+    this.#inflight.add(controller)
+    const done = () => this.#inflight.delete(controller)
+    const timer = request.timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new Error(`No response within ${request.timeoutMs} ms`)), request.timeoutMs)
+    let response: Response
+    try {
+      response = await this.#fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: controller.signal })
+    } catch (error) {
+      done()
+      throw error
+    } finally {
+      clearTimeout(timer)
+    }
+    const stream = response.body
+    if (!stream) done()
+    let used = false
+    const take = () => {
+      if (used) throw new Error('The response body was already read')
+      used = true
+    }
+    return {
+      status: response.status,
+      statusText: response.statusText,
+      header: (name) => response.headers.get(name) ?? undefined,
+      body: {
+        [Symbol.asyncIterator]: async function* () {
+          take()
+          if (!stream) return
+          // A reader loop rather than `for await` over the stream: not every runtime's
+          // ReadableStream is async-iterable.
+          const reader = stream.getReader()
+          let finished = false
+          try {
+            for (;;) {
+              const { done: end, value } = await reader.read()
+              if (end) return void (finished = true)
+              yield value
+            }
+          } finally {
+            done()
+            // The reader stopped early (an error, or the consumer broke off): release the connection.
+            if (!finished) void reader.cancel().catch(() => {})
+          }
+        },
+      },
+      text: async () => {
+        take()
+        try {
+          return await response.text()
+        } finally {
+          done()
+        }
+      },
+      drain: async () => {
+        if (used) return
+        used = true
+        await stream?.cancel().catch(() => {})
+        done()
+      },
+      cancel: () => {
+        controller.abort()
+        done()
+      },
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    for (const controller of this.#inflight) controller.abort()
+    this.#inflight.clear()
+  }
+}
+
+const closedError = () => new McpError(ErrorCode.ConnectionClosed, 'Connection closed')
+
+/** Custom headers: fixed, or computed before every request (a token that rotates). */
+export type HeadersOption = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>)
+
+/**
+ * A bearer-token hook. `token()` is read before every request; on HTTP 401 the transport calls
+ * `onUnauthorized()` (refresh or re-authorize there), reads `token()` again and retries once.
+ */
+export interface AuthProvider {
+  token(): string | undefined | Promise<string | undefined>
+  onUnauthorized?(): void | Promise<void>
+}
+
+/** Options every HTTP client transport takes. */
+export interface HttpTransportOptions {
+  /** Carries the requests instead of the default (undici on Node, global `fetch` elsewhere). */
+  fetch?: FetchLike
+  /** Extra headers on every request. */
+  headers?: HeadersOption
+  /** Supplies `Authorization: Bearer …`; see {@link AuthProvider}. */
+  authProvider?: AuthProvider
+}
+
+/** Custom headers (names lower-cased) plus `authorization` from the auth provider. */
+export async function baseHeaders(options: HttpTransportOptions): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  const custom = typeof options.headers === 'function' ? await options.headers() : options.headers
+  if (custom) for (const name of Object.keys(custom)) out[name.toLowerCase()] = custom[name]!
+  const token = await options.authProvider?.token()
+  if (token) out.authorization = `Bearer ${token}`
+  return out
+}
+
+/**
+ * Sends a request built by `build` (called again for the retry, so it picks up a new token); on
+ * 401 with an auth provider, calls `onUnauthorized()` and retries once.
+ */
+export async function requestWithAuth(http: HttpClient, options: HttpTransportOptions, build: () => Promise<HttpRequest>): Promise<HttpResponse> {
+  const response = await http.request(await build())
+  if (response.status !== 401 || !options.authProvider) return response
+  await response.drain()
+  await options.authProvider.onUnauthorized?.()
+  return http.request(await build())
+}
+
+/** The media type of a Content-Type header, without parameters, lower-cased. */
+export function mediaType(response: HttpResponse): string | undefined {
+  return response.header('content-type')?.split(';', 1)[0]!.trim().toLowerCase()
+}
+
+const MAX_ERROR_BODY = 2048
+
+/**
+ * An McpError for an HTTP error response: its JSON-RPC error's code and message when the body is
+ * one, else InternalError; `data` carries `status` and the body text either way.
+ */
+export async function httpError(response: HttpResponse, what: string): Promise<McpError> {
+  const text = await response.text().catch(() => '')
+  const body = text.length > MAX_ERROR_BODY ? `${text.slice(0, MAX_ERROR_BODY)}…` : text
+  let rpc: { code?: unknown; message?: unknown } | undefined
+  try {
+    rpc = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } }).error
+  } catch {
+    rpc = undefined
+  }
+  const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
+  const detail = typeof rpc?.message === 'string' ? rpc.message : body
+  const code = typeof rpc?.code === 'number' ? rpc.code : ErrorCode.InternalError
+  return new McpError(code, `${what} failed with ${status}${detail ? `: ${detail}` : ''}`, { status: response.status, body })
+}

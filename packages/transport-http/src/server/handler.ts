@@ -1,0 +1,488 @@
+import {
+  DEFAULT_NEGOTIATED_PROTOCOL_VERSION,
+  ErrorCode,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  isAtLeast,
+  isJSONRPCRequest,
+  negotiateProtocolVersion,
+  parseMessage,
+  type AuthInfo,
+  type JSONRPCMessage,
+  type JSONRPCPayload,
+  type JSONRPCRequest,
+  type MessageInfo,
+  type Reply,
+  type RequestId,
+} from '@plugboard/protocol'
+import { InMemoryEventStore, Stream, streamOfEvent, type EventStore } from './events.js'
+import { accepts, checkHostAndOrigin, isJsonContentType, type GuardOptions } from './guards.js'
+import { fromRequest, httpError, jsonBody, toResponse, type IncomingRequest, type OutgoingResponse } from './http.js'
+import { LegacySse } from './legacy-sse.js'
+import { HttpSession, StatelessTransport, type ConnectionLike, type ServerLike, type SessionSettings } from './sessions.js'
+import { KeepAlive, SSE_HEADERS, SseConnection } from './sse.js'
+
+/** Options of {@link createMcpHandler}. */
+export interface McpHandlerOptions extends GuardOptions {
+  /** The MCP endpoint's path (`/mcp`); other paths answer 404. Default: every path. */
+  path?: string
+  /** Answer request POSTs with one JSON body instead of an SSE stream. Default false. */
+  enableJsonResponse?: boolean
+  /** No sessions: each POST is served on its own, GET and DELETE answer 405. Default false. */
+  stateless?: boolean
+  /** Makes session ids (visible ASCII only). Default `crypto.randomUUID()`. */
+  sessionIdGenerator?: () => string
+  /** Ends a session unused for this long (no request, no open GET stream); later requests get 404. */
+  sessionIdleTimeoutMs?: number
+  /** Let clients open a standalone GET stream for server messages unrelated to a request. Default true. */
+  enableGetStream?: boolean
+  /** Let clients end their session with DELETE. Default true. */
+  enableDelete?: boolean
+  /** Where SSE events are kept for resumption (`Last-Event-ID`); `false` turns resumption off. Default: a bounded {@link InMemoryEventStore}. */
+  eventStore?: EventStore | false
+  /** The SSE `retry` (ms) sent in 2025-11-25 priming events, and before a connection closed by `closeSSEStream()`. Default 1000. */
+  retryMs?: number
+  /** Interval of SSE keep-alive comments; 0 turns them off. Default 15 000. */
+  keepAliveMs?: number
+  /** Largest request body accepted; larger ones get 413. Default 4 MiB. */
+  maxBodyBytes?: number
+  /**
+   * Verifies the request's credentials: return their `AuthInfo` (it reaches handlers as
+   * `ctx.authInfo`), `undefined` to go on without, or a `Response` (a 401 with
+   * `WWW-Authenticate`) to answer instead. A session is bound to the `clientId` that opened it.
+   */
+  authenticate?: (request: Request) => AuthInfo | undefined | Response | Promise<AuthInfo | undefined | Response>
+  /**
+   * Runs before anything but the Host/Origin check (rate limits, logging, CORS preflight): return a
+   * `Response` to answer instead. Hooks read method, URL and headers; the body is the handler's
+   * (from `toNodeHandler` the `Request` has none, and on fetch runtimes a hook must not consume it).
+   */
+  onRequest?: (request: Request) => Response | undefined | void | Promise<Response | undefined | void>
+  /**
+   * Also serve the 2024-11-05 HTTP+SSE transport: a GET without `Mcp-Session-Id` on the MCP path
+   * (or on `ssePath`) opens its SSE stream; messages are POSTed to `messagesPath` (default `/messages`).
+   */
+  legacySse?: boolean | { ssePath?: string; messagesPath?: string }
+  /** Failures with nobody to tell: an event store that throws, a server connection that fails. */
+  onerror?: (error: Error) => void
+}
+
+/** The internal entry both `fetch` and the node adapter feed. */
+export const handleRequest = Symbol('plugboard.handleRequest')
+
+/** A Streamable HTTP endpoint serving an MCP server; see {@link createMcpHandler}. */
+export interface McpHandler {
+  /** Answers one HTTP request: the whole endpoint as a web-standard `fetch` handler (bound, so it can be passed around). */
+  readonly fetch: (request: Request) => Promise<Response>
+  /** Ends every session and stream; later requests get 503. */
+  close(): Promise<void>
+  /**
+   * Closes the connection carrying a request's SSE stream, not the stream (2025-11-25 polling);
+   * the client resumes with `Last-Event-ID`. Inside a handler, `ctx.closeSSEStream()` does the same.
+   */
+  closeSSEStream(sessionId: string, requestId: RequestId): boolean
+  /** Closes the connection of a session's standalone GET stream; the client resumes with `Last-Event-ID`. */
+  closeStandaloneSSEStream(sessionId: string): boolean
+  /** @internal */
+  readonly [handleRequest]: (req: IncomingRequest) => Promise<OutgoingResponse>
+}
+
+const DEFAULT_MAX_BODY = 4 * 1024 * 1024
+const DEFAULT_RETRY_MS = 1000
+const VISIBLE_ASCII = /^[\x21-\x7e]+$/
+const PRIMING_SINCE = '2025-11-25'
+const SUPPORTED: readonly string[] = SUPPORTED_PROTOCOL_VERSIONS
+
+const isInitialize = (m: JSONRPCMessage): m is JSONRPCRequest => 'method' in m && m.method === 'initialize' && isJSONRPCRequest(m)
+const isResponse = (m: JSONRPCPayload): boolean => Array.isArray(m) || !('method' in m)
+
+/**
+ * Serves an MCP server over Streamable HTTP (2025-03-26 … 2025-11-25), and optionally the
+ * 2024-11-05 HTTP+SSE transport: one handler for many sessions of one server. `fetch` runs on
+ * Node, Bun, Deno and Workers; `toNodeHandler()` plugs it into `node:http` without building web
+ * `Request`/`Response` objects per call.
+ *
+ * @example
+ * import { createServer } from 'node:http'
+ * import { createMcpHandler, toNodeHandler } from '@plugboard/transport-http'
+ *
+ * const handler = createMcpHandler(server, { path: '/mcp' })
+ * createServer(toNodeHandler(handler)).listen(3000, '127.0.0.1')
+ * // Bun, Deno, Workers: export default { fetch: handler.fetch }
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#streamable-http
+ */
+export function createMcpHandler(server: ServerLike, options: McpHandlerOptions = {}): McpHandler {
+  const endpoint = new Endpoint(server, options)
+  return {
+    fetch: async (request) => toResponse(await endpoint.handle(fromRequest(request))),
+    close: () => endpoint.close(),
+    closeSSEStream: (sessionId, requestId) => endpoint.closeSSEStream(sessionId, requestId),
+    closeStandaloneSSEStream: (sessionId) => endpoint.closeStandaloneSSEStream(sessionId),
+    [handleRequest]: (req) => endpoint.handle(req),
+  }
+}
+
+/** What a request's messages carry to the server: session, credentials, the HTTP request, and the polling hook. */
+class PostInfo implements MessageInfo {
+  readonly sessionId: string | undefined
+  readonly authInfo: AuthInfo | undefined
+  readonly #req: IncomingRequest
+  readonly #stream: Stream | undefined
+  readonly #retryMs: number
+
+  constructor(sessionId: string | undefined, authInfo: AuthInfo | undefined, req: IncomingRequest, stream: Stream | undefined, retryMs: number) {
+    this.sessionId = sessionId
+    this.authInfo = authInfo
+    this.#req = req
+    this.#stream = stream
+    this.#retryMs = retryMs
+  }
+
+  get request(): MessageInfo['request'] {
+    return { headers: this.#req.headers, url: this.#req.url }
+  }
+
+  closeSSEStream(): boolean {
+    return this.#stream?.disconnect(this.#retryMs) ?? false
+  }
+}
+
+class Endpoint {
+  readonly #server: ServerLike
+  readonly #options: McpHandlerOptions
+  readonly #sessions = new Map<string, HttpSession>()
+  readonly #settings: SessionSettings
+  readonly #store: EventStore | undefined
+  readonly #keepAlive: KeepAlive
+  readonly #legacy: LegacySse | undefined
+  readonly #maxBody: number
+  readonly #retryMs: number
+  readonly #generateId: () => string
+  #closed = false
+
+  constructor(server: ServerLike, options: McpHandlerOptions) {
+    this.#server = server
+    this.#options = options
+    this.#store = options.eventStore === false ? undefined : (options.eventStore ?? new InMemoryEventStore())
+    this.#keepAlive = new KeepAlive(options.keepAliveMs ?? 15_000)
+    this.#maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY
+    this.#retryMs = options.retryMs ?? DEFAULT_RETRY_MS
+    this.#generateId = options.sessionIdGenerator ?? (() => crypto.randomUUID())
+    this.#settings = {
+      store: this.#store,
+      standalone: options.enableGetStream !== false,
+      idleTimeoutMs: options.sessionIdleTimeoutMs,
+      onerror: this.#report,
+      onended: (session) => {
+        if (this.#sessions.get(session.id) === session) this.#sessions.delete(session.id)
+      },
+    }
+    if (options.legacySse) {
+      const legacy = options.legacySse === true ? {} : options.legacySse
+      this.#legacy = new LegacySse(server, {
+        ssePath: legacy.ssePath,
+        messagesPath: legacy.messagesPath ?? '/messages',
+        maxBodyBytes: this.#maxBody,
+        generateId: () => this.#newId(),
+        keepAlive: this.#keepAlive,
+        onerror: this.#report,
+      })
+    }
+  }
+
+  #report = (error: Error): void => {
+    this.#options.onerror?.(error)
+  }
+
+  async handle(req: IncomingRequest): Promise<OutgoingResponse> {
+    try {
+      return await this.#route(req)
+    } catch (error) {
+      this.#report(error instanceof Error ? error : new Error(String(error)))
+      return httpError(500, ErrorCode.InternalError, 'Internal error')
+    }
+  }
+
+  async #route(req: IncomingRequest): Promise<OutgoingResponse> {
+    if (this.#closed) return httpError(503, ErrorCode.InvalidRequest, 'Service Unavailable: the server is shutting down')
+    const legacy = this.#legacy?.route(req)
+    const path = this.#options.path
+    if (!legacy && path !== undefined && req.pathname !== path) return httpError(404, ErrorCode.InvalidRequest, 'Not Found')
+    const refused = checkHostAndOrigin(req, this.#options)
+    if (refused) return refused
+    if (this.#options.onRequest) {
+      const response = await this.#options.onRequest(req.toRequest())
+      if (response) return { response }
+    }
+    let authInfo: AuthInfo | undefined
+    if (this.#options.authenticate) {
+      const result = await this.#options.authenticate(req.toRequest())
+      if (result instanceof Response) return { response: result }
+      authInfo = result
+    }
+    if (legacy === 'messages') return this.#legacy!.post(req, authInfo)
+    if (legacy === 'sse') return this.#legacy!.open(req, authInfo)
+    switch (req.method) {
+      case 'POST':
+        return this.#post(req, authInfo)
+      case 'GET':
+        // The 2024-11-05 transport shares the MCP path: its GET is the one without a session.
+        if (this.#legacy && req.header('mcp-session-id') === undefined && req.header('last-event-id') === undefined && !this.#options.stateless) {
+          return this.#legacy.open(req, authInfo)
+        }
+        return this.#get(req, authInfo)
+      case 'DELETE':
+        return this.#delete(req, authInfo)
+      default:
+        return httpError(405, ErrorCode.InvalidRequest, `Method Not Allowed: ${req.method}`, { allow: this.#allowed() })
+    }
+  }
+
+  #allowed(): string {
+    if (this.#options.stateless) return 'POST'
+    return ['POST', ...(this.#options.enableGetStream === false ? [] : ['GET']), ...(this.#options.enableDelete === false ? [] : ['DELETE'])].join(', ')
+  }
+
+  #newId(): string {
+    const id = this.#generateId()
+    // The spec: "MUST only contain visible ASCII characters (ranging from 0x21 to 0x7E)".
+    if (!VISIBLE_ASCII.test(id)) throw new Error(`sessionIdGenerator returned ${JSON.stringify(id)}; session ids must be visible ASCII (0x21-0x7E)`)
+    return id
+  }
+
+  /** The session a request names: 400 without an id, 404 for one unknown, expired, or opened by other credentials. */
+  #session(req: IncomingRequest, authInfo: AuthInfo | undefined): HttpSession | OutgoingResponse {
+    const id = req.header('mcp-session-id')
+    if (id === undefined) return httpError(400, ErrorCode.InvalidRequest, 'Bad Request: Mcp-Session-Id header is required')
+    const session = this.#sessions.get(id)
+    // Binding the session to the credentials that opened it: a leaked id is useless with another
+    // client's token (security best practices, "Session Hijacking").
+    if (!session || session.closed || (session.principal !== undefined && session.principal !== authInfo?.clientId)) {
+      return httpError(404, ErrorCode.InvalidRequest, 'Not Found: no such session (it may have expired); initialize a new one')
+    }
+    session.lastUsed = Date.now()
+    return session
+  }
+
+  /**
+   * `MCP-Protocol-Version`: an unsupported one is a 400; a supported one other than the
+   * negotiated revision is tolerated — the session's revision governs.
+   */
+  #versionError(req: IncomingRequest): OutgoingResponse | undefined {
+    const version = req.header('mcp-protocol-version')
+    if (version === undefined || SUPPORTED.includes(version)) return undefined
+    return httpError(400, ErrorCode.InvalidRequest, `Bad Request: unsupported MCP-Protocol-Version ${version} (supported: ${SUPPORTED.join(', ')})`)
+  }
+
+  async #post(req: IncomingRequest, authInfo: AuthInfo | undefined): Promise<OutgoingResponse> {
+    if (!accepts(req.header('accept'), 'application/json', 'text/event-stream')) {
+      return httpError(406, ErrorCode.InvalidRequest, 'Not Acceptable: the client must accept both application/json and text/event-stream')
+    }
+    if (!isJsonContentType(req.header('content-type'))) return httpError(415, ErrorCode.InvalidRequest, 'Unsupported Media Type: Content-Type must be application/json')
+    const text = await req.readBody(this.#maxBody)
+    if (text === undefined) return httpError(413, ErrorCode.InvalidRequest, `Payload Too Large: the body must not exceed ${this.#maxBody} bytes`, { connection: 'close' })
+    const parsed = parseMessage(text)
+    if (!parsed.ok) {
+      const { id, ...error } = parsed.error
+      return jsonBody(400, JSON.stringify(id === null ? error : parsed.error))
+    }
+    const payload = parsed.payload
+    const messages = Array.isArray(payload) ? payload : [payload]
+    const initialize = messages.find(isInitialize)
+    if (initialize && Array.isArray(payload)) return httpError(400, ErrorCode.InvalidRequest, 'Invalid Request: initialize must be sent alone, not in a batch')
+    if (this.#options.stateless) return this.#postStateless(req, payload, authInfo)
+
+    let session: HttpSession
+    if (initialize && req.header('mcp-session-id') === undefined) {
+      session = await this.#open(authInfo)
+    } else {
+      const found = this.#session(req, authInfo)
+      if (!(found instanceof HttpSession)) return found
+      session = found
+      const refused = this.#versionError(req)
+      if (refused) return refused
+    }
+    // JSON-RPC batches exist in revision 2025-03-26 only.
+    if (Array.isArray(payload) && session.protocolVersion !== '2025-03-26') {
+      return httpError(400, ErrorCode.InvalidRequest, `Invalid Request: JSON-RPC batches are not supported in protocol revision ${session.protocolVersion}`, { 'mcp-session-id': session.id })
+    }
+    const headers = { 'mcp-session-id': session.id }
+    const requestIds = messages.filter(isJSONRPCRequest).map((m) => m.id)
+    const dispatch = session.connection.session
+    if (requestIds.length === 0) {
+      const info = new PostInfo(session.id, authInfo, req, undefined, this.#retryMs)
+      dispatch.dispatch(payload, (m, o) => session.send(m, o), info).catch(this.#report)
+      return { status: 202, headers }
+    }
+    session.busy++
+    const done = () => {
+      session.busy--
+      session.lastUsed = Date.now()
+      // A failed initialize leaves a session nobody can use.
+      if (initialize && session.protocolVersion === undefined) void session.connection.close().catch(this.#report)
+    }
+
+    if (this.#options.enableJsonResponse) {
+      let answer: JSONRPCPayload | undefined
+      // What a JSON body cannot carry (progress, a sampling request) goes on the GET stream.
+      const reply: Reply = (m) => {
+        if (!isResponse(m)) return session.sendBeside(m)
+        answer = m
+        return Promise.resolve()
+      }
+      try {
+        await dispatch.dispatch(payload, reply, new PostInfo(session.id, authInfo, req, undefined, this.#retryMs))
+      } finally {
+        done()
+      }
+      // No answer: every request was cancelled by the client.
+      return answer === undefined ? { status: 202, headers } : jsonBody(200, JSON.stringify(answer), headers)
+    }
+
+    const stream = session.openStream(requestIds)
+    const conn = new SseConnection()
+    this.#keepAlive.add(conn)
+    const version = initialize ? negotiateProtocolVersion(String(initialize.params?.protocolVersion)) : session.protocolVersion
+    stream.attach(conn, { prime: this.#primes(version) ? { retryMs: this.#retryMs } : undefined })
+    const reply: Reply = (m) => {
+      // A message a handler sends after its response (a stray background task) has no stream left.
+      if (stream.done) return session.sendUnrelated(m)
+      stream.write(m)
+      return Promise.resolve()
+    }
+    dispatch
+      .dispatch(payload, reply, new PostInfo(session.id, authInfo, req, stream, this.#retryMs))
+      .catch(this.#report)
+      .finally(() => {
+        stream.finish()
+        done()
+      })
+    return { status: 200, headers: { ...SSE_HEADERS, ...headers }, sse: conn }
+  }
+
+  // Priming events carry empty data, which clients before 2025-11-25 cannot parse.
+  #primes(version: string | undefined): boolean {
+    return this.#store !== undefined && version !== undefined && isAtLeast(version, PRIMING_SINCE)
+  }
+
+  async #open(authInfo: AuthInfo | undefined): Promise<HttpSession> {
+    const session = new HttpSession(this.#newId(), this.#settings)
+    session.principal = authInfo?.clientId
+    this.#sessions.set(session.id, session)
+    try {
+      session.connection = await this.#server.connect(session.transport, { sessionId: session.id })
+    } catch (error) {
+      session.end()
+      throw error
+    }
+    return session
+  }
+
+  /** A stateless POST: a one-off server connection under the header's revision, closed once answered. */
+  async #postStateless(req: IncomingRequest, payload: JSONRPCPayload, authInfo: AuthInfo | undefined): Promise<OutgoingResponse> {
+    const refused = this.#versionError(req)
+    if (refused) return refused
+    // "If the server does not receive an MCP-Protocol-Version header … SHOULD assume 2025-03-26."
+    const protocolVersion = req.header('mcp-protocol-version') ?? DEFAULT_NEGOTIATED_PROTOCOL_VERSION
+    if (Array.isArray(payload) && protocolVersion !== '2025-03-26') {
+      return httpError(400, ErrorCode.InvalidRequest, `Invalid Request: JSON-RPC batches are not supported in protocol revision ${protocolVersion}`)
+    }
+    const transport = new StatelessTransport()
+    const connection = await this.#server.connect(transport, { stateless: { protocolVersion } })
+    const close = () => void connection.close().catch(this.#report)
+    const info = new PostInfo(undefined, authInfo, req, undefined, this.#retryMs)
+    const hasRequests = (Array.isArray(payload) ? payload : [payload]).some(isJSONRPCRequest)
+    if (!hasRequests) {
+      connection.session.dispatch(payload, () => Promise.resolve(), info).catch(this.#report).finally(close)
+      return { status: 202, headers: {} }
+    }
+    if (this.#options.enableJsonResponse) {
+      let answer: JSONRPCPayload | undefined
+      try {
+        const reply: Reply = (m) => {
+          if (!isResponse(m)) return transport.send(m)
+          answer = m
+          return Promise.resolve()
+        }
+        await connection.session.dispatch(payload, reply, info)
+      } finally {
+        close()
+      }
+      return answer === undefined ? { status: 202, headers: {} } : jsonBody(200, JSON.stringify(answer))
+    }
+    return this.#statelessStream(connection, payload, info)
+  }
+
+  #statelessStream(connection: ConnectionLike, payload: JSONRPCPayload, info: PostInfo): OutgoingResponse {
+    const stream = new Stream('stateless', { store: undefined, onerror: this.#report })
+    const conn = new SseConnection()
+    this.#keepAlive.add(conn)
+    stream.attach(conn)
+    connection.session
+      .dispatch(payload, (m) => (stream.write(m), Promise.resolve()), info)
+      .catch(this.#report)
+      .finally(() => {
+        stream.finish()
+        void connection.close().catch(this.#report)
+      })
+    return { status: 200, headers: { ...SSE_HEADERS }, sse: conn }
+  }
+
+  async #get(req: IncomingRequest, authInfo: AuthInfo | undefined): Promise<OutgoingResponse> {
+    if (!accepts(req.header('accept'), 'text/event-stream')) return httpError(406, ErrorCode.InvalidRequest, 'Not Acceptable: the client must accept text/event-stream')
+    if (this.#options.stateless || this.#options.enableGetStream === false) {
+      return httpError(405, ErrorCode.InvalidRequest, 'Method Not Allowed: this server offers no SSE stream on GET', { allow: this.#allowed() })
+    }
+    const session = this.#session(req, authInfo)
+    if (!(session instanceof HttpSession)) return session
+    const refused = this.#versionError(req)
+    if (refused) return refused
+    const headers = { ...SSE_HEADERS, 'mcp-session-id': session.id }
+    const lastEventId = req.header('last-event-id')
+    if (lastEventId !== undefined && this.#store) {
+      const streamId = await streamOfEvent(this.#store, lastEventId)
+      // Never replay another session's stream: its id must name this session.
+      if (streamId === undefined || !session.owns(streamId) || session.closed) {
+        return httpError(400, ErrorCode.InvalidRequest, 'Bad Request: unknown Last-Event-ID (the events may have expired)', { 'mcp-session-id': session.id })
+      }
+      const conn = new SseConnection()
+      this.#keepAlive.add(conn)
+      session.resumeStream(streamId).attach(conn, { after: lastEventId })
+      return { status: 200, headers, sse: conn }
+    }
+    // One standalone stream per session, as the official SDK does: a second would split messages.
+    if (session.listening) return httpError(409, ErrorCode.InvalidRequest, 'Conflict: this session already has a GET stream open', { 'mcp-session-id': session.id })
+    const conn = new SseConnection()
+    this.#keepAlive.add(conn)
+    session.standalone.attach(conn, { prime: this.#primes(session.protocolVersion) ? { retryMs: this.#retryMs } : undefined })
+    return { status: 200, headers, sse: conn }
+  }
+
+  async #delete(req: IncomingRequest, authInfo: AuthInfo | undefined): Promise<OutgoingResponse> {
+    if (this.#options.stateless || this.#options.enableDelete === false) {
+      return httpError(405, ErrorCode.InvalidRequest, 'Method Not Allowed: sessions cannot be ended with DELETE here', { allow: this.#allowed() })
+    }
+    const session = this.#session(req, authInfo)
+    if (!(session instanceof HttpSession)) return session
+    const refused = this.#versionError(req)
+    if (refused) return refused
+    await session.connection.close()
+    return { status: 200, headers: {} }
+  }
+
+  closeSSEStream(sessionId: string, requestId: RequestId): boolean {
+    return this.#sessions.get(sessionId)?.requestStream(requestId)?.disconnect(this.#retryMs) ?? false
+  }
+
+  closeStandaloneSSEStream(sessionId: string): boolean {
+    const session = this.#sessions.get(sessionId)
+    return session?.listening === true && session.standalone.disconnect(this.#retryMs)
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    const sessions = [...this.#sessions.values()]
+    await Promise.all(sessions.map((s) => (s.connection ? s.connection.close() : Promise.resolve(s.end())).catch(this.#report)))
+    await this.#legacy?.close()
+    this.#keepAlive.close()
+  }
+}

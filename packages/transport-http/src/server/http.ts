@@ -1,0 +1,146 @@
+import type { SseConnection } from './sse.js'
+
+/**
+ * The few things the handler reads of an HTTP request. `fetch` wraps a web `Request` in one;
+ * `toNodeHandler` wraps node's `IncomingMessage` directly, so the node path never builds a
+ * `Request`/`Response` pair per call (that conversion capped the official servers near 2.8k
+ * calls/s, STYLE §8).
+ */
+export interface IncomingRequest {
+  readonly method: string
+  /** The URL path, without the query. */
+  readonly pathname: string
+  /** A query parameter (`sessionId` of the legacy message endpoint). */
+  query(name: string): string | null
+  /** A header by lower-case name; repeated headers joined with `, `. */
+  header(name: string): string | undefined
+  /** Every header, for `MessageInfo.request` (built on first read). */
+  readonly headers: Record<string, string | string[] | undefined>
+  /** The absolute URL (built on first read). */
+  readonly url: string
+  /** Reads the body as UTF-8 text; `undefined` once it exceeds `limit` bytes (the rest is not read). */
+  readBody(limit: number): Promise<string | undefined>
+  /**
+   * Whether the request arrived on a loopback interface, when the adapter can tell (node:http
+   * can, from the socket); `undefined` on runtimes that do not say.
+   */
+  readonly loopback: boolean | undefined
+  /** A web `Request` of the method, URL and headers — without the body — for user hooks. */
+  toRequest(): Request
+}
+
+/** What the handler answers: a body, an SSE stream, or a `Response` a user hook returned. */
+export type OutgoingResponse =
+  | { readonly status: number; readonly headers: Record<string, string>; readonly body?: string; readonly sse?: undefined; readonly response?: undefined }
+  | { readonly status: 200; readonly headers: Record<string, string>; readonly sse: SseConnection; readonly body?: undefined; readonly response?: undefined }
+  | { readonly response: Response; readonly status?: undefined; readonly sse?: undefined }
+
+const JSON_HEADERS = { 'content-type': 'application/json' } as const
+
+/**
+ * An HTTP error with a JSON-RPC error body. It has no `id`: the spec lets these bodies be
+ * "a JSON-RPC error response that has no id" (2025-11-25 `JSONRPCErrorResponse.id` is optional).
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#sending-messages-to-the-server
+ */
+export function httpError(status: number, code: number, message: string, headers?: Record<string, string>): OutgoingResponse {
+  return { status, headers: headers ? { ...JSON_HEADERS, ...headers } : { ...JSON_HEADERS }, body: JSON.stringify({ jsonrpc: '2.0', error: { code, message } }) }
+}
+
+/** A JSON body. */
+export function jsonBody(status: number, body: string, headers?: Record<string, string>): OutgoingResponse {
+  return { status, headers: headers ? { ...JSON_HEADERS, ...headers } : { ...JSON_HEADERS }, body }
+}
+
+/** Wraps a web `Request` for the handler. */
+export function fromRequest(request: Request): IncomingRequest {
+  return new WebRequest(request)
+}
+
+class WebRequest implements IncomingRequest {
+  readonly #request: Request
+  #url: URL | undefined
+  #headers: Record<string, string> | undefined
+
+  constructor(request: Request) {
+    this.#request = request
+  }
+
+  get method(): string {
+    return this.#request.method
+  }
+  get pathname(): string {
+    return (this.#url ??= new URL(this.#request.url)).pathname
+  }
+  query(name: string): string | null {
+    return (this.#url ??= new URL(this.#request.url)).searchParams.get(name)
+  }
+  header(name: string): string | undefined {
+    const value = this.#request.headers.get(name)
+    if (value !== null) return value
+    // Fetch runtimes keep Host out of `headers` (a forbidden header) and build the URL from it.
+    return name === 'host' ? (this.#url ??= new URL(this.#request.url)).host : undefined
+  }
+  get headers(): Record<string, string> {
+    if (this.#headers) return this.#headers
+    const headers: Record<string, string> = {}
+    this.#request.headers.forEach((value, name) => (headers[name] = value))
+    return (this.#headers = headers)
+  }
+  get url(): string {
+    return this.#request.url
+  }
+  get loopback(): undefined {
+    return undefined
+  }
+  toRequest(): Request {
+    return this.#request
+  }
+
+  async readBody(limit: number): Promise<string | undefined> {
+    const declared = this.#request.headers.get('content-length')
+    if (declared !== null && Number(declared) > limit) return undefined
+    const body = this.#request.body
+    if (!body) return ''
+    const reader = body.getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    let received = 0
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      received += value.byteLength
+      if (received > limit) {
+        void reader.cancel().catch(() => {})
+        return undefined
+      }
+      text += decoder.decode(value, { stream: true })
+    }
+    return text + decoder.decode()
+  }
+}
+
+const encoder = new TextEncoder()
+
+/** Turns the handler's answer into a web `Response`; an SSE stream becomes a `ReadableStream`. */
+export function toResponse(out: OutgoingResponse): Response {
+  if (out.response) return out.response
+  if (!out.sse) return new Response(out.body ?? null, { status: out.status, headers: out.headers })
+  const sse = out.sse
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      sse.attach({
+        write: (chunk) => controller.enqueue(encoder.encode(chunk)),
+        end: () => {
+          try {
+            controller.close()
+          } catch {
+            // The reader already cancelled.
+          }
+        },
+      })
+    },
+    // The client went away (the runtime cancels the body): the stream lives on for resumption.
+    cancel: () => sse.abort(),
+  })
+  return new Response(stream, { status: out.status, headers: out.headers })
+}

@@ -1,0 +1,233 @@
+import { ErrorCode, McpError, isJSONRPCRequest, type JSONRPCPayload, type RequestId, type SendOptions, type Session, type Transport } from '@plugboard/protocol'
+import { Stream, type EventStore, type StreamId } from './events.js'
+
+/** What the handler needs of a server: `McpServer` from `@plugboard/server` is one. */
+export interface ServerLike {
+  connect(transport: Transport, options: { sessionId?: string; stateless?: { protocolVersion: string } }): Promise<ConnectionLike>
+}
+
+/** One connection of a {@link ServerLike}: `ServerSession` from `@plugboard/server` is one. */
+export interface ConnectionLike {
+  readonly session: Session
+  close(): Promise<void>
+}
+
+/** What every session of one handler shares. */
+export interface SessionSettings {
+  store: EventStore | undefined
+  /** Whether clients may open a standalone GET stream (else unrelated server messages are dropped). */
+  standalone: boolean
+  idleTimeoutMs: number | undefined
+  onerror: (error: Error) => void
+  /** Called once the session is over, whoever ended it. */
+  onended: (session: HttpSession) => void
+}
+
+const noStream = (message: JSONRPCPayload) =>
+  !Array.isArray(message) && isJSONRPCRequest(message)
+    ? Promise.reject(new McpError(ErrorCode.ConnectionClosed, `Cannot send ${message.method}: the client has no SSE stream open to receive it (no GET stream)`))
+    : Promise.resolve() // a notification nobody can receive is dropped, as the spec allows
+
+/**
+ * One Streamable HTTP session (`Mcp-Session-Id`): the server's connection for it, the POST
+ * streams in flight, the standalone GET stream, and when it was last used. Holds ids and
+ * streams only; the server's tools and schemas are shared by all sessions (STYLE §8).
+ */
+export class HttpSession {
+  readonly id: string
+  readonly transport: SessionTransport
+  connection!: ConnectionLike
+  /** The client id of the credentials that opened the session; later requests must carry the same. */
+  principal: string | undefined
+  /** POSTs being handled right now; an idle session has none. */
+  busy = 0
+  lastUsed = Date.now()
+  closed = false
+  readonly #settings: SessionSettings
+  /** Open POST streams, by the id of each request they carry. */
+  readonly #requests = new Map<RequestId, Stream>()
+  #standalone: Stream | undefined
+  #nextStream = 1
+  #timer: ReturnType<typeof setTimeout> | undefined
+
+  constructor(id: string, settings: SessionSettings) {
+    this.id = id
+    this.#settings = settings
+    this.transport = new SessionTransport(this)
+    if (settings.idleTimeoutMs !== undefined) this.#arm(settings.idleTimeoutMs)
+  }
+
+  /** The negotiated protocol revision, once initialize was answered. */
+  get protocolVersion(): string | undefined {
+    return this.connection?.session.state.protocolVersion
+  }
+
+  /** Whether `streamId` (from the event store) is one of this session's streams. */
+  owns(streamId: StreamId): boolean {
+    const dot = streamId.lastIndexOf('.')
+    return streamId.slice(0, dot) === this.id && /^\d+$/.test(streamId.slice(dot + 1))
+  }
+
+  /** A new stream for one POST carrying `requestIds`. Stream ids embed the session id, so a resume can be checked against its owner. */
+  openStream(requestIds: RequestId[]): Stream {
+    const stream = new Stream(`${this.id}.${this.#nextStream++}`, { store: this.#settings.store, onerror: this.#settings.onerror })
+    for (const id of requestIds) this.#requests.set(id, stream)
+    stream.onfinish = () => {
+      for (const id of requestIds) if (this.#requests.get(id) === stream) this.#requests.delete(id)
+    }
+    return stream
+  }
+
+  /** The open POST stream carrying a request. */
+  requestStream(requestId: RequestId): Stream | undefined {
+    return this.#requests.get(requestId)
+  }
+
+  /** The stream a resumed request stream is carried on: the live one, or a finished one rebuilt from the store. */
+  resumeStream(streamId: StreamId): Stream {
+    if (streamId === this.standaloneId) return this.standalone
+    for (const stream of this.#requests.values()) if (stream.id === streamId) return stream
+    const stream = new Stream(streamId, { store: this.#settings.store, onerror: this.#settings.onerror })
+    stream.done = true
+    return stream
+  }
+
+  get standaloneId(): StreamId {
+    return `${this.id}.0`
+  }
+
+  /** The standalone GET stream, made on first use; it holds what it cannot deliver yet. */
+  get standalone(): Stream {
+    if (!this.#standalone) {
+      this.#standalone = new Stream(this.standaloneId, { store: this.#settings.store, hold: true, onerror: this.#settings.onerror })
+      this.#standalone.ondisconnect = () => (this.lastUsed = Date.now())
+    }
+    return this.#standalone
+  }
+
+  /** Whether a GET connection carries the standalone stream now. */
+  get listening(): boolean {
+    return this.#standalone?.connected === true
+  }
+
+  /**
+   * Routes a message the server sends through the connection's transport: onto the POST stream
+   * of the request it relates to while that is open, else onto the standalone stream — each
+   * message on exactly one stream.
+   */
+  send(message: JSONRPCPayload, options?: SendOptions): Promise<void> {
+    if (this.closed) return Promise.reject(new McpError(ErrorCode.ConnectionClosed, 'Session closed'))
+    const related = options?.relatedRequestId !== undefined ? this.#requests.get(options.relatedRequestId) : undefined
+    if (related && !related.done) {
+      related.write(message)
+      return Promise.resolve()
+    }
+    return this.sendUnrelated(message)
+  }
+
+  /** Onto the standalone stream, held for a GET that has yet to come; dropped (or refused, for requests) when GET streams are off. */
+  sendUnrelated(message: JSONRPCPayload): Promise<void> {
+    if (!this.#settings.standalone) return noStream(message)
+    this.standalone.write(message)
+    return Promise.resolve()
+  }
+
+  /**
+   * What a JSON-mode POST cannot carry: a request (sampling, elicitation) goes on the standalone
+   * stream, held for a GET that may still be on its way (the official client opens it right after
+   * initialize); a notification (progress, a log) only if a GET is open now — late, it is noise.
+   */
+  sendBeside(message: JSONRPCPayload): Promise<void> {
+    if (!Array.isArray(message) && isJSONRPCRequest(message)) return this.sendUnrelated(message)
+    if (this.listening) this.#standalone!.write(message)
+    return Promise.resolve()
+  }
+
+  /** Ends the session's streams and forgets it; runs once, from the transport's `close()`. */
+  end(): void {
+    if (this.closed) return
+    this.closed = true
+    clearTimeout(this.#timer)
+    // Streams that finished earlier are left to the store's bounds: remembering every one would grow the session.
+    const forget = new Set<StreamId>()
+    for (const stream of this.#requests.values()) {
+      stream.close()
+      forget.add(stream.id)
+    }
+    this.#requests.clear()
+    if (this.#standalone) {
+      this.#standalone.close()
+      forget.add(this.#standalone.id)
+    }
+    for (const id of forget) this.#forget(id)
+    this.#settings.onended(this)
+  }
+
+  #forget(streamId: StreamId): void {
+    try {
+      void Promise.resolve(this.#settings.store?.deleteStream?.(streamId)).catch(this.#settings.onerror)
+    } catch (error) {
+      this.#settings.onerror(error as Error)
+    }
+  }
+
+  // One timer per session, re-armed only when it fires: a request just stamps `lastUsed`.
+  #arm(ms: number): void {
+    this.#timer = setTimeout(() => {
+      if (this.closed) return
+      const idleFor = Date.now() - this.lastUsed
+      const timeout = this.#settings.idleTimeoutMs!
+      if (this.busy > 0 || this.listening) return this.#arm(timeout)
+      if (idleFor < timeout) return this.#arm(timeout - idleFor)
+      void this.connection.close().catch(this.#settings.onerror)
+    }, ms)
+    ;(this.#timer as { unref?: () => void }).unref?.()
+  }
+}
+
+/** The transport an HTTP session's server connection is given: sends route through the session. */
+export class SessionTransport implements Transport {
+  onclose?: () => void
+  onerror?: (error: Error) => void
+  onmessage?: Transport['onmessage']
+  readonly #owner: HttpSession
+
+  constructor(owner: HttpSession) {
+    this.#owner = owner
+  }
+
+  async start(): Promise<void> {}
+
+  send(message: JSONRPCPayload, options?: SendOptions): Promise<void> {
+    return this.#owner.send(message, options)
+  }
+
+  async close(): Promise<void> {
+    if (this.#owner.closed) return
+    this.#owner.end()
+    this.onclose?.()
+  }
+}
+
+/**
+ * The transport of a stateless request's one-off connection: it has no stream besides the POST's
+ * own (which `dispatch` is given), so anything else is dropped, or refused if it is a request.
+ */
+export class StatelessTransport implements Transport {
+  onclose?: () => void
+  onerror?: (error: Error) => void
+  onmessage?: Transport['onmessage']
+  #closed = false
+
+  async start(): Promise<void> {}
+
+  send(message: JSONRPCPayload): Promise<void> {
+    return noStream(message)
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    this.onclose?.()
+  }
+}
