@@ -196,19 +196,6 @@ describe('the everything-server fed malformed input over stdio', () => {
 })
 
 describe('the everything-server bin flags', () => {
-  it('refuses --transport http with a clear message on stderr and exit code 2', async () => {
-    const child = spawn(process.execPath, [EVERYTHING_SERVER_BIN, '--transport', 'http', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()))
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-    expect(code).toBe(2)
-    expect(stderr).toContain('HTTP transport arrives with @plugboard/transport-http')
-    expect(stdout).toBe('')
-    await expectGone(child.pid)
-  })
-
   it('refuses an unknown flag with usage on stderr and exit code 2', async () => {
     const child = spawn(process.execPath, [EVERYTHING_SERVER_BIN, '--bogus'], { stdio: ['ignore', 'pipe', 'pipe'] })
     let stderr = ''

@@ -1,4 +1,5 @@
 import { McpServer } from '@plugboard/server'
+import { registerConformanceFixtures } from './conformance.js'
 import { registerElicitationTools } from './elicitation.js'
 import { registerLoggingTools } from './logging.js'
 import { registerProgressTools } from './progress.js'
@@ -13,6 +14,16 @@ export const SERVER_NAME = 'plugboard-everything-server'
 /** The `serverInfo.version` clients see. */
 export const SERVER_VERSION = '0.0.0'
 
+/** Options of {@link createEverythingServer}. */
+export interface EverythingServerOptions {
+  /**
+   * Also register the fixtures the official conformance referee calls by name (`test_*` tools,
+   * `test://` resources, `test_*` prompts; see `conformance.ts`). Off by default, so clients
+   * and tests see only the everything-server's own features.
+   */
+  conformance?: boolean
+}
+
 /**
  * Builds a server that offers at least one of everything MCP has: tools of every content type,
  * progress, cancellation, logging, sampling, elicitation and roots requests, static and templated
@@ -22,7 +33,7 @@ export const SERVER_VERSION = '0.0.0'
  * const server = createEverythingServer()
  * await server.connect(new StdioServerTransport())
  */
-export function createEverythingServer(): McpServer {
+export function createEverythingServer(options: EverythingServerOptions = {}): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION, title: 'Plugboard everything-server', websiteUrl: 'https://github.com/plugboard/plugboard' },
     { instructions: 'A test server: every tool, resource and prompt exists to exercise one MCP feature.' },
@@ -35,6 +46,7 @@ export function createEverythingServer(): McpServer {
   registerRootsTools(server)
   registerResources(server)
   registerPrompts(server)
+  if (options.conformance) registerConformanceFixtures(server)
   return server
 }
 

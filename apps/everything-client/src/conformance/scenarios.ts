@@ -1,0 +1,19 @@
+import { runBasic, runToolsCall } from './basic.js'
+import { runElicitationDefaults } from './elicitation.js'
+import { runSseRetry } from './sse-retry.js'
+
+/** Drives one scenario against the referee's server at `url`; rejects if a step fails. */
+export type ScenarioRunner = (url: URL) => Promise<void>
+
+/**
+ * The official conformance referee's client scenarios we answer, by the name it puts in
+ * `MCP_CONFORMANCE_SCENARIO`. The `auth/*` scenarios need an OAuth client, which Plugboard does
+ * not have yet; they are not listed, so the referee's run of them fails fast with exit code 2.
+ * @see https://github.com/modelcontextprotocol/conformance
+ */
+export const SCENARIOS: Readonly<Record<string, ScenarioRunner>> = {
+  initialize: runBasic,
+  tools_call: runToolsCall,
+  'elicitation-sep1034-client-defaults': runElicitationDefaults,
+  'sse-retry': runSseRetry,
+}
