@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -21,6 +22,7 @@ describe('package README examples', () => {
     ['packages/server/README.md', ['server-quickstart/src/server.ts']],
     ['packages/client/README.md', ['client-quickstart/src/client.ts']],
     ['packages/transport-stdio/README.md', ['stdio-quickstart/src/server.ts', 'stdio-quickstart/src/host.ts']],
+    ['packages/transport-http/README.md', ['http-quickstart/src/server.ts', 'http-quickstart/src/worker.ts', 'http-quickstart/src/host.ts']],
   ])('%s shows exactly the code of its example', (readme, files) => {
     const blocks = codeBlocks(readme)
     files.forEach((file, i) => expect(blocks[i], `${readme} block ${i} vs apps/examples/${file}`).toBe(source(file)))
@@ -57,4 +59,32 @@ describe('package README examples', () => {
     expect(stdout).toContain('echo: ')
     expect(stdout).toContain('Echo: hello')
   }, 40_000)
+
+  it('transport-http: the fetch-style worker answers initialize with a JSON body', async () => {
+    const worker = (await import(`${root}apps/examples/http-quickstart/dist/worker.js`)) as { default: { fetch: (r: Request) => Promise<Response> } }
+    const response = await worker.default.fetch(
+      new Request('http://127.0.0.1/mcp', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', host: '127.0.0.1' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'readme-check', version: '1' } } }),
+      }),
+    )
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ id: 1, result: { serverInfo: { name: 'demo' } } })
+  })
+
+  it('transport-http: host.js reaches server.js over HTTP on port 3000, then the server stops on SIGINT', async () => {
+    const dir = `${root}apps/examples/http-quickstart/dist`
+    const server = spawn(process.execPath, ['server.js'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] })
+    try {
+      // Wait until the port answers (the README's server prints nothing).
+      await expect.poll(() => fetch('http://127.0.0.1:3000/mcp', { method: 'DELETE' }).then((r) => r.status, () => 0), { timeout: 10_000 }).toBeGreaterThan(0)
+      const { stdout } = await run(process.execPath, ['host.js'], { cwd: dir, timeout: 15_000 })
+      expect(stdout).toContain('streamable')
+      expect(stdout).toContain("name: 'hello'")
+    } finally {
+      server.kill('SIGINT')
+      await once(server, 'exit')
+    }
+  })
 })

@@ -13,6 +13,8 @@ describe('a CommonJS consumer', () => {
     'transport-stdio': ['StdioServerTransport', 'StdioClientTransport'],
     server: ['McpServer', 'ResourceTemplate'],
     client: ['Client'],
+    'transport-http': ['createMcpHandler', 'toNodeHandler', 'StreamableHTTPClientTransport', 'SSEClientTransport', 'HttpClientTransport'],
+    host: ['loadConfig', 'ServerManager', 'Catalog', 'ConsentPolicy'],
   }
   it.each(Object.entries(packages))('can require() @plugboard/%s and gets its named exports', (name, exports) => {
     expect(existsSync(`${root}packages/${name}/dist/index.js`), `build ${name} first`).toBe(true)
