@@ -4,7 +4,7 @@
 # Streamable HTTP, and every client scenario that needs no OAuth against the everything-client.
 # Prints PASS/FAIL per scenario and the totals, then compares the failures with
 # test/conformance/baseline.txt: exits non-zero on a failure missing from it, or on a baselined
-# scenario that now passes. The referee needs Node 22 (scripts/node22.sh); our processes run on
+# scenario that now passes. The referee needs Node 22 (scripts/node.sh); our processes run on
 # the project's Node. Every process it starts is ended when it exits.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,7 +15,7 @@ referee="$referee_dir/dist/index.js"
 baseline=test/conformance/baseline.txt
 [[ -f "$referee" ]] || { echo "conformance: $referee is missing; run: bash scripts/pnpm.sh install" >&2; exit 2; }
 version=$(node -p "require('./$referee_dir/package.json').version")
-node22=$(bash scripts/node22.sh)
+node22=$(bash scripts/node.sh 22.23.3)
 started=$SECONDS
 
 work=$(mktemp -d)
