@@ -20,6 +20,17 @@ export function paginate<T>(items: readonly T[], cursor: string | undefined, pag
   return page
 }
 
+/**
+ * One page of a list result keyed as the method's result is (`tools`, `prompts`, …), with
+ * `nextCursor` only when more follow: `listPage('tools', tools, cursor, 100, (t) => t.listing)`.
+ */
+export function listPage<K extends string, T, R>(key: K, items: readonly T[], cursor: string | undefined, pageSize: number, map: (item: T) => R): { [P in K]: R[] } & { nextCursor?: string } {
+  const page = paginate(items, cursor, pageSize)
+  const result = { [key]: page.items.map(map) } as { [P in K]: R[] } & { nextCursor?: string }
+  if (page.nextCursor) result.nextCursor = page.nextCursor
+  return result
+}
+
 function encodeCursor(offset: number): string {
   return btoa(String(offset)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }

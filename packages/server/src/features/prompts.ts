@@ -2,7 +2,7 @@ import { ErrorCode, McpError, type GetPromptRequestParams, type GetPromptResult,
 import type { ServerContext } from '../context.js'
 import { compileSchema, formatIssues, type CompiledSchema, type InferOutput, type SchemaInput, type SchemaShape } from '../schema.js'
 import { completerOf, type CompleteCallback } from './completion.js'
-import { paginate } from './pagination.js'
+import { listPage } from './pagination.js'
 import { Registry, definedFields, type Registered } from './registry.js'
 
 /** How a prompt describes itself in `prompts/list`, its arguments, and their completions. */
@@ -145,10 +145,7 @@ export class Prompts {
   }
 
   list(cursor: string | undefined, pageSize: number): ListPromptsResult {
-    const page = paginate(this.#registry.enabled(), cursor, pageSize)
-    const result: ListPromptsResult = { prompts: page.items.map((prompt) => prompt.listing) }
-    if (page.nextCursor) result.nextCursor = page.nextCursor
-    return result
+    return listPage('prompts', this.#registry.enabled(), cursor, pageSize, (prompt) => prompt.listing)
   }
 
   /**

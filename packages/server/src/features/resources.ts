@@ -1,7 +1,7 @@
 import { ErrorCode, McpError, type Annotations, type Icon, type ListResourceTemplatesResult, type ListResourcesResult, type ReadResourceResult, type Resource, type ResourceTemplate as ResourceTemplateEntry } from '@plugboard/protocol'
 import type { ServerContext } from '../context.js'
 import type { CompleteCallback } from './completion.js'
-import { paginate } from './pagination.js'
+import { listPage } from './pagination.js'
 import { Registry, definedFields, type Registered } from './registry.js'
 import { UriTemplate } from './uri-template.js'
 
@@ -206,17 +206,11 @@ export class Resources {
       const { resources } = await list(ctx)
       all = all.concat(resources.map((resource) => ({ ...shared, ...resource })))
     }
-    const page = paginate(all, cursor, pageSize)
-    const result: ListResourcesResult = { resources: page.items }
-    if (page.nextCursor) result.nextCursor = page.nextCursor
-    return result
+    return listPage('resources', all, cursor, pageSize, (resource) => resource)
   }
 
   listTemplates(cursor: string | undefined, pageSize: number): ListResourceTemplatesResult {
-    const page = paginate(this.#templates.enabled(), cursor, pageSize)
-    const result: ListResourceTemplatesResult = { resourceTemplates: page.items.map((entry) => entry.listing) }
-    if (page.nextCursor) result.nextCursor = page.nextCursor
-    return result
+    return listPage('resourceTemplates', this.#templates.enabled(), cursor, pageSize, (entry) => entry.listing)
   }
 
   /**

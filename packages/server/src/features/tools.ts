@@ -1,7 +1,7 @@
 import { ErrorCode, McpError, type CallToolRequestParams, type CallToolResult, type ContentBlock, type Icon, type ListToolsResult, type Tool, type ToolAnnotations, type ToolExecution } from '@plugboard/protocol'
 import type { ServerContext } from '../context.js'
 import { compileSchema, formatIssues, type CompiledSchema, type InferInput, type InferOutput, type SchemaInput } from '../schema.js'
-import { paginate } from './pagination.js'
+import { listPage } from './pagination.js'
 import { Registry, definedFields, type Registered } from './registry.js'
 
 /** How a tool describes itself in `tools/list`, and the schemas of its arguments and result. */
@@ -158,10 +158,7 @@ export class Tools {
   }
 
   list(cursor: string | undefined, pageSize: number): ListToolsResult {
-    const page = paginate(this.#registry.enabled(), cursor, pageSize)
-    const result: ListToolsResult = { tools: page.items.map((tool) => tool.listing) }
-    if (page.nextCursor) result.nextCursor = page.nextCursor
-    return result
+    return listPage('tools', this.#registry.enabled(), cursor, pageSize, (tool) => tool.listing)
   }
 
   /**
