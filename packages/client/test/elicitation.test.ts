@@ -29,6 +29,30 @@ describe('elicitation', () => {
     expectNoViolations(violations)
   })
 
+  it('fills fields an accepted answer leaves out with their schema defaults when applyDefaults is set, and only then', async () => {
+    const withDefaults: ElicitRequestFormParams = {
+      mode: 'form',
+      message: 'Preferences',
+      requestedSchema: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          color: { type: 'string', enum: ['red', 'green'], default: 'green' },
+          count: { type: 'integer', default: 3 },
+          subscribe: { type: 'boolean', default: false },
+        },
+        required: ['name'],
+      },
+    }
+    const on = await elicitingServer({ form: () => ({ action: 'accept', content: { name: 'Ada', count: 7 } }), applyDefaults: true })
+    await expect(on.server.request('elicitation/create', withDefaults)).resolves.toEqual({ action: 'accept', content: { name: 'Ada', count: 7, color: 'green', subscribe: false } })
+    expectNoViolations(on.violations)
+    const off = await elicitingServer({ form: () => ({ action: 'accept', content: { name: 'Ada' } }) })
+    await expect(off.server.request('elicitation/create', withDefaults)).resolves.toEqual({ action: 'accept', content: { name: 'Ada' } })
+    const declined = await elicitingServer({ form: () => ({ action: 'decline' }), applyDefaults: true })
+    await expect(declined.server.request('elicitation/create', withDefaults)).resolves.toEqual({ action: 'decline' })
+  })
+
   it('routes a request without mode to the form handler (the pre-2025-11-25 shape)', async () => {
     const { server } = await elicitingServer({ form: () => ({ action: 'decline' }) })
     const { mode: _, ...modeless } = form

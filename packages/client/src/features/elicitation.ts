@@ -24,6 +24,12 @@ export type UrlElicitationHandler = (params: ElicitRequestURLParams, ctx: Reques
 export interface ElicitationHandlers {
   form?: FormElicitationHandler
   url?: UrlElicitationHandler
+  /**
+   * Fill the fields an accepted form answer leaves out with the `default` each property of
+   * `requestedSchema` declares (2025-11-25, SEP-1034), so a UI that only shows changed fields still
+   * answers completely. Off by default: the answer is sent as the handler returned it.
+   */
+  applyDefaults?: boolean
 }
 
 /**
@@ -69,11 +75,22 @@ export class Elicitation {
       return this.#handlers.url(params, ctx)
     }
     if (!this.#handlers.form) throw new McpError(ErrorCode.InvalidParams, 'This client does not support form-mode elicitation')
-    const result = await this.#handlers.form(params, ctx)
+    let result = await this.#handlers.form(params, ctx)
+    if (result.action === 'accept' && this.#handlers.applyDefaults) result = { ...result, content: withDefaults(params.requestedSchema, result.content) }
     if (result.action === 'accept' && result.content !== undefined) {
       const validate = compileJsonSchema(params.requestedSchema)
       if (!validate(result.content)) throw new Error(`The form elicitation handler answered content that does not match requestedSchema: ${describeErrors(validate.errors)}`)
     }
     return result
   }
+}
+
+/** The answer with every property it lacks set to that property's declared `default`. */
+function withDefaults(schema: ElicitRequestFormParams['requestedSchema'], content: ElicitResult['content']): ElicitResult['content'] {
+  const filled: Record<string, unknown> = { ...content }
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    const fallback = (property as { default?: unknown }).default
+    if (filled[name] === undefined && fallback !== undefined) filled[name] = fallback
+  }
+  return filled as ElicitResult['content']
 }
