@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { StdioServerConfig } from '../src/index.js'
 
@@ -22,21 +21,4 @@ export const fixtureServer = (env: Record<string, string> = {}, script = 'fixtur
 /** Short but real grace for each shutdown step. */
 export const GRACE_MS = 300
 
-/**
- * Whether `pid` is a running process. A zombie counts as gone: it has exited and only waits to be
- * reaped by its parent (for an orphan, init — which in some containers never reaps).
- */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
-  }
-  if (process.platform !== 'linux') return true
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-  } catch {
-    return false
-  }
-}
+export { isRunning } from '../../../test/fixtures/processes.js'

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { isJSONRPCResponse, type JSONRPCMessage, type JSONRPCPayload } from '@plugboard/protocol'
 import { StdioClientTransport, type StdioClientTransportOptions } from '../src/index.js'
@@ -8,24 +7,7 @@ export const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${nam
 /** Short but real grace for each shutdown step, so tests exercise every step quickly. */
 export const GRACE_MS = 200
 
-/**
- * Whether `pid` is a running process. A zombie counts as gone: it has exited and only waits to
- * be reaped by its parent (for an orphan, init — which in some containers never reaps).
- */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
-  }
-  if (process.platform !== 'linux') return true
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-  } catch {
-    return false
-  }
-}
+export { isRunning } from '../../../test/fixtures/processes.js'
 
 const started: StdioClientTransport[] = []
 

@@ -1,0 +1,155 @@
+import { readFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import { ConfigError, ConsentStore, loadConfig, type ConsentPolicyConfig } from '@plugboard/host'
+import { HostApp } from './app.js'
+import type { HostEvent } from './events.js'
+import type { ModelProvider } from './providers/provider.js'
+import { parseScript, ScriptedProvider } from './providers/scripted.js'
+import { createProvider } from './providers/select.js'
+import { runChat } from './ui/chat.js'
+import { APPROVE_POLICIES, PolicyUi, type ApprovePolicy } from './ui/policy-ui.js'
+import { PrompterUi } from './ui/prompter-ui.js'
+import { describe, TextRenderer } from './ui/render.js'
+import { Terminal } from './ui/terminal.js'
+
+export const USAGE = `Usage: plugboard-host [--config FILE] [--prompt TEXT [--approve POLICY] [--json]] [--script FILE]
+       plugboard-host --demo
+
+  -c, --config FILE     the mcpServers config (default ./mcp.json, else ~/.config/plugboard/mcp.json)
+  -p, --prompt TEXT     one-shot: send TEXT, print the answer, exit
+      --approve POLICY  what runs without asking in one-shot mode: none (default), read-only, all
+      --json            one-shot: print every event as a line of JSON on stdout
+      --script FILE     use the offline scripted model with this script (a JSON array of steps)
+      --model NAME      the model to use (default: the provider's first)
+      --max-steps N     model calls per message before stopping (default 10)
+      --consent-store F where "allow always" answers are kept (default ~/.config/plugboard/consent.json)
+      --demo            start example servers and play an offline demo conversation
+  -h, --help            show this help
+
+Models: set ANTHROPIC_API_KEY, or OPENAI_API_KEY / OPENAI_BASE_URL (Ollama, vLLM, LM Studio…), or a
+"models" section in the config; without any, the scripted model (no LLM) answers. See the README.
+`
+
+/** Where the CLI reads and writes; tests pass their own. */
+export interface CliIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean }
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  env: Record<string, string | undefined>
+}
+
+/** Exit codes: 0 done, 1 failed (or the step limit), 2 bad usage or config, 130 cancelled with Ctrl-C. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const err = (text: string) => void io.stderr.write(text)
+  let flags
+  try {
+    flags = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', short: 'c' },
+        prompt: { type: 'string', short: 'p' },
+        approve: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        script: { type: 'string' },
+        model: { type: 'string' },
+        'max-steps': { type: 'string' },
+        'consent-store': { type: 'string' },
+        demo: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values
+  } catch (error) {
+    err(`plugboard-host: ${(error as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  if (flags.help) return void io.stdout.write(USAGE), 0
+  const usage = (message: string) => (err(`plugboard-host: ${message}\n\n${USAGE}`), 2)
+  if (flags.approve !== undefined && !APPROVE_POLICIES.includes(flags.approve as ApprovePolicy)) {
+    return usage(`--approve must be one of ${APPROVE_POLICIES.join(', ')}, got ${JSON.stringify(flags.approve)}`)
+  }
+  if (flags.prompt === undefined && (flags.json || flags.approve !== undefined)) return usage('--json and --approve go with --prompt (one-shot mode)')
+  if (flags.prompt !== undefined && !flags.prompt.trim()) return usage('--prompt needs a message')
+  const maxSteps = flags['max-steps'] === undefined ? undefined : Number(flags['max-steps'])
+  if (maxSteps !== undefined && (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 100)) return usage(`--max-steps must be an integer from 1 to 100, got ${flags['max-steps']}`)
+  if (flags.demo) {
+    const { runDemo } = await import('./demo/demo.js')
+    return runDemo((text) => void io.stdout.write(text))
+  }
+
+  let config
+  let provider: ModelProvider
+  try {
+    config = await loadConfig(flags.config, { env: io.env })
+    provider = flags.script ? new ScriptedProvider(parseScript(JSON.parse(await readFile(flags.script, 'utf8')), flags.script)) : (createProvider(config.models, io.env) ?? new ScriptedProvider())
+  } catch (error) {
+    err(`plugboard-host: ${error instanceof ConfigError ? error.message : `${(error as Error).message}`}\n`)
+    return 2
+  }
+  if (provider.scripted && !flags.script) err('plugboard-host: no model is configured; the scripted model (no LLM) answers. See --help.\n')
+
+  const store = await ConsentStore.open({ configPath: config.source, path: flags['consent-store'], onerror: (e) => err(`plugboard-host: consent store: ${e.message}\n`) })
+  const oneShot = flags.prompt !== undefined
+  const interactive = !oneShot || (flags.approve === undefined && !flags.json && io.stdin.isTTY === true)
+  const terminal = interactive ? new Terminal(io.stdin, oneShot ? io.stderr : io.stdout) : undefined
+  const approve = (flags.approve ?? 'none') as ApprovePolicy
+  const ui = terminal ? new PrompterUi(terminal, { scripted: provider.scripted }) : new PolicyUi(approve, oneShotSink(io, flags.json, provider.scripted))
+  const app = new HostApp({
+    config,
+    provider,
+    ui,
+    consentStore: store,
+    policy: terminal ? undefined : approvePolicy(approve, config.policy),
+    agent: { maxSteps, model: flags.model },
+  })
+
+  const signals = new AbortController()
+  const onSignal = () => signals.abort(new Error('Cancelled by a signal'))
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  process.once('SIGHUP', onSignal)
+  try {
+    await app.start()
+    if (!oneShot) {
+      const ended = new Promise<void>((resolve) => signals.signal.addEventListener('abort', () => resolve(), { once: true }))
+      await Promise.race([runChat({ app, terminal: terminal!, ui: ui as PrompterUi, store }), ended])
+      return 0
+    }
+    if (terminal) terminal.onInterrupt = () => signals.abort(new Error('Cancelled by the user (Ctrl-C)'))
+    const result = await app.send(flags.prompt!, signals.signal)
+    if (flags.json) io.stdout.write(`${JSON.stringify({ type: 'done', text: result.text, end: result.end, steps: result.steps })}\n`)
+    else if (terminal) io.stdout.write(`${result.text}\n`)
+    return result.end === 'answer' ? 0 : result.end === 'cancelled' ? 130 : 1
+  } catch (error) {
+    err(`plugboard-host: ${(error as Error).message}\n`)
+    return 1
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    process.off('SIGHUP', onSignal)
+    terminal?.close()
+    await app.close()
+  }
+}
+
+/** The consent policy for `--approve`: `read-only` trusts read-only claims, `all` allows what `deny` does not. */
+export function approvePolicy(approve: ApprovePolicy, policy: ConsentPolicyConfig): ConsentPolicyConfig {
+  if (approve === 'read-only') return { autoApproveReadOnly: true }
+  if (approve === 'all') return { alwaysAllow: [...(policy.alwaysAllow ?? []), '*'] }
+  return {}
+}
+
+/**
+ * Where one-shot events go without a person: with `--json`, every event as a JSON line on stdout;
+ * else the answer on stdout (streamed) and everything else, described, on stderr.
+ */
+function oneShotSink(io: CliIo, json: boolean | undefined, scripted: boolean): (event: HostEvent) => void {
+  if (json) return (event) => void io.stdout.write(`${JSON.stringify(event)}\n`)
+  const answer = new TextRenderer((text) => void io.stdout.write(text.replace(/^assistant.*?> /, '')), { scripted })
+  return (event) => {
+    if (event.type === 'text' || event.type === 'assistant') return answer.render(event)
+    const line = describe(event)
+    if (line !== undefined) io.stderr.write(`${line}\n`)
+  }
+}

@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ConsentStore, parseConfig } from '@plugboard/host'
+import { HostApp } from '../app.js'
+import { ScriptedProvider, type ScriptStep } from '../providers/scripted.js'
+import { PrompterUi } from '../ui/prompter-ui.js'
+import { ScriptedPrompter } from '../ui/prompter.js'
+
+/** What the demo's scripted model does with each message the demo's user sends. */
+export const DEMO_SCRIPT: ScriptStep[] = [
+  { when: '^remember that the demo ran', call: [{ tool: 'notes/add-note', arguments: { text: 'The Plugboard demo ran.' } }], reply: 'Done. {{result}}' },
+  { when: '^remember that it ran offline', call: [{ tool: 'notes/add-note', arguments: { text: 'It ran offline.' } }], reply: 'Done. {{result}}' },
+  { when: '^what do my notes say', call: [{ tool: 'notes/list-notes' }], reply: 'Your notes:\n{{result}}' },
+  { when: '^ask the server', call: [{ tool: 'everything/sample-llm', arguments: { prompt: 'Write a haiku about pipes', maxTokens: 60 } }], reply: 'The server asked me through sampling; it reports: {{result}}' },
+  { when: 'haiku about pipes', reply: 'Bytes flow down the pipe / one JSON line at a time / the server replies' },
+  { when: '^fill in my profile', call: [{ tool: 'everything/elicit-input' }], reply: 'The server got your form: {{result}}' },
+  { when: '^run a long job', call: [{ tool: 'everything/long-running-operation', arguments: { durationMs: 600, steps: 3 } }], reply: '{{result}}' },
+  { when: '^wait a minute', call: [{ tool: 'everything/slow', arguments: { durationMs: 60_000 } }], reply: 'That took a while: {{result}}' },
+]
+
+/** The demo's user: what they type, and how they answer each dialog on the way. */
+const CONVERSATION: Array<{ say: string; answers: string[]; cancelAfterMs?: number }> = [
+  { say: 'Remember that the demo ran.', answers: ['a'] },
+  { say: 'Remember that it ran offline.', answers: [] },
+  { say: 'What do my notes say?', answers: [] },
+  { say: 'Ask the server to have you write a haiku.', answers: ['o', 'a', 'y'] },
+  { say: 'Fill in my profile.', answers: ['o', 'Ada Lovelace', '36', 'y', 'green', 'a'] },
+  { say: 'Run a long job.', answers: [] },
+  { say: 'Wait a minute.', answers: [], cancelAfterMs: 400 },
+]
+
+const EVERYTHING_BIN = createRequire(import.meta.url).resolve('@plugboard/everything-server').replace(/server\.js$/, 'bin.js')
+const NOTES_BIN = join(dirname(fileURLToPath(import.meta.url)), 'notes-server.js')
+
+/**
+ * The offline demo: starts the everything-server over stdio and the notes server over HTTP, then
+ * plays a short conversation with the scripted model, answering each dialog as a user would —
+ * consent (once, always, and a read-only tool the policy lets through), a sampling request and
+ * its answer, an elicitation form, progress, and a Ctrl-C that cancels a call. Every server is
+ * shut down at the end. Returns the exit code.
+ */
+export async function runDemo(write: (text: string) => void = (t) => void process.stdout.write(t)): Promise<number> {
+  const notes = await startNotesServer()
+  const dir = await mkdtemp(join(tmpdir(), 'plugboard-demo-'))
+  let app: HostApp | undefined
+  try {
+    const config = parseConfig(
+      {
+        mcpServers: {
+          everything: { command: process.execPath, args: [EVERYTHING_BIN] },
+          notes: { type: 'streamable-http', url: notes.url },
+        },
+        roots: [{ uri: 'file:///home/demo/project', name: 'project' }],
+        policy: { autoApproveReadOnly: true },
+      },
+      { source: join(dir, 'mcp.json') },
+    )
+    const user = new ScriptedPrompter([], write)
+    const provider = new ScriptedProvider(DEMO_SCRIPT)
+    app = new HostApp({
+      config,
+      provider,
+      ui: new PrompterUi(user, { scripted: true }),
+      consentStore: await ConsentStore.open({ configPath: config.source, path: join(dir, 'consent.json') }),
+      manager: { pingIntervalMs: 0 },
+    })
+    write('Plugboard host demo: a scripted model (no LLM) and a scripted user; every prompt below is what you would see.\n')
+    write(`Servers: everything (stdio, pid below) and notes (Streamable HTTP at ${notes.url}). Policy: read-only tools run without asking.\n\n`)
+    await app.start()
+    for (const s of app.manager.statuses()) write(`[server] ${s.name}: ${s.state}${s.pid ? ` (pid ${s.pid})` : ''}, ${app.catalog.tools().filter((t) => t.server === s.name).length} tools\n`)
+    for (const step of CONVERSATION) {
+      write(`\nyou> ${step.say}\n`)
+      user.push(...step.answers)
+      const turn = new AbortController()
+      const timer = step.cancelAfterMs === undefined ? undefined : setTimeout(() => (write('\n^C  (the demo user presses Ctrl-C)\n'), turn.abort()), step.cancelAfterMs)
+      await app.send(step.say, turn.signal)
+      clearTimeout(timer)
+      if (user.remaining > 0) throw new Error(`the demo expected ${user.remaining} more dialog(s) for "${step.say}"`)
+    }
+    await app.close()
+    write('\nDemo finished: every server was shut down.\n')
+    return 0
+  } catch (error) {
+    write(`\ndemo failed: ${(error as Error).stack ?? error}\n`)
+    return 1
+  } finally {
+    await app?.close()
+    await notes.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** Spawns the notes server and waits for the URL it prints. */
+async function startNotesServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, [NOTES_BIN, '0'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = ''
+    child.stderr!.setEncoding('utf8')
+    child.stderr!.on('data', (chunk: string) => {
+      seen += chunk
+      const match = /serving MCP on (\S+)/.exec(seen)
+      if (match) resolve(match[1]!)
+    })
+    child.once('exit', (code) => reject(new Error(`the notes server exited (${code}) before serving: ${seen}`)))
+  })
+  return {
+    url,
+    close: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      await exited
+    },
+  }
+}

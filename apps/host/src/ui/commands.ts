@@ -1,0 +1,159 @@
+import type { ConsentStore } from '@plugboard/host'
+import type { PromptMessage } from '@plugboard/protocol'
+import type { HostApp } from '../app.js'
+import { sanitize } from './sanitize.js'
+
+/** What a slash command needs: the host, where to write, and the consent store behind "allow always". */
+export interface CommandContext {
+  app: HostApp
+  write: (text: string) => void
+  store?: ConsentStore
+}
+
+/** What the chat does after a command: go on, send a message to the model (`/prompt`), or exit. */
+export type CommandOutcome = { next: 'continue' } | { next: 'send'; text: string } | { next: 'exit' }
+
+export const HELP = `Commands:
+  /servers                     each server's state, process and tool count
+  /tools [server]              the tools the model can call
+  /resources [server]          resources and resource templates
+  /prompts [server]            prompts; /prompt <name> [json-args] sends one to the model
+  /read <uri> [server]         reads a resource
+  /approve                     the consent policy and the tools allowed always
+  /approve <server>/<tool>     allows a tool always;  /approve revoke <server>/<tool> stops that
+  /roots                       the roots offered to servers; /roots add <file-uri> [name], /roots remove <uri>
+  /restart <server>            restarts a server
+  /clear                       forgets the conversation
+  /exit                        shuts every server down and exits (also Ctrl-D)
+Ctrl-C cancels the running answer or tool call; at an empty prompt, twice exits.
+`
+
+/** Runs one slash command. Never throws: a failure is written out and the chat goes on. */
+export async function runCommand(line: string, context: CommandContext): Promise<CommandOutcome> {
+  const [name = '', ...args] = line.trim().slice(1).split(/\s+/)
+  const command = COMMANDS[name]
+  if (!command) {
+    context.write(`Unknown command /${sanitize(name)}; /help lists them.\n`)
+    return { next: 'continue' }
+  }
+  try {
+    return (await command(args, context, line.trim().slice(name.length + 1).trim())) ?? { next: 'continue' }
+  } catch (error) {
+    context.write(`/${name} failed: ${sanitize((error as Error).message)}\n`)
+    return { next: 'continue' }
+  }
+}
+
+type Command = (args: string[], context: CommandContext, rest: string) => Promise<CommandOutcome | void> | CommandOutcome | void
+
+const COMMANDS: Record<string, Command> = {
+  help: (_, { write }) => write(HELP),
+  exit: () => ({ next: 'exit' }),
+  quit: () => ({ next: 'exit' }),
+  clear: (_, { app, write }) => {
+    app.history.length = 0
+    write('The conversation is forgotten.\n')
+  },
+  servers: (_, { app, write }) => {
+    const tools = app.catalog.tools()
+    for (const s of app.manager.statuses()) {
+      const info = s.serverInfo ? ` ${sanitize(s.serverInfo.name)} ${sanitize(s.serverInfo.version)}` : ''
+      const count = tools.filter((t) => t.server === s.name).length
+      write(`${s.name}: ${s.state}${info}${s.pid ? ` pid ${s.pid}` : ''}, ${count} tools${s.failures ? `, ${s.failures} failures` : ''}${s.error ? ` — ${sanitize(s.error.message)}` : ''}\n`)
+    }
+  },
+  tools: ([server], { app, write }) => {
+    const tools = app.catalog.tools().filter((t) => !server || t.server === server)
+    if (tools.length === 0) return write('No tools.\n')
+    for (const { name, tool } of tools) {
+      const hints = Object.entries(tool.annotations ?? {})
+        .filter(([key, value]) => key.endsWith('Hint') && value === true)
+        .map(([key]) => key.replace(/Hint$/, ''))
+      write(`${name}${hints.length ? ` [claims: ${hints.join(', ')}]` : ''}  ${sanitize(tool.title ?? tool.description ?? '')}\n`)
+    }
+  },
+  resources: ([server], { app, write }) => {
+    const resources = app.catalog.resources().filter((r) => !server || r.server === server)
+    const templates = app.catalog.templates().filter((t) => !server || t.server === server)
+    if (resources.length + templates.length === 0) return write('No resources.\n')
+    for (const { server: s, resource } of resources) write(`${s}: ${sanitize(resource.uri)}  ${sanitize(resource.title ?? resource.name)}\n`)
+    for (const { server: s, template } of templates) write(`${s}: ${sanitize(template.uriTemplate)} (template)  ${sanitize(template.title ?? template.name)}\n`)
+  },
+  prompts: ([server], { app, write }) => {
+    const prompts = app.catalog.prompts().filter((p) => !server || p.server === server)
+    if (prompts.length === 0) return write('No prompts.\n')
+    for (const { name, prompt } of prompts) {
+      const args = (prompt.arguments ?? []).map((a) => (a.required ? a.name : `${a.name}?`)).join(', ')
+      write(`${name}(${sanitize(args)})  ${sanitize(prompt.description ?? '')}\n`)
+    }
+  },
+  prompt: async ([name], { app, write }, rest) => {
+    if (!name) return write('Usage: /prompt <name> [json-arguments]\n')
+    const entry = app.catalog.resolvePrompt(name)
+    if (!entry) return write(`No prompt "${sanitize(name)}"; /prompts lists them.\n`)
+    const json = rest.slice(name.length).trim()
+    const args = json ? (JSON.parse(json) as Record<string, string>) : undefined
+    const client = app.manager.client(entry.server)
+    if (!client) return write(`${entry.server} is not ready.\n`)
+    const result = await client.getPrompt({ name: entry.prompt.name, arguments: args })
+    const text = result.messages.map(messageText).join('\n\n')
+    write(`[prompt] ${entry.server}/${sanitize(entry.prompt.name)}:\n${sanitize(text)}\n`)
+    return { next: 'send', text }
+  },
+  read: async ([uri, server], { app, write }) => {
+    if (!uri) return write('Usage: /read <uri> [server]\n')
+    const owner = server ?? app.catalog.resources().find((r) => r.resource.uri === uri)?.server ?? (app.manager.names.length === 1 ? app.manager.names[0] : undefined)
+    const client = owner ? app.manager.client(owner) : undefined
+    if (!client) return write(`No ready server serves ${sanitize(uri)}; name one: /read <uri> <server>\n`)
+    const { contents } = await client.readResource({ uri })
+    for (const item of contents) {
+      const { text, blob } = item as { text?: unknown; blob?: unknown }
+      write(typeof text === 'string' ? `${sanitize(item.uri)}:\n${sanitize(text)}\n` : `${sanitize(item.uri)}: binary, ${item.mimeType ?? 'unknown type'}, ${String(blob ?? '').length} base64 characters\n`)
+    }
+  },
+  approve: async (args, { app, write, store }) => {
+    const [first, second] = args
+    const target = first === 'revoke' ? second : first
+    if (!target) {
+      const { deny = [], alwaysAllow = [], autoApproveReadOnly = false } = app.policy
+      write(`Policy: deny ${deny.join(', ') || '(none)'}; always allow ${alwaysAllow.join(', ') || '(none)'}; read-only tools ${autoApproveReadOnly ? 'run without asking (the server\'s claim is trusted)' : 'ask like any other'}.\n`)
+      const allowed = store?.allowed ?? []
+      write(allowed.length ? `Allowed always:\n${allowed.map((t) => `  ${t.server}/${t.tool}`).join('\n')}\n` : 'No tool is allowed always; each call asks.\n')
+      if (store) write(`(kept in ${store.path})\n`)
+      return
+    }
+    const slash = target.indexOf('/')
+    if (slash <= 0) return write('Name the tool as <server>/<tool>.\n')
+    const tool = { server: target.slice(0, slash), tool: target.slice(slash + 1) }
+    if (first === 'revoke') {
+      await app.consent.forget(tool)
+      write(`${target} asks again from now on.\n`)
+    } else {
+      await app.consent.remember(tool)
+      write(`${target} is allowed always from now on.\n`)
+    }
+  },
+  roots: async ([action, uri, ...name], { app, write }) => {
+    if (!action) {
+      if (app.roots.length === 0) return write('No roots are offered.\n')
+      return write(app.roots.map((r) => `${r.uri}${r.name ? `  ${r.name}` : ''}\n`).join(''))
+    }
+    if (!uri || (action !== 'add' && action !== 'remove')) return write('Usage: /roots add <file-uri> [name] | /roots remove <uri>\n')
+    if (action === 'add') {
+      if (!uri.startsWith('file://')) return write('A root is a file:// URI.\n')
+      await app.setRoots([...app.roots.filter((r) => r.uri !== uri), { uri, ...(name.length ? { name: name.join(' ') } : {}) }])
+    } else await app.setRoots(app.roots.filter((r) => r.uri !== uri))
+    write(`Roots are now: ${app.roots.map((r) => r.uri).join(', ') || 'none'} (servers were notified).\n`)
+  },
+  restart: async ([server], { app, write }) => {
+    if (!server || !app.manager.status(server)) return write(`Usage: /restart <server>; servers: ${app.manager.names.join(', ')}\n`)
+    await app.manager.restart(server)
+  },
+}
+
+function messageText(message: PromptMessage): string {
+  const content = message.content
+  if (content.type === 'text') return content.text
+  if (content.type === 'resource' && typeof (content.resource as { text?: unknown }).text === 'string') return (content.resource as { text: string }).text
+  return `[${content.type}]`
+}
