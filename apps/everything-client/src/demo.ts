@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `bash scripts/demo.sh` runs this file: our Client drives the everything-server over stdio.
+// `bash scripts/demo.sh client` runs this file: our Client drives the everything-server over stdio.
 import { runDemo } from './run-demo.js'
 
 // `… | head` closes our stdout early: stop quietly (the server sees stdin EOF and exits too).

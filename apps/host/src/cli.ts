@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { ConfigError, ConsentStore, loadConfig, type ConsentPolicyConfig } from '@plugboard/host'
@@ -38,28 +39,29 @@ export interface CliIo {
   env: Record<string, string | undefined>
 }
 
-/** Exit codes: 0 done, 1 failed (or the step limit), 2 bad usage or config, 130 cancelled with Ctrl-C. */
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  prompt: { type: 'string', short: 'p' },
+  approve: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  script: { type: 'string' },
+  model: { type: 'string' },
+  'max-steps': { type: 'string' },
+  'consent-store': { type: 'string' },
+  demo: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const
+type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values']
+
+/**
+ * Runs the host as `plugboard-host` does. Exit codes: 0 done, 1 failed (or the step limit),
+ * 2 bad usage or config, 130 cancelled (Ctrl-C or a signal).
+ */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const err = (text: string) => void io.stderr.write(text)
-  let flags
+  let flags: Flags
   try {
-    flags = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string', short: 'c' },
-        prompt: { type: 'string', short: 'p' },
-        approve: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        script: { type: 'string' },
-        model: { type: 'string' },
-        'max-steps': { type: 'string' },
-        'consent-store': { type: 'string' },
-        demo: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values
+    flags = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values
   } catch (error) {
     err(`plugboard-host: ${(error as Error).message}\n\n${USAGE}`)
     return 2
@@ -73,10 +75,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (flags.prompt !== undefined && !flags.prompt.trim()) return usage('--prompt needs a message')
   const maxSteps = flags['max-steps'] === undefined ? undefined : Number(flags['max-steps'])
   if (maxSteps !== undefined && (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 100)) return usage(`--max-steps must be an integer from 1 to 100, got ${flags['max-steps']}`)
-  if (flags.demo) {
-    const { runDemo } = await import('./demo/demo.js')
-    return runDemo((text) => void io.stdout.write(text))
+  const stop = stopSignal(io)
+  try {
+    if (flags.demo) {
+      const { runDemo } = await import('./demo/demo.js')
+      return await runDemo((text) => void io.stdout.write(text), stop.signal)
+    }
+    return await run(flags, io, stop.signal)
+  } finally {
+    stop.dispose()
   }
+}
+
+async function run(flags: Flags, io: CliIo, stopped: AbortSignal): Promise<number> {
+  const err = (text: string) => void io.stderr.write(text)
 
   let config
   let provider: ModelProvider
@@ -87,47 +99,45 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     err(`plugboard-host: ${error instanceof ConfigError ? error.message : `${(error as Error).message}`}\n`)
     return 2
   }
-  if (provider.scripted && !flags.script) err('plugboard-host: no model is configured; the scripted model (no LLM) answers. See --help.\n')
+  const chosen = (config.models as { provider?: unknown } | undefined)?.provider ?? io.env.PLUGBOARD_PROVIDER
+  if (provider.scripted && !flags.script && String(chosen).toLowerCase() !== 'scripted') err('plugboard-host: no model is configured; the scripted model (no LLM) answers. See --help.\n')
 
   const store = await ConsentStore.open({ configPath: config.source, path: flags['consent-store'], onerror: (e) => err(`plugboard-host: consent store: ${e.message}\n`) })
   const oneShot = flags.prompt !== undefined
   const interactive = !oneShot || (flags.approve === undefined && !flags.json && io.stdin.isTTY === true)
   const terminal = interactive ? new Terminal(io.stdin, oneShot ? io.stderr : io.stdout) : undefined
   const approve = (flags.approve ?? 'none') as ApprovePolicy
-  const ui = terminal ? new PrompterUi(terminal, { scripted: provider.scripted }) : new PolicyUi(approve, oneShotSink(io, flags.json, provider.scripted))
+  const ui = terminal ? new PrompterUi(terminal, { scripted: provider.scripted, openUrl }) : new PolicyUi(approve, oneShotSink(io, flags.json, provider.scripted))
   const app = new HostApp({
     config,
     provider,
     ui,
     consentStore: store,
     policy: terminal ? undefined : approvePolicy(approve, config.policy),
-    agent: { maxSteps, model: flags.model },
+    agent: { maxSteps: flags['max-steps'] === undefined ? undefined : Number(flags['max-steps']), model: flags.model },
   })
 
-  const signals = new AbortController()
-  const onSignal = () => signals.abort(new Error('Cancelled by a signal'))
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
-  process.once('SIGHUP', onSignal)
+  const turn = new AbortController()
+  const cancel = (reason: unknown) => turn.abort(reason)
+  stopped.addEventListener('abort', () => cancel(stopped.reason), { once: true })
   try {
     await app.start()
     if (!oneShot) {
-      const ended = new Promise<void>((resolve) => signals.signal.addEventListener('abort', () => resolve(), { once: true }))
+      const ended = new Promise<void>((resolve) => turn.signal.addEventListener('abort', () => resolve(), { once: true }))
       await Promise.race([runChat({ app, terminal: terminal!, ui: ui as PrompterUi, store }), ended])
-      return 0
+      return stopped.aborted ? 130 : 0
     }
-    if (terminal) terminal.onInterrupt = () => signals.abort(new Error('Cancelled by the user (Ctrl-C)'))
-    const result = await app.send(flags.prompt!, signals.signal)
+    if (terminal) terminal.onInterrupt = () => cancel(new Error('Cancelled by the user (Ctrl-C)'))
+    const result = await app.send(flags.prompt!, turn.signal)
     if (flags.json) io.stdout.write(`${JSON.stringify({ type: 'done', text: result.text, end: result.end, steps: result.steps })}\n`)
     else if (terminal) io.stdout.write(`${result.text}\n`)
     return result.end === 'answer' ? 0 : result.end === 'cancelled' ? 130 : 1
   } catch (error) {
-    err(`plugboard-host: ${(error as Error).message}\n`)
+    const message = (error as Error).message
+    err(`plugboard-host: ${message}\n`)
+    if (flags.json) io.stdout.write(`${JSON.stringify({ type: 'error', message })}\n${JSON.stringify({ type: 'done', text: '', end: 'error', steps: 0 })}\n`)
     return 1
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
-    process.off('SIGHUP', onSignal)
     terminal?.close()
     await app.close()
   }
@@ -152,4 +162,42 @@ function oneShotSink(io: CliIo, json: boolean | undefined, scripted: boolean): (
     const line = describe(event)
     if (line !== undefined) io.stderr.write(`${line}\n`)
   }
+}
+
+/**
+ * Aborts when the process is told to stop (SIGINT, SIGTERM, SIGHUP) or its output is gone (EPIPE:
+ * `plugboard-host … | head`), so every path shuts its servers down instead of dying with them running.
+ */
+function stopSignal(io: CliIo): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController()
+  const onSignal = (signal: NodeJS.Signals) => controller.abort(new Error(`Stopped by ${signal}`))
+  const onError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') controller.abort(new Error('The output was closed'))
+  }
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+  for (const signal of signals) process.once(signal, onSignal)
+  io.stdout.on('error', onError)
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const signal of signals) process.off(signal, onSignal)
+      io.stdout.off('error', onError)
+    },
+  }
+}
+
+/**
+ * Opens a URL the user agreed to open (URL-mode elicitation) with the desktop's opener. The URL
+ * is one argument to the opener, never a shell string; it was checked to be http(s) by the dialog.
+ */
+function openUrl(url: string): Promise<void> {
+  const [command, ...args] = process.platform === 'darwin' ? ['open'] : process.platform === 'win32' ? ['rundll32', 'url.dll,FileProtocolHandler'] : ['xdg-open']
+  return new Promise((resolve, reject) => {
+    const child = spawn(command!, [...args, url], { stdio: 'ignore', detached: true })
+    child.once('error', (error) => reject(new Error(`cannot start ${command}: ${error.message}`)))
+    child.once('spawn', () => {
+      child.unref()
+      resolve()
+    })
+  })
 }

@@ -43,7 +43,7 @@ const NOTES_BIN = join(dirname(fileURLToPath(import.meta.url)), 'notes-server.js
  * its answer, an elicitation form, progress, and a Ctrl-C that cancels a call. Every server is
  * shut down at the end. Returns the exit code.
  */
-export async function runDemo(write: (text: string) => void = (t) => void process.stdout.write(t)): Promise<number> {
+export async function runDemo(write: (text: string) => void = (t) => void process.stdout.write(t), signal?: AbortSignal): Promise<number> {
   const notes = await startNotesServer()
   const dir = await mkdtemp(join(tmpdir(), 'plugboard-demo-'))
   let app: HostApp | undefined
@@ -73,18 +73,27 @@ export async function runDemo(write: (text: string) => void = (t) => void proces
     await app.start()
     for (const s of app.manager.statuses()) write(`[server] ${s.name}: ${s.state}${s.pid ? ` (pid ${s.pid})` : ''}, ${app.catalog.tools().filter((t) => t.server === s.name).length} tools\n`)
     for (const step of CONVERSATION) {
+      if (signal?.aborted) throw signal.reason
       write(`\nyou> ${step.say}\n`)
       user.push(...step.answers)
       const turn = new AbortController()
+      const stop = () => turn.abort(signal?.reason)
+      signal?.addEventListener('abort', stop, { once: true })
       const timer = step.cancelAfterMs === undefined ? undefined : setTimeout(() => (write('\n^C  (the demo user presses Ctrl-C)\n'), turn.abort()), step.cancelAfterMs)
       await app.send(step.say, turn.signal)
       clearTimeout(timer)
+      signal?.removeEventListener('abort', stop)
+      if (signal?.aborted) throw signal.reason
       if (user.remaining > 0) throw new Error(`the demo expected ${user.remaining} more dialog(s) for "${step.say}"`)
     }
     await app.close()
     write('\nDemo finished: every server was shut down.\n')
     return 0
   } catch (error) {
+    if (signal?.aborted) {
+      write(`\ndemo stopped: ${(error as Error).message}; shutting the servers down.\n`)
+      return 130
+    }
     write(`\ndemo failed: ${(error as Error).stack ?? error}\n`)
     return 1
   } finally {
@@ -96,7 +105,8 @@ export async function runDemo(write: (text: string) => void = (t) => void proces
 
 /** Spawns the notes server and waits for the URL it prints. */
 async function startNotesServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [NOTES_BIN, '0'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  // stdin is its lifeline: if the demo dies without closing it, the pipe's end stops the server.
+  const child: ChildProcess = spawn(process.execPath, [NOTES_BIN, '0', '--exit-on-stdin-end'], { stdio: ['pipe', 'ignore', 'pipe'] })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const url = await new Promise<string>((resolve, reject) => {
     let seen = ''

@@ -9,7 +9,8 @@ import * as z from 'zod'
  * The demo's HTTP server: a notebook with a tool that writes (asks for consent) and one that
  * claims to be read-only (runs without asking when the policy trusts such claims), served over
  * Streamable HTTP on 127.0.0.1. Prints its URL on stderr: `notes-server: serving MCP on <url>`.
- * Usage: `node notes-server.js [port]` (0, the default, picks a free port).
+ * Usage: `node notes-server.js [port] [--exit-on-stdin-end]` (port 0, the default, picks a free
+ * one; with the flag it stops when its stdin ends, so it cannot outlive the process that started it).
  */
 const notes: string[] = []
 const server = new McpServer({ name: 'notes', version: '1.0.0', title: 'Notes (demo)' })
@@ -46,7 +47,10 @@ listener.listen(Number.isInteger(port) ? port : 0, '127.0.0.1', () => {
   process.stderr.write(`notes-server: serving MCP on http://127.0.0.1:${bound}/mcp\n`)
 })
 
+let stopping = false
 const stop = () => {
+  if (stopping) return
+  stopping = true
   setTimeout(() => process.exit(1), 3000).unref()
   void handler.close().then(() => {
     listener.closeAllConnections()
@@ -55,3 +59,8 @@ const stop = () => {
 }
 process.once('SIGINT', stop)
 process.once('SIGTERM', stop)
+if (process.argv.includes('--exit-on-stdin-end')) {
+  process.stdin.once('end', stop)
+  process.stdin.once('error', stop)
+  process.stdin.resume()
+}

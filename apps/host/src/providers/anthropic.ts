@@ -19,7 +19,7 @@ export interface AnthropicProviderOptions {
 }
 
 // The Messages API requires `max_tokens`; this is sent when the request names none.
-const DEFAULT_ANTHROPIC_MAX_TOKENS = 1024
+const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096
 
 /**
  * A model provider for the Anthropic Messages API, streaming.

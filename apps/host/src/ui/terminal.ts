@@ -21,6 +21,8 @@ export class Terminal implements Prompter {
   readonly #rl: Interface
   readonly #output: NodeJS.WritableStream
   #question: Question | undefined
+  /** Lines that came while no question was open (typed ahead, or piped in): the next questions get them. */
+  readonly #typedAhead: string[] = []
   #closed = false
   onInterrupt: (() => void) | undefined
   onEnd: (() => void) | undefined
@@ -32,6 +34,9 @@ export class Terminal implements Prompter {
       if (this.#question && !this.#question.idle) return this.#answer(undefined)
       if (this.#question) this.#rl.write(null, { ctrl: true, name: 'u' }) // clear what was typed
       this.onInterrupt?.()
+    })
+    this.#rl.on('line', (line) => {
+      if (!this.#question) this.#typedAhead.push(line)
     })
     this.#rl.on('close', () => {
       this.#closed = true
@@ -64,6 +69,11 @@ export class Terminal implements Prompter {
   }
 
   #ask(question: string, idle: boolean): Promise<string | undefined | typeof PREEMPTED> {
+    const ahead = this.#typedAhead.shift()
+    if (ahead !== undefined) {
+      this.#output.write(`${question}${ahead}\n`)
+      return Promise.resolve(ahead)
+    }
     if (this.#closed) return Promise.resolve(undefined)
     return new Promise((resolve) => {
       const controller = new AbortController()

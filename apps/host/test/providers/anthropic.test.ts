@@ -77,7 +77,7 @@ describe('AnthropicProvider', () => {
     expect(request!.headers).toMatchObject({ 'x-api-key': 'sk-ant-test', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'tools-2024', 'content-type': 'application/json' })
     expect(request!.body).toEqual({
       model: 'claude-sonnet-4-5',
-      max_tokens: 1024,
+      max_tokens: 4096,
       system: 'Be brief.',
       stream: true,
       temperature: 0.3,
