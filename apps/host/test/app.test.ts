@@ -199,6 +199,20 @@ describe('sampling and elicitation from a server', () => {
   })
 })
 
+describe('roots', () => {
+  it('offers the configured roots and, after setRoots, the new ones', async () => {
+    const { app } = host({
+      servers: { everything },
+      policy: { alwaysAllow: ['*'] },
+      script: [{ when: 'roots', call: [{ tool: 'everything/list-roots' }], reply: '{{result}}' }],
+    })
+    await app.start()
+    expect((await app.send('roots')).text).toContain('1 root(s): project file:///home/demo/project')
+    await app.setRoots([{ uri: 'file:///srv/data', name: 'data' }])
+    expect((await app.send('roots')).text).toContain('1 root(s): data file:///srv/data')
+  })
+})
+
 describe('servers that fail', () => {
   it('reports a crash, restarts the server, and the next call reaches the new process', async () => {
     const fixture = { command: process.execPath, args: [FIXTURE_SERVER] }

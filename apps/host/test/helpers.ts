@@ -15,7 +15,7 @@ export const FIXTURE_SERVER = fileURLToPath(new URL('../../../packages/host/test
 
 /** A config with the given `mcpServers`. */
 export function config(mcpServers: Record<string, unknown>, extra: Record<string, unknown> = {}): HostConfig {
-  return parseConfig({ mcpServers, ...extra }, { source: '<test>' })
+  return parseConfig({ mcpServers, roots: [{ uri: 'file:///home/demo/project', name: 'project' }], ...extra }, { source: '<test>' })
 }
 
 export const everything = { command: process.execPath, args: [EVERYTHING_SERVER_BIN] }
