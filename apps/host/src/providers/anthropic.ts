@@ -1,5 +1,6 @@
 import type { ModelProfile } from '@plugboard/host'
 import { type ChatMessage, type ModelEvent, type ModelProvider, type ModelRequest, type ModelResponse, ProviderError, type StopReason, type ToolCall } from './provider.js'
+import { modelProfiles, parseArguments, postJson } from './http.js'
 import { readServerSentEvents } from './sse.js'
 
 /** Where and how {@link AnthropicProvider} reaches the Anthropic Messages API. */
@@ -35,8 +36,7 @@ export class AnthropicProvider implements ModelProvider {
   readonly #options: AnthropicProviderOptions
 
   constructor(options: AnthropicProviderOptions) {
-    this.models = options.models.map((m) => (typeof m === 'string' ? { name: m, provider: this.name } : { provider: this.name, ...m }))
-    if (this.models.length === 0) throw new ProviderError(this.name, 'no models configured')
+    this.models = modelProfiles(this.name, options.models)
     this.#options = options
   }
 
@@ -52,25 +52,15 @@ export class AnthropicProvider implements ModelProvider {
       ...this.#options.headers,
     }
     if (this.#options.apiKey) headers['x-api-key'] = this.#options.apiKey
-    try {
-      const response = await (this.#options.fetch ?? fetch)(`${baseUrl}/v1/messages`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(requestBody(model, request)),
-        signal,
-      })
-      if (!response.ok) throw new ProviderError(this.name, await describeFailure(response), response.status)
+    const post = { provider: this.name, url: `${baseUrl}/v1/messages`, headers, body: requestBody(model, request), signal, fetch: this.#options.fetch }
+    return postJson(post, async (response) => {
       const answer = new Answer(this.name, model, onEvent)
       for await (const { event, data } of readServerSentEvents(response, signal)) {
         if (answer.read(event, data)) return answer.finish()
       }
       if (answer.stopReason === undefined) throw new ProviderError(this.name, 'stream ended early, before message_stop')
       return answer.finish()
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason
-      if (error instanceof ProviderError) throw error
-      throw new ProviderError(this.name, `request failed: ${describeError(error)}`)
-    }
+    })
   }
 }
 
@@ -173,7 +163,7 @@ class Answer {
         const block = this.#blocks.get(event.index ?? -1)
         if (!block) break
         this.#blocks.delete(event.index ?? -1)
-        const call: ToolCall = { id: block.id, name: block.name, arguments: parseArguments(this.provider, block.name, block.json) }
+        const call: ToolCall = { id: block.id, name: block.name, arguments: parseArguments(this.provider, block.name, block.json, 'input') }
         this.#toolCalls.push(call)
         this.onEvent({ type: 'tool_call', call })
         break
@@ -205,36 +195,5 @@ class Answer {
 
 const STOP_REASONS: Record<string, StopReason> = { end_turn: 'endTurn', tool_use: 'toolUse', max_tokens: 'maxTokens', stop_sequence: 'stopSequence' }
 
-function parseArguments(provider: string, tool: string, json: string): Record<string, unknown> {
-  if (json.trim() === '') return {}
-  let value: unknown
-  try {
-    value = JSON.parse(json)
-  } catch (error) {
-    throw new ProviderError(provider, `the model's call to tool "${tool}" has malformed JSON input (${(error as Error).message}): ${json.slice(0, 200)}`)
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ProviderError(provider, `the model's call to tool "${tool}" has input that is not a JSON object: ${json.slice(0, 200)}`)
-  }
-  return value as Record<string, unknown>
-}
 
-/** `HTTP 401: invalid x-api-key` from the API's `{ type: 'error', error: { type, message } }` body. */
-async function describeFailure(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '')
-  let message: string | undefined
-  try {
-    const body = JSON.parse(text) as { error?: { message?: unknown } }
-    if (typeof body.error?.message === 'string') message = body.error.message
-  } catch {
-    message = text.trim().slice(0, 200) || undefined
-  }
-  return `HTTP ${response.status}${message ? `: ${message}` : response.statusText ? ` ${response.statusText}` : ''}`
-}
 
-/** `fetch failed` alone says nothing; undici puts the reason (ECONNREFUSED…) in `cause`. */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error)
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : ''
-  return `${error.message}${cause}`
-}

@@ -1,5 +1,6 @@
 import type { ModelProfile } from '@plugboard/host'
 import { type ChatMessage, type ModelEvent, type ModelProvider, type ModelRequest, type ModelResponse, ProviderError, type StopReason, type ToolCall } from './provider.js'
+import { errorMessage, modelProfiles, parseArguments, postJson } from './http.js'
 import { readServerSentEvents } from './sse.js'
 
 /** Where and how {@link OpenAIProvider} reaches an OpenAI-compatible Chat Completions API. */
@@ -34,8 +35,7 @@ export class OpenAIProvider implements ModelProvider {
 
   constructor(options: OpenAIProviderOptions) {
     this.name = options.name ?? 'openai'
-    this.models = options.models.map((m) => (typeof m === 'string' ? { name: m, provider: this.name } : { provider: this.name, ...m }))
-    if (this.models.length === 0) throw new ProviderError(this.name, 'no models configured')
+    this.models = modelProfiles(this.name, options.models)
     this.#options = options
   }
 
@@ -46,14 +46,8 @@ export class OpenAIProvider implements ModelProvider {
     const baseUrl = (this.#options.baseUrl ?? 'https://api.openai.com/v1').replace(/\/+$/, '')
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream, application/json', ...this.#options.headers }
     if (this.#options.apiKey) headers.authorization = `Bearer ${this.#options.apiKey}`
-    try {
-      const response = await (this.#options.fetch ?? fetch)(`${baseUrl}/chat/completions`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(requestBody(model, request)),
-        signal,
-      })
-      if (!response.ok) throw new ProviderError(this.name, await describeFailure(response), response.status)
+    const post = { provider: this.name, url: `${baseUrl}/chat/completions`, headers, body: requestBody(model, request), signal, fetch: this.#options.fetch }
+    return postJson(post, async (response) => {
       const answer = new Answer(this.name, model, onEvent)
       if (response.headers.get('content-type')?.includes('application/json')) {
         answer.fromJson((await response.json()) as ChatCompletion)
@@ -65,11 +59,7 @@ export class OpenAIProvider implements ModelProvider {
       }
       if (answer.finishReason === undefined) throw new ProviderError(this.name, 'stream ended early, before [DONE] and without a finish_reason')
       return answer.finish()
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason
-      if (error instanceof ProviderError) throw error
-      throw new ProviderError(this.name, `request failed: ${describeError(error)}`)
-    }
+    })
   }
 }
 
@@ -197,19 +187,6 @@ class Answer {
   }
 }
 
-function parseArguments(provider: string, tool: string, json: string): Record<string, unknown> {
-  if (json.trim() === '') return {}
-  let value: unknown
-  try {
-    value = JSON.parse(json)
-  } catch (error) {
-    throw new ProviderError(provider, `the model's call to tool "${tool}" has malformed JSON arguments (${(error as Error).message}): ${json.slice(0, 200)}`)
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ProviderError(provider, `the model's call to tool "${tool}" has arguments that are not a JSON object: ${json.slice(0, 200)}`)
-  }
-  return value as Record<string, unknown>
-}
 
 function stopReason(finishReason: string | undefined, toolCalls: ToolCall[]): StopReason {
   switch (finishReason) {
@@ -235,34 +212,5 @@ function parseChunk(provider: string, data: string): ChatCompletion {
   }
 }
 
-/**
- * The API's own words for a failure: OpenAI and Ollama send `{ error: { message } }`, some
- * proxies `{ error: "…" }`, vLLM a top-level `message`, FastAPI-based servers `detail`.
- */
-function errorMessage(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined
-  const { error, message, detail } = body as { error?: unknown; message?: unknown; detail?: unknown }
-  if (typeof error === 'string') return error
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message
-  if (typeof message === 'string') return message
-  if (typeof detail === 'string') return detail
-  return undefined
-}
 
-async function describeFailure(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '')
-  let message: string | undefined
-  try {
-    message = errorMessage(JSON.parse(text))
-  } catch {
-    message = text.trim().slice(0, 200) || undefined
-  }
-  return `HTTP ${response.status}${message ? `: ${message}` : response.statusText ? ` ${response.statusText}` : ''}`
-}
 
-/** `fetch failed` alone says nothing; undici puts the reason (ECONNREFUSED…) in `cause`. */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error)
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : ''
-  return `${error.message}${cause}`
-}
