@@ -42,6 +42,9 @@ const STDERR_TAIL_BYTES = 64 * 1024
 const STDERR_BACKLOG_BYTES = 1024 * 1024
 const ERROR_TAIL_CHARS = 4096
 
+/** How long a SIGKILLed server may take to be reported dead before `close()` gives up on it. */
+const SIGKILL_WAIT_MS = 5000
+
 /**
  * Spawns an MCP server and talks to it over its stdin and stdout, one JSON-RPC message per line.
  *
@@ -205,8 +208,9 @@ export class StdioClientTransport implements Transport {
         this.signal('SIGTERM')
         if (!(await within(this.exited, this.grace))) {
           this.signal('SIGKILL')
-          // Only an unkillable process (uninterruptible I/O, not ours to signal) gets past this.
-          if (!(await within(this.exited, this.grace))) this.onerror?.(new Error(`MCP server ${this.describe()} survived SIGKILL`))
+          // SIGKILL cannot be ignored, only delayed (a loaded machine, a process in uninterruptible
+          // I/O), so wait for it longer than a short grace before calling the process unkillable.
+          if (!(await within(this.exited, Math.max(this.grace, SIGKILL_WAIT_MS)))) this.onerror?.(new Error(`MCP server ${this.describe()} survived SIGKILL`))
         }
       }
     }
