@@ -11,7 +11,7 @@ import {
 } from '@plugboard/protocol'
 import { getDefaultEnvironment } from './env.js'
 import { DEFAULT_MAX_MESSAGE_SIZE, LineWriter, ReadBuffer } from './framing.js'
-import { groupAlive, signalTree, waitUntil, within } from './process-tree.js'
+import { groupRunning, signalTree, waitUntil, within } from './process-tree.js'
 
 /** Options of {@link StdioClientTransport}. */
 export interface StdioClientTransportOptions {
@@ -230,9 +230,13 @@ export class StdioClientTransport implements Transport {
   private async finish(report?: () => void): Promise<void> {
     const pid = this.child!.pid!
     // The leader is gone but children it left in its group (a wrapper's server) may not be.
-    if (!this.killed && process.platform !== 'win32' && groupAlive(pid)) {
-      this.signal('SIGTERM')
-      if (!(await waitUntil(() => !groupAlive(pid), this.grace))) this.signal('SIGKILL')
+    if (process.platform !== 'win32') {
+      if (!this.killed && groupRunning(pid)) {
+        this.signal('SIGTERM')
+        if (!(await waitUntil(() => !groupRunning(pid), this.grace))) this.signal('SIGKILL')
+      }
+      // The tree is promised gone when close() resolves, and a SIGKILLed process may take a moment.
+      if (this.killed) await waitUntil(() => !groupRunning(pid), SIGKILL_WAIT_MS)
     }
     // A process outside the group may still hold the pipes open; stop waiting for it.
     if (!(await within(this.stdioClosed, this.grace))) {

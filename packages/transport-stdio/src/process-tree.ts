@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 
 /**
  * Sends `signal` to a child and everything in its process group. On POSIX the child was
@@ -36,6 +37,36 @@ export function within(promise: Promise<unknown>, ms: number): Promise<boolean> 
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)))
   return Promise.race([promise.then(() => true, () => true), timeout]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * Whether a process of the group `pgid` is still running. Unlike {@link groupAlive}, a zombie does
+ * not count on Linux: it has exited and only waits for its parent — for a wrapper's orphaned
+ * server that is init, which in some containers never reaps — so waiting for it to vanish from
+ * the group could wait forever. Elsewhere this is `groupAlive`.
+ */
+export function groupRunning(pgid: number): boolean {
+  if (process.platform !== 'linux') return groupAlive(pgid)
+  if (!groupAlive(pgid)) return false
+  let entries: string[]
+  try {
+    entries = readdirSync('/proc')
+  } catch {
+    return true
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+    } catch {
+      continue // gone between the listing and the read
+    }
+    // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses, so split after the last ')'.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true
+  }
+  return false
 }
 
 /** Polls `done` every 20 ms; resolves true when it holds, false after `ms`. For processes we cannot await. */
