@@ -26,6 +26,9 @@ export async function runChat(options: { app: HostApp; terminal: Terminal; ui: P
     write('\n(Ctrl-C again, /exit or Ctrl-D to quit)\n')
   }
 
+  // End of input means nobody is there to answer: stop the running turn rather than finish it unattended.
+  terminal.onEnd = () => turn?.abort(new Error('End of input (Ctrl-D)'))
+
   const tools = app.catalog.tools().length
   const ready = app.manager.statuses().filter((s) => s.state === 'ready').length
   write(`Plugboard host: ${ready}/${app.manager.names.length} servers ready, ${tools} tools. Model: ${app.provider.name} ${app.provider.models[0]?.name ?? ''}${app.provider.scripted ? ' (scripted, no LLM)' : ''}.\n`)
@@ -61,4 +64,5 @@ export async function runChat(options: { app: HostApp; terminal: Terminal; ui: P
   }
   await Promise.race([loop(), exited])
   terminal.onInterrupt = undefined
+  terminal.onEnd = undefined
 }

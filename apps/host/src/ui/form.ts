@@ -267,8 +267,10 @@ function finish(io: Prompter, action: 'decline' | 'cancel'): ElicitResult {
 }
 
 function typeHint(field: FormField): string {
-  const range = (min?: number, max?: number, unit = '') =>
-    min !== undefined && max !== undefined ? `, ${min} to ${max}${unit}` : min !== undefined ? `, at least ${min}${unit}` : max !== undefined ? `, at most ${max}${unit}` : ''
+  const range = (min?: number, max?: number, units = '') => {
+    const of = (n: number) => (n === 1 ? units.replace(/s$/, '') : units)
+    return min !== undefined && max !== undefined ? `, ${min} to ${max}${of(max)}` : min !== undefined ? `, at least ${min}${of(min)}` : max !== undefined ? `, at most ${max}${of(max)}` : ''
+  }
   switch (field.kind) {
     case 'string':
       return `text${range(field.minLength, field.maxLength, ' characters')}${field.format ? `, ${FORMATS[field.format]!.hint}` : ''}${field.pattern !== undefined ? `, matching ${sanitizeLine(field.pattern, 80)}` : ''}`
