@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module'
 import type { ElicitRequestFormParams, ElicitResult, PrimitiveSchemaDefinition } from '@plugboard/protocol'
 import { describe, expect, it } from 'vitest'
-import { describeField, fillForm, parseFieldAnswer, readField, readForm, type FormField } from '../../src/ui/form.js'
+import { parseFieldAnswer, readField, readForm, type FormField } from '../../src/ui/form-fields.js'
+import { describeField, fillForm } from '../../src/ui/form.js'
 import { ScriptedPrompter } from '../../src/ui/prompter.js'
 
 // The host app does not depend on ajv, so the check borrows the copy @plugboard/client validates
