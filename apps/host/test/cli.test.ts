@@ -212,6 +212,19 @@ describe('config errors', () => {
     expect(existsSync(join(dir, 'started'))).toBe(false)
   })
 
+  it.each([
+    { problem: 'not JSON', script: '[{ "when": ', message: /plugboard-host: .*JSON/ },
+    { problem: 'a step without reply', script: '[{ "when": "x" }]', message: /\[0\]\.reply: expected a string/ },
+    { problem: 'a bad regular expression', script: '[{ "when": "(", "reply": "r" }]', message: /\[0\]\.when: Invalid regular expression/ },
+    { problem: 'a call without a tool', script: '[{ "when": "x", "call": [{}], "reply": "r" }]', message: /\[0\]\.call\[0\]\.tool: expected "server\/tool"/ },
+  ])('exits with 2 for a --script file with $problem, naming the step and field, and starts nothing', async ({ script, message }) => {
+    const config = file('mcp.json', { mcpServers: { tracer: tracer() } })
+    const { code, stderr } = await run(['--config', config, '--script', file('script.json', script), ...oneShot])
+    expect(code).toBe(2)
+    expect(stderr).toMatch(message)
+    expect(existsSync(join(dir, 'started'))).toBe(false)
+  })
+
   it('exits with 2 when the config file does not exist', async () => {
     const missing = join(dir, 'missing.json')
     const { code, stderr } = await run(['--config', missing, ...oneShot])
