@@ -202,6 +202,12 @@ describe('the official SDK client against the everything-server over stdio', () 
       // The user typed only a name; the SDK filled the rest from our defaults.
       expect(result.structuredContent).toEqual({ action: 'accept', content: { name: 'Ada', age: 30, subscribe: false, color: 'blue' } })
     },
+    'elicit-url': async ({ client }) => {
+      // This client declares form-mode elicitation only, so the server must not send URL mode.
+      const result = await client.callTool({ name: 'elicit-url' })
+      expect(result.isError).toBe(true)
+      expect(text(result)).toMatch(/elicitation\.url/)
+    },
     'list-roots': async ({ client }) => {
       const result = await client.callTool({ name: 'list-roots' })
       expect(text(result)).toBe('2 root(s): alpha file:///work/alpha; beta file:///work/beta')

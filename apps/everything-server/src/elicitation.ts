@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { McpServer } from '@plugboard/server'
 
 /**
@@ -26,6 +27,20 @@ export function registerElicitationTools(server: McpServer): void {
       if (result.action !== 'accept') return { content: [{ type: 'text', text: `The user chose to ${result.action}` }] }
       const fields = Object.entries(result.content ?? {}).map(([key, value]) => `${key}=${String(value)}`)
       return { content: [{ type: 'text', text: `The user accepted: ${fields.join(', ')}` }], structuredContent: { action: result.action, content: result.content ?? {} } }
+    },
+  )
+
+  server.registerTool(
+    'elicit-url',
+    { title: 'Elicit through a URL', description: 'Asks the user to open a URL (URL-mode elicitation), as an OAuth or payment flow would.' },
+    async (_args, ctx) => {
+      const result = await ctx.elicit({
+        mode: 'url',
+        elicitationId: randomUUID(),
+        url: 'https://example.com/authorize?client=everything',
+        message: 'Sign in to the example service to continue',
+      })
+      return { content: [{ type: 'text', text: `The user chose to ${result.action} opening the URL` }], structuredContent: { action: result.action } }
     },
   )
 }

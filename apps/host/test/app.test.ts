@@ -199,6 +199,38 @@ describe('sampling and elicitation from a server', () => {
   })
 })
 
+describe('URL-mode elicitation', () => {
+  it('shows the URL and its domain, opens it once the user agrees, and tells the server the user accepted', async () => {
+    const opened: string[] = []
+    const { app, user, events } = host({
+      servers: { everything },
+      script: [{ when: 'sign in', call: [{ tool: 'everything/elicit-url' }], reply: '{{result}}' }],
+      answers: ['o', 'y'],
+      openUrl: async (url) => void opened.push(url),
+    })
+    await app.start()
+    const result = await app.send('sign in')
+    expect(user.output).toContain('https://example.com/authorize?client=everything')
+    expect(user.output).toMatch(/example\.com/)
+    expect(opened).toEqual(['https://example.com/authorize?client=everything'])
+    expect(result.text).toBe('The user chose to accept opening the URL')
+    expect(of(events, 'elicitation')[0]).toMatchObject({ mode: 'url', action: 'accept' })
+  })
+
+  it('declines without opening anything when the user says no', async () => {
+    const opened: string[] = []
+    const { app } = host({
+      servers: { everything },
+      script: [{ when: 'sign in', call: [{ tool: 'everything/elicit-url' }], reply: '{{result}}' }],
+      answers: ['o', 'n'],
+      openUrl: async (url) => void opened.push(url),
+    })
+    await app.start()
+    expect((await app.send('sign in')).text).toBe('The user chose to decline opening the URL')
+    expect(opened).toEqual([])
+  })
+})
+
 describe('roots', () => {
   it('offers the configured roots and, after setRoots, the new ones', async () => {
     const { app } = host({

@@ -24,10 +24,12 @@ export const everything = { command: process.execPath, args: [EVERYTHING_SERVER_
  * A host over real child servers with the scripted model and a scripted user: `user` answers the
  * dialogs in order, `events` collects what the host reported.
  */
-export function scriptedHost(options: { servers: Record<string, unknown>; script: ScriptStep[]; answers?: string[]; policy?: Record<string, unknown> } & Partial<HostAppOptions>) {
+export function scriptedHost(
+  options: { servers: Record<string, unknown>; script: ScriptStep[]; answers?: string[]; policy?: Record<string, unknown>; openUrl?: (url: string) => Promise<void> } & Partial<HostAppOptions>,
+) {
   const user = new ScriptedPrompter(options.answers ?? [])
   const events: HostEvent[] = []
-  const ui = new PrompterUi(user, { scripted: true, onEvent: (e) => events.push(e) })
+  const ui = new PrompterUi(user, { scripted: true, onEvent: (e) => events.push(e), openUrl: options.openUrl })
   const app = new HostApp({
     config: config(options.servers, options.policy ? { policy: options.policy } : {}),
     provider: new ScriptedProvider(options.script),
