@@ -1,35 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AnthropicProvider } from '../../src/providers/anthropic.js'
 import { type ModelEvent, ProviderError } from '../../src/providers/provider.js'
-import { anthropicError, anthropicEvent, anthropicStream, type FakeApiHandler, type FakeApiServer, startAnthropicServer } from './fake-apis.js'
+import { anthropicError, anthropicEvent, anthropicStream, startAnthropicServer, serveEachTest, collectEvents } from './fake-apis.js'
 
-const servers: FakeApiServer[] = []
-
-async function serve(handler: FakeApiHandler | FakeApiHandler[], options?: { apiKey?: string }): Promise<FakeApiServer> {
-  const server = await startAnthropicServer(handler, options)
-  servers.push(server)
-  return server
-}
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    await server.close()
-    expect(server.openSockets).toBe(0)
-  }
-})
+const serve = serveEachTest(startAnthropicServer)
 
 const hello = [{ role: 'user' as const, content: 'Hello?' }]
-
-function collect(): { events: ModelEvent[]; onEvent: (event: ModelEvent) => void } {
-  const events: ModelEvent[] = []
-  return { events, onEvent: (event) => void events.push(event) }
-}
 
 describe('AnthropicProvider', () => {
   it('streams each text delta to onEvent in order and resolves with the text, the model and the usage', async () => {
     const server = await serve((_req, reply) => reply.stream(anthropicStream({ blocks: [{ type: 'text', text: ['Bon', 'jour, ', 'ça va ✨', '?'] }], usage: { input_tokens: 9, output_tokens: 21 } }), { chunkSize: 11 }))
     const provider = new AnthropicProvider({ baseUrl: server.baseUrl, apiKey: 'sk-ant-test', models: ['claude-sonnet-4-5'] })
-    const { events, onEvent } = collect()
+    const { events, onEvent } = collectEvents()
 
     const response = await provider.complete({ messages: hello }, onEvent)
 
@@ -128,7 +110,7 @@ describe('AnthropicProvider', () => {
     ]
     const server = await serve((_req, reply) => reply.stream(anthropicStream({ blocks }), { chunkSize: 6 }))
     const provider = new AnthropicProvider({ baseUrl: server.baseUrl, models: ['claude-sonnet-4-5'] })
-    const { events, onEvent } = collect()
+    const { events, onEvent } = collectEvents()
 
     const response = await provider.complete({ messages: hello }, onEvent)
 
@@ -194,7 +176,7 @@ describe('AnthropicProvider', () => {
     const block = anthropicEvent('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }) + anthropicEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Partial' } })
     const server = await serve((_req, reply) => reply.stream(before + block + anthropicError(), { chunkSize: 13 }))
     const provider = new AnthropicProvider({ baseUrl: server.baseUrl, models: ['claude-sonnet-4-5'] })
-    const { events, onEvent } = collect()
+    const { events, onEvent } = collectEvents()
 
     const error = await provider.complete({ messages: hello }, onEvent).catch((e: unknown) => e)
 

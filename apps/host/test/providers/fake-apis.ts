@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { afterEach, expect } from 'vitest'
+import type { ModelEvent } from '../../src/providers/provider.js'
 
 /**
  * Fake OpenAI Chat Completions and Anthropic Messages APIs on 127.0.0.1 (port 0), speaking the
@@ -94,6 +96,31 @@ export function startAnthropicServer(handler: FakeApiHandler | FakeApiHandler[],
     if (!request.headers['anthropic-version']) return reply.json(400, error('invalid_request_error', 'anthropic-version: header is required')), false
     return true
   })
+}
+
+/**
+ * For one test file: a `serve` that starts a fake API with `start`, and an `afterEach` that closes
+ * every one a test started and checks the provider left no connection open.
+ */
+export function serveEachTest(start: typeof startOpenAIServer): (handler: FakeApiHandler | FakeApiHandler[], options?: FakeApiOptions) => Promise<FakeApiServer> {
+  const servers: FakeApiServer[] = []
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      await server.close()
+      expect(server.openSockets).toBe(0)
+    }
+  })
+  return async (handler, options) => {
+    const server = await start(handler, options)
+    servers.push(server)
+    return server
+  }
+}
+
+/** Collects what a provider reports through `onEvent`. */
+export function collectEvents(): { events: ModelEvent[]; onEvent: (event: ModelEvent) => void } {
+  const events: ModelEvent[] = []
+  return { events, onEvent: (event) => void events.push(event) }
 }
 
 /** The SSE frame of one OpenAI `chat.completion.chunk` (or any JSON): `data: {…}\n\n`. */

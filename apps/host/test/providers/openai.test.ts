@@ -1,35 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { OpenAIProvider } from '../../src/providers/openai.js'
 import { type ModelEvent, ProviderError } from '../../src/providers/provider.js'
-import { type FakeApiHandler, type FakeApiServer, openAIChunk, openAICompletion, openAIStream, startOpenAIServer } from './fake-apis.js'
+import { openAIChunk, openAICompletion, openAIStream, startOpenAIServer, serveEachTest, collectEvents } from './fake-apis.js'
 
-const servers: FakeApiServer[] = []
-
-async function serve(handler: FakeApiHandler | FakeApiHandler[], options?: { apiKey?: string }): Promise<FakeApiServer> {
-  const server = await startOpenAIServer(handler, options)
-  servers.push(server)
-  return server
-}
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    await server.close()
-    expect(server.openSockets).toBe(0)
-  }
-})
+const serve = serveEachTest(startOpenAIServer)
 
 const hello = [{ role: 'user' as const, content: 'Hello?' }]
-
-function collect(): { events: ModelEvent[]; onEvent: (event: ModelEvent) => void } {
-  const events: ModelEvent[] = []
-  return { events, onEvent: (event) => void events.push(event) }
-}
 
 describe('OpenAIProvider', () => {
   it('streams each text delta to onEvent in order and resolves with the whole text, the model and the usage', async () => {
     const server = await serve((_req, reply) => reply.stream(openAIStream({ text: ['Hel', 'lo, ', 'wörld 🌍', '!'] }), { chunkSize: 7 }))
     const provider = new OpenAIProvider({ baseUrl: server.baseUrl, models: ['gpt-4o-mini'] })
-    const { events, onEvent } = collect()
+    const { events, onEvent } = collectEvents()
 
     const response = await provider.complete({ messages: hello }, onEvent)
 
@@ -124,7 +106,7 @@ describe('OpenAIProvider', () => {
     ]
     const server = await serve((_req, reply) => reply.stream(openAIStream({ text: ['Checking.'], toolCalls }), { chunkSize: 5 }))
     const provider = new OpenAIProvider({ baseUrl: server.baseUrl, models: ['gpt-4o'] })
-    const { events, onEvent } = collect()
+    const { events, onEvent } = collectEvents()
 
     const response = await provider.complete({ messages: hello }, onEvent)
 
@@ -187,7 +169,7 @@ describe('OpenAIProvider', () => {
   it('rejects with "stream ended early" when the stream stops before a finish_reason and [DONE]', async () => {
     const server = await serve((_req, reply) => reply.stream(openAIStream({ text: ['Once upon'], finishReason: null, usage: null, done: false }), { chunkSize: 9 }))
     const provider = new OpenAIProvider({ baseUrl: server.baseUrl, models: ['gpt-4o'] })
-    const { events, onEvent } = collect()
+    const { events, onEvent } = collectEvents()
 
     const error = await provider.complete({ messages: hello }, onEvent).catch((e: unknown) => e)
 
@@ -218,7 +200,7 @@ describe('OpenAIProvider', () => {
     const message = { content: 'Let me look.', tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'docs__search', arguments: '{"q":"roots"}' } }] }
     const server = await serve((_req, reply) => reply.json(200, openAICompletion(message, { finishReason: 'tool_calls', model: 'llama3.2:latest' })))
     const provider = new OpenAIProvider({ baseUrl: server.baseUrl, models: ['llama3.2'] })
-    const { events, onEvent } = collect()
+    const { events, onEvent } = collectEvents()
 
     const response = await provider.complete({ messages: hello }, onEvent)
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ScriptStep } from '../../src/providers/scripted.js'
 import { isRunning } from '../helpers.js'
-import { startChat, type ChatSession } from './terminal.js'
+import { ALLOW, chatsForEachTest, PROMPT, quitWithCtrlD, type ChatSession } from './terminal.js'
 
 // The interactive chat of the built host (`dist/bin.js`) in a real pseudo-terminal: readline in
 // raw mode, Ctrl-C and Ctrl-D as keystrokes, dialogs typed into.
@@ -12,29 +12,8 @@ const SCRIPT: ScriptStep[] = [
   { when: '^add', call: [{ tool: 'everything/add', arguments: { a: 2, b: 3 } }], reply: 'The sum: {{result}}' },
   { when: '^wait', call: [{ tool: 'everything/slow', arguments: { durationMs: 60_000 } }], reply: 'Waited: {{result}}' },
 ]
-const ALLOW = 'Allow? [o]nce / [a]lways for this tool / [d]eny: '
-const PROMPT = /\nyou> /
-
-const sessions: ChatSession[] = []
-afterEach(async () => {
-  for (const session of sessions.splice(0)) {
-    await session.kill()
-    session.cleanup()
-  }
-})
-
-async function chat(script: ScriptStep[] = SCRIPT): Promise<ChatSession> {
-  const session = await startChat(script)
-  sessions.push(session)
-  return session
-}
-
-/** Presses Ctrl-D at the prompt: the host exits with 0 and no server process is left. */
-async function quitWithCtrlD(session: ChatSession, pids: number[]): Promise<void> {
-  session.key('ctrl-d')
-  expect(await session.exited).toBe(0)
-  expect(pids.filter(isRunning)).toEqual([])
-}
+const startSession = chatsForEachTest()
+const chat = (script: ScriptStep[] = SCRIPT): Promise<ChatSession> => startSession(script)
 
 describe('the interactive chat in a terminal', () => {
   it('greets with the servers and the scripted model, answers /servers, /tools, /help and an unknown command, and exits with 0 on Ctrl-D', async () => {

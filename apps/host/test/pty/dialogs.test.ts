@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ScriptStep } from '../../src/providers/scripted.js'
-import { isRunning } from '../helpers.js'
-import { startChat, type ChatSession } from './terminal.js'
+import { ALLOW, chatsForEachTest, PROMPT, quitWithCtrlD, type ChatSession } from './terminal.js'
 
 // Sampling reviews and elicitation forms of the built host, answered by typing in a real pty.
 
@@ -11,28 +10,11 @@ const SCRIPT: ScriptStep[] = [
   { when: '^say hello', reply: 'Hello from the scripted model' },
   { when: '^profile', call: [{ tool: 'everything/elicit-input' }], reply: 'Tool said: {{result}}' },
 ]
-const ALLOW = 'Allow? [o]nce / [a]lways for this tool / [d]eny: '
-const PROMPT = /\nyou> /
-
-const sessions: ChatSession[] = []
-afterEach(async () => {
-  for (const session of sessions.splice(0)) {
-    await session.kill()
-    session.cleanup()
-  }
-})
+const startSession = chatsForEachTest()
 
 async function chat(): Promise<{ session: ChatSession; pids: number[] }> {
-  const session = await startChat(SCRIPT)
-  sessions.push(session)
+  const session = await startSession(SCRIPT)
   return { session, pids: await session.serverPids() }
-}
-
-/** Presses Ctrl-D at the prompt: the host exits with 0 and no server process is left. */
-async function quitWithCtrlD(session: ChatSession, pids: number[]): Promise<void> {
-  session.key('ctrl-d')
-  expect(await session.exited).toBe(0)
-  expect(pids.filter(isRunning)).toEqual([])
 }
 
 describe('sampling requests in the terminal', () => {

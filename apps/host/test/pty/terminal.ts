@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { constants, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { afterEach, expect } from 'vitest'
 import type { ScriptStep } from '../../src/providers/scripted.js'
 import { EVERYTHING_SERVER_BIN, HOST_BIN, isRunning } from '../helpers.js'
 
@@ -244,4 +245,35 @@ export async function startChat(script: ScriptStep[], options: PtyOptions = {}):
   }
   session.mark()
   return chat
+}
+
+/** The consent dialog's question, as typed answers wait for it. */
+export const ALLOW = 'Allow? [o]nce / [a]lways for this tool / [d]eny: '
+/** The chat's prompt at the start of a line. */
+export const PROMPT = /\nyou> /
+
+/**
+ * For one test file: a `chat(script)` that starts the chat in a pty, and an `afterEach` that kills
+ * every session a test started (and its servers) and removes its temp folder, even when the test failed.
+ */
+export function chatsForEachTest(): (script: ScriptStep[]) => Promise<ChatSession> {
+  const sessions: ChatSession[] = []
+  afterEach(async () => {
+    for (const session of sessions.splice(0)) {
+      await session.kill()
+      session.cleanup()
+    }
+  })
+  return async (script) => {
+    const session = await startChat(script)
+    sessions.push(session)
+    return session
+  }
+}
+
+/** Presses Ctrl-D at the prompt: the host exits with 0 and no server process is left. */
+export async function quitWithCtrlD(session: ChatSession, pids: number[]): Promise<void> {
+  session.key('ctrl-d')
+  expect(await session.exited).toBe(0)
+  expect(pids.filter(isRunning)).toEqual([])
 }
