@@ -99,6 +99,11 @@ export class HostApp {
     return runTurn(this.history, input, { ...this.#options.agent, provider, catalog: this.catalog, consent: this.consent, emit: (e) => ui.emit(e) }, signal)
   }
 
+  /** The model the agent uses: `agent.model`, else the provider's first. */
+  get model(): string | undefined {
+    return this.#options.agent?.model ?? this.provider.models[0]?.name
+  }
+
   get roots(): readonly Root[] {
     return this.#roots
   }

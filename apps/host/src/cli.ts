@@ -130,7 +130,8 @@ async function run(flags: Flags, io: CliIo, stopped: AbortSignal): Promise<numbe
     if (terminal) terminal.onInterrupt = () => cancel(new Error('Cancelled by the user (Ctrl-C)'))
     const result = await app.send(flags.prompt!, turn.signal)
     if (flags.json) io.stdout.write(`${JSON.stringify({ type: 'done', text: result.text, end: result.end, steps: result.steps })}\n`)
-    else if (terminal) io.stdout.write(`${result.text}\n`)
+    // The dialogs' renderer already showed the answer on the terminal; repeat it only where stdout goes elsewhere (a pipe).
+    else if (terminal && (io.stdout as { isTTY?: boolean }).isTTY !== true) io.stdout.write(`${result.text}\n`)
     return result.end === 'answer' ? 0 : result.end === 'cancelled' ? 130 : 1
   } catch (error) {
     const message = (error as Error).message

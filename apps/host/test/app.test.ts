@@ -231,6 +231,13 @@ describe('URL-mode elicitation', () => {
   })
 })
 
+describe('the model in use', () => {
+  it("is the agent's model when one is given (--model), else the provider's first", () => {
+    expect(host({ servers: {}, script: [] }).app.model).toBe('scripted-model')
+    expect(host({ servers: {}, script: [], agent: { model: 'other' } }).app.model).toBe('other')
+  })
+})
+
 describe('roots', () => {
   it('offers the configured roots and, after setRoots, the new ones', async () => {
     const { app } = host({

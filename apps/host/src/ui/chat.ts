@@ -31,7 +31,7 @@ export async function runChat(options: { app: HostApp; terminal: Terminal; ui: P
 
   const tools = app.catalog.tools().length
   const ready = app.manager.statuses().filter((s) => s.state === 'ready').length
-  write(`Plugboard host: ${ready}/${app.manager.names.length} servers ready, ${tools} tools. Model: ${app.provider.name} ${app.provider.models[0]?.name ?? ''}${app.provider.scripted ? ' (scripted, no LLM)' : ''}.\n`)
+  write(`Plugboard host: ${ready}/${app.manager.names.length} servers ready, ${tools} tools. Model: ${app.provider.name} ${app.model ?? ''}${app.provider.scripted ? ' (scripted, no LLM)' : ''}.\n`)
   write('Type a message, or /help for commands. Ctrl-C cancels, Ctrl-D exits.\n')
 
   const loop = async () => {
