@@ -7,7 +7,6 @@
 // ends with the server's process group gone and no socket or timer left in this process.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
-import { ErrorCode, McpError } from '@plugboard/client'
 import { StreamableHTTPClientTransport } from '@plugboard/transport-http'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { expectNoLeaks, resourceBaseline } from '../../packages/transport-http/test/client/helpers.js'
@@ -111,48 +110,12 @@ describe(`our client against @modelcontextprotocol/server-everything ${SERVER_EV
     expect((await listedToolNames(conn.client)).sort()).toEqual(Object.keys(TOOL_CASES).sort())
   })
 
-  // toggle-simulated-logging's messages come on the standalone GET stream. The cases below other
-  // than get-env assert less than the shared ones of the same name (as this file did before they
-  // were shared).
+  // Only get-env differs from stdio; the other cases are the shared ones (toggle-simulated-logging's
+  // messages and the server's own requests come on the standalone GET stream here).
   const TOOL_CASES = toolCases<HttpConnection>({
     'get-env': async ({ client, port }) => {
       const env = JSON.parse(textOf(await client.callTool({ name: 'get-env' }))) as Record<string, string>
       expect(env.PORT).toBe(String(port))
-    },
-    'toggle-subscriber-updates': async ({ client, updated }) => {
-      await client.subscribeResource({ uri: 'demo://resource/dynamic/text/1' })
-      expect(textOf(await client.callTool({ name: 'toggle-subscriber-updates' }))).toMatch(/^Started simulated resource updated notifications/)
-      await vi.waitFor(() => expect(updated).toContain('demo://resource/dynamic/text/1'), { timeout: 5000 })
-      expect(textOf(await client.callTool({ name: 'toggle-subscriber-updates' }))).toMatch(/^Stopped simulated resource updates/)
-      await client.unsubscribeResource({ uri: 'demo://resource/dynamic/text/1' })
-    },
-    'trigger-elicitation-request': async ({ client, forms }) => {
-      const result = await client.callTool({ name: 'trigger-elicitation-request' })
-      expect(forms).toHaveLength(1)
-      expect(forms[0]!.requestedSchema.required).toEqual(['name'])
-      expect(textOf(result, 0)).toBe('✅ User provided the requested information!')
-      expect(textOf(result, 1)).toContain('- Name: Ada')
-      expect(textOf(result, 1)).toContain('- Favorite Integer: 7')
-    },
-    'trigger-url-elicitation': async ({ client, urls }) => {
-      const args = { url: 'https://example.com/consent', elicitationId: 'e-1' }
-      const result = await client.callTool({ name: 'trigger-url-elicitation', arguments: args })
-      expect(urls).toEqual([expect.objectContaining({ mode: 'url', url: 'https://example.com/consent', elicitationId: 'e-1' })])
-      expect(textOf(result)).toContain('✅ User completed the URL elicitation flow.')
-      const error = await client.callTool({ name: 'trigger-url-elicitation', arguments: { ...args, errorPath: true } }).catch((e: unknown) => e)
-      expect(error).toBeInstanceOf(McpError)
-      expect(error).toMatchObject({ code: ErrorCode.URLElicitationRequired, data: { elicitations: [expect.objectContaining({ mode: 'url' })] } })
-    },
-    'trigger-sampling-request': async ({ client, sampled }) => {
-      const result = await client.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'capital of France?', maxTokens: 30 } })
-      expect(sampled).toEqual([expect.objectContaining({ maxTokens: 30, messages: [{ role: 'user', content: { type: 'text', text: 'Resource trigger-sampling-request context: capital of France?' } }] })])
-      expect(textOf(result)).toMatch(/^LLM sampling result: /)
-    },
-    'simulate-research-query': async ({ client }) => {
-      // Task-only (`execution.taskSupport: 'required'`); our client does not run tasks, so the SDK refuses it as a tool error.
-      const result = await client.callTool({ name: 'simulate-research-query', arguments: { topic: 'python' } })
-      expect(result.isError).toBe(true)
-      expect(textOf(result)).toContain('requires task augmentation')
     },
   })
 

@@ -3,7 +3,7 @@
 // its resources, templates, prompts and completions, with our client answering its sampling,
 // elicitation (form and URL) and roots requests. What we send is checked against the official
 // JSON Schema.
-import { ErrorCode, McpError } from '@plugboard/client'
+import { McpError } from '@plugboard/client'
 import { StdioClientTransport } from '@plugboard/transport-stdio'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { expectGone } from './children.js'
