@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import { completable, ResourceTemplate, type McpServer } from '@plugboard/server'
 import { TINY_PNG } from './tiny-image.js'
+import { delay } from './progress.js'
 
 /**
  * The fixtures the official conformance referee (`@modelcontextprotocol/conformance`, its server
@@ -48,20 +49,6 @@ function silentWav(samples: number): string {
   // 8-bit PCM is unsigned: 128 is silence.
   return Buffer.concat([header, Buffer.alloc(samples, 128)]).toString('base64')
 }
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 
 /** Tools whose result is fixed content of one kind: scenarios `tools-call-{simple-text,image,audio,embedded-resource,mixed-content,error}`. */
 function registerContentTools(server: McpServer): void {
@@ -117,16 +104,16 @@ function registerContentTools(server: McpServer): void {
 function registerInteractiveTools(server: McpServer): void {
   server.registerTool('test_tool_with_logging', { description: 'Logs three info messages 50 ms apart (conformance: tools-call-with-logging).' }, async (_args, ctx) => {
     await ctx.log.info('Tool execution started')
-    await sleep(50, ctx.signal)
+    await delay(50, ctx.signal)
     await ctx.log.info('Tool processing data')
-    await sleep(50, ctx.signal)
+    await delay(50, ctx.signal)
     await ctx.log.info('Tool execution completed')
     return { content: [{ type: 'text', text: 'Tool with logging executed successfully' }] }
   })
 
   server.registerTool('test_tool_with_progress', { description: 'Reports progress 0, 50, 100 of 100, 50 ms apart (conformance: tools-call-with-progress).' }, async (_args, ctx) => {
     for (const progress of [0, 50, 100]) {
-      if (progress > 0) await sleep(50, ctx.signal)
+      if (progress > 0) await delay(50, ctx.signal)
       await ctx.progress(progress, 100, `Completed step ${progress} of 100`)
     }
     return { content: [{ type: 'text', text: `Progress reported for token ${String(ctx.meta?.progressToken ?? '(none)')}` }] }
@@ -154,7 +141,7 @@ function registerInteractiveTools(server: McpServer): void {
       ctx.closeSSEStream()
       // Time for the client to reconnect; the result then arrives on the resumed stream (or is
       // replayed from the event store on `GET` with `Last-Event-ID`).
-      await sleep(100, ctx.signal)
+      await delay(100, ctx.signal)
       return { content: [{ type: 'text', text: 'Reconnection test completed successfully. If you received this, the client properly reconnected after stream closure.' }] }
     },
   )

@@ -44,7 +44,7 @@ export function registerProgressTools(server: McpServer): void {
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts — no timer left behind. */
-function delay(ms: number, signal: AbortSignal): Promise<void> {
+export function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason)
     const onAbort = () => {
