@@ -1,27 +1,13 @@
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { existsIn, hasCapability, methodEntry, methods } from './methods.js'
+import { specPath } from './testing/spec-dir.js'
 
 const REVISIONS = ['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28'] as const
 
 type Def = { properties?: Record<string, Def & { const?: unknown }> }
-function findSpecDir(): string {
-  for (let dir = process.cwd(); ; dir = join(dir, '..')) {
-    for (const candidate of [join(dir, 'shared', 'spec'), join(dir, '..', 'shared', 'spec')]) {
-      try {
-        readFileSync(join(candidate, '2025-11-25', 'schema.json'))
-        return candidate
-      } catch {
-        // keep walking up
-      }
-    }
-    if (join(dir, '..') === dir) throw new Error('shared/spec not found')
-  }
-}
-const specDir = findSpecDir()
 const defsOf = (revision: string): Record<string, Def> => {
-  const schema = JSON.parse(readFileSync(join(specDir, revision, 'schema.json'), 'utf8')) as { $defs?: Record<string, Def>; definitions?: Record<string, Def> }
+  const schema = JSON.parse(readFileSync(specPath(revision), 'utf8')) as { $defs?: Record<string, Def>; definitions?: Record<string, Def> }
   return (schema.$defs ?? schema.definitions)!
 }
 const specs = Object.fromEntries(REVISIONS.map((r) => [r, defsOf(r)]))

@@ -3,25 +3,12 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type * as z from 'zod'
 import { validateAgainstSpec } from '../testing/schema-check.js'
+import { specDir, specPath } from '../testing/spec-dir.js'
 import * as modern from './2026-07-28.js'
 import * as index from './index.js'
 
 const REVISION = '2026-07-28'
-const specDir = (() => {
-  // The same folder withSchemaCheck finds; resolved here to read the example files.
-  for (let dir = process.cwd(); ; dir = join(dir, '..')) {
-    for (const candidate of [join(dir, 'shared', 'spec'), join(dir, '..', 'shared', 'spec')]) {
-      try {
-        readdirSync(join(candidate, REVISION, 'examples'))
-        return candidate
-      } catch {
-        // keep walking up
-      }
-    }
-    if (join(dir, '..') === dir) throw new Error('shared/spec not found')
-  }
-})()
-const examplesDir = join(specDir, REVISION, 'examples')
+const examplesDir = join(specDir(), REVISION, 'examples')
 const examples = readdirSync(examplesDir).flatMap((type) =>
   readdirSync(join(examplesDir, type)).map((file) => [type, file, JSON.parse(readFileSync(join(examplesDir, type, file), 'utf8'))] as const),
 )
@@ -48,7 +35,7 @@ describe('2026-07-28 official examples', () => {
 
 describe('2026-07-28 additions', () => {
   it('names the reserved _meta keys exactly as the official schema does', () => {
-    const schema = JSON.parse(readFileSync(join(specDir, REVISION, 'schema.json'), 'utf8')) as {
+    const schema = JSON.parse(readFileSync(specPath(REVISION), 'utf8')) as {
       $defs: Record<string, { properties: Record<string, unknown> }>
     }
     const keys = (def: string) => Object.keys(schema.$defs[def]!.properties)

@@ -1,7 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { JSONRPCPayload } from '../jsonrpc/messages.js'
 import { InMemoryTransport } from './in-memory.js'
 import { validateAgainstSpec, withSchemaCheck } from './schema-check.js'
+import { specDir, specPath } from './spec-dir.js'
 
 /** A checked server-side transport linked to a raw client side whose traffic the test drives. */
 async function linked(revision: Parameters<typeof withSchemaCheck>[1]) {
@@ -157,5 +160,23 @@ describe('validateAgainstSpec', () => {
 
   it('reads the schemas from a folder given as specDir', () => {
     expect(() => validateAgainstSpec({}, '2025-11-25', 'Result', { specDir: '/nonexistent' })).toThrow(/\/nonexistent/)
+  })
+})
+
+// Users of the npm package have no spec checkout: the schemas must come from inside the package.
+describe('the official schemas shipped with the package', () => {
+  const pkg = JSON.parse(readFileSync(join(specDir(), '..', 'package.json'), 'utf8')) as { name: string; files: string[] }
+
+  it('are the default, read from the package root\'s own spec/ folder', () => {
+    expect(pkg.name).toBe('@plugboard/protocol')
+    expect(validateAgainstSpec({ jsonrpc: '2.0', id: 1, method: 'ping' }, '2025-11-25')).toEqual([])
+  })
+
+  it.each(['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25', '2026-07-28'])('include %s', (revision) => {
+    expect(existsSync(specPath(revision))).toBe(true)
+  })
+
+  it('are published, with their licence', () => {
+    expect(pkg.files).toEqual(expect.arrayContaining(['spec/*/schema.json', 'spec/LICENSE']))
   })
 })

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { ErrorObject, Options as AjvOptions, ValidateFunction } from 'ajv'
 import type { JSONRPCPayload } from '../jsonrpc/messages.js'
 import { LATEST_PROTOCOL_VERSION } from '../revisions/index.js'
 import type { MessageInfo, SendOptions, Transport } from '../transport.js'
+import { specDir as bundledSpecDir } from './spec-dir.js'
 
 /** One way a message breaks the official JSON Schema: where, and what. */
 export interface SpecError {
@@ -23,7 +24,7 @@ export interface SchemaViolation {
 }
 
 export interface SpecOptions {
-  /** The folder holding `<revision>/schema.json`; by default the nearest `shared/spec` or `../shared/spec` above the working directory. */
+  /** The folder holding `<revision>/schema.json`; by default the official schemas shipped in this package (`specDir()`), wherever the project runs from. */
   specDir?: string
 }
 
@@ -177,7 +178,7 @@ type JsonSchema = Record<string, unknown> & { $schema?: string; definitions?: Re
 const specs = new Map<string, LoadedSpec>()
 const require = createRequire(import.meta.url)
 
-function loadSpec(revision: string, specDir = findSpecDir()): LoadedSpec {
+function loadSpec(revision: string, specDir = bundledSpecDir()): LoadedSpec {
   const file = join(specDir, revision, 'schema.json')
   const cached = specs.get(file)
   if (cached) return cached
@@ -234,19 +235,6 @@ function loadSpec(revision: string, specDir = findSpecDir()): LoadedSpec {
   const loaded: LoadedSpec = { validator, methodDefs, resultDef }
   specs.set(file, loaded)
   return loaded
-}
-
-let defaultSpecDir: string | undefined
-/** The nearest `shared/spec` (or `../shared/spec`, the layout beside a checkout) above the working directory. */
-function findSpecDir(): string {
-  if (defaultSpecDir !== undefined) return defaultSpecDir
-  for (let dir = resolve(process.cwd()); ; dir = dirname(dir)) {
-    for (const candidate of [join(dir, 'shared', 'spec'), join(dir, '..', 'shared', 'spec')]) {
-      if (existsSync(candidate)) return (defaultSpecDir = resolve(candidate))
-    }
-    if (dirname(dir) === dir) break
-  }
-  throw new Error(`No shared/spec folder found above ${process.cwd()}; pass { specDir }`)
 }
 
 function toSpecErrors(errors: ErrorObject[] | null | undefined): SpecError[] {
