@@ -28,10 +28,11 @@ describe('package README examples', () => {
     files.forEach((file, i) => expect(blocks[i], `${readme} block ${i} vs apps/examples/${file}`).toBe(source(file)))
   })
 
-  it('protocol: a raw session pair negotiates and lists tools', async () => {
+  it('protocol: a raw session pair speaks 2026-07-28 and lists tools', async () => {
     const { stdout } = await run(process.execPath, ['dist/index.js'], { cwd: `${root}apps/examples/protocol-quickstart`, timeout: 15_000 })
-    expect(stdout).toContain('2025-11-25')
+    expect(stdout).toMatch(/^2026-07-28 /)
     expect(stdout).toContain("name: 'noop'")
+    expect(stdout).toContain("resultType: 'complete'")
   })
 
   it('transport-stdio: the host spawns the clock server, calls now, and both exit', async () => {

@@ -1,4 +1,5 @@
-import { legacyEra, Session, type JSONRPCMessage, type Transport } from '@plugboard/protocol'
+import {
+  SUPPORTED_PROTOCOL_VERSIONS, legacyEra, Session, type JSONRPCMessage, type Transport } from '@plugboard/protocol'
 import { InMemoryTransport, withSchemaCheck, type SchemaViolation } from '@plugboard/protocol/testing'
 import { expect } from 'vitest'
 import { Client, type ClientOptions } from '../src/index.js'
@@ -47,11 +48,11 @@ export async function rawPair(options: RawServerOptions = {}) {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
   const capabilities = options.capabilities ?? {}
   const server = new Session({ role: 'server', localCapabilities: capabilities })
-  legacyEra.serve(server, {
+  legacyEra.serve(server.router, {
     serverInfo: { name: 'raw-server', version: '0.1.0' },
-    capabilities,
+    capabilities: () => capabilities,
     instructions: options.instructions,
-    supportedVersions: options.supportedVersions,
+    supportedVersions: options.supportedVersions ?? SUPPORTED_PROTOCOL_VERSIONS,
   })
   options.setup?.(server)
   await server.connect(serverSide)

@@ -22,6 +22,8 @@ export interface RequestEntry<P extends z.ZodType = z.ZodType, R extends z.ZodTy
   readonly result: R
   readonly since: string
   readonly until?: string
+  /** 2026-07-28: the server may answer `input_required` (multi round-trip requests). */
+  readonly inputRequired?: boolean
 }
 
 export interface NotificationEntry<P extends z.ZodType = z.ZodType> {
@@ -33,7 +35,7 @@ export interface NotificationEntry<P extends z.ZodType = z.ZodType> {
   readonly until?: string
 }
 
-type Meta = { from: Side; capability?: string; since?: string; until?: string }
+type Meta = { from: Side; capability?: string; since?: string; until?: string; inputRequired?: boolean }
 const FIRST = '2024-11-05'
 const MODERN = '2026-07-28'
 
@@ -53,17 +55,17 @@ export const methods = {
   'notifications/progress': notification({ from: 'either', params: S.ProgressNotificationParamsSchema }),
   // server features
   'tools/list': request({ from: 'client', capability: 'tools', params: S.PaginatedRequestParamsSchema, result: S.ListToolsResultSchema }),
-  'tools/call': request({ from: 'client', capability: 'tools', params: S.CallToolRequestParamsSchema, result: S.CallToolResultSchema }),
+  'tools/call': request({ from: 'client', capability: 'tools', inputRequired: true, params: S.CallToolRequestParamsSchema, result: S.CallToolResultSchema }),
   'notifications/tools/list_changed': notification({ from: 'server', capability: 'tools.listChanged', params: S.NotificationParamsSchema }),
   'resources/list': request({ from: 'client', capability: 'resources', params: S.PaginatedRequestParamsSchema, result: S.ListResourcesResultSchema }),
   'resources/templates/list': request({ from: 'client', capability: 'resources', params: S.PaginatedRequestParamsSchema, result: S.ListResourceTemplatesResultSchema }),
-  'resources/read': request({ from: 'client', capability: 'resources', params: S.ReadResourceRequestParamsSchema, result: S.ReadResourceResultSchema }),
+  'resources/read': request({ from: 'client', capability: 'resources', inputRequired: true, params: S.ReadResourceRequestParamsSchema, result: S.ReadResourceResultSchema }),
   'resources/subscribe': request({ from: 'client', capability: 'resources.subscribe', params: S.SubscribeRequestParamsSchema, result: S.EmptyResultSchema, until: '2026-07-28' }),
   'resources/unsubscribe': request({ from: 'client', capability: 'resources.subscribe', params: S.UnsubscribeRequestParamsSchema, result: S.EmptyResultSchema, until: '2026-07-28' }),
   'notifications/resources/updated': notification({ from: 'server', capability: 'resources.subscribe', params: S.ResourceUpdatedNotificationParamsSchema }),
   'notifications/resources/list_changed': notification({ from: 'server', capability: 'resources.listChanged', params: S.NotificationParamsSchema }),
   'prompts/list': request({ from: 'client', capability: 'prompts', params: S.PaginatedRequestParamsSchema, result: S.ListPromptsResultSchema }),
-  'prompts/get': request({ from: 'client', capability: 'prompts', params: S.GetPromptRequestParamsSchema, result: S.GetPromptResultSchema }),
+  'prompts/get': request({ from: 'client', capability: 'prompts', inputRequired: true, params: S.GetPromptRequestParamsSchema, result: S.GetPromptResultSchema }),
   'notifications/prompts/list_changed': notification({ from: 'server', capability: 'prompts.listChanged', params: S.NotificationParamsSchema }),
   // In every revision's schema; the `completions` capability that gates it only arrived in 2025-03-26,
   // so a 2024-11-05 server offering completion declares nothing (checked strictly, as the official SDK does).

@@ -6,6 +6,10 @@ export interface MessageInfo {
   authInfo?: AuthInfo
   /** The transport's session id (Streamable HTTP `Mcp-Session-Id`), when it has one. */
   sessionId?: string
+  /** The revision the transport carries (HTTP `MCP-Protocol-Version`), for requests served without a connection. */
+  protocolVersion?: string
+  /** For a request served without a connection: fires when its response can no longer be delivered (HTTP: the response stream closed), which cancels it. */
+  signal?: AbortSignal
   /** The HTTP request the message came in, when there was one. */
   request?: { headers: Record<string, string | string[] | undefined>; url?: string }
   /**
@@ -32,6 +36,12 @@ export interface SendOptions {
   relatedRequestId?: RequestId
   /** The protocol revision in force, for transports whose framing depends on it (HTTP headers). */
   protocolVersion?: string
+  /**
+   * 2026-07-28 `tools/call`: the argument values the tool's `inputSchema` marks with `x-mcp-header`,
+   * by header name. Streamable HTTP mirrors each as an `Mcp-Param-{Name}` header; others ignore them.
+   * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http#custom-headers
+   */
+  headerParams?: Record<string, string | number | boolean>
 }
 
 /**

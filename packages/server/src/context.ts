@@ -46,9 +46,13 @@ export interface ServerContext {
   readonly meta: Record<string, unknown> | undefined
   /** Who is calling: `clientInfo` and declared capabilities. */
   readonly client: { readonly info: Implementation | undefined; readonly capabilities: ClientCapabilities }
-  /** The connection the request came in on. */
-  readonly session: ServerSession
-  /** `ctx.log.info(data, logger?)`: log messages to the client, filtered by its `logging/setLevel`. */
+  /** The connection the request came in on; `undefined` for a request served without one (a modern or stateless HTTP POST). */
+  readonly session: ServerSession | undefined
+  /**
+   * `ctx.log.info(data, logger?)`: log messages to the client, on this request's stream, at or above
+   * the level it asked for (`logging/setLevel` on a legacy connection, where nothing set sends all;
+   * the request's `io.modelcontextprotocol/logLevel` in 2026-07-28, where nothing set sends none).
+   */
   readonly log: Logger
   /** Reports progress; a no-op when the client sent no `progressToken`. Never rejects. */
   progress(progress: number, total?: number, message?: string): Promise<void>
@@ -70,16 +74,16 @@ export interface ServerContext {
 }
 
 /** @internal Builds the `ctx` of one request: one small object, its logger made on first use (STYLE §8). */
-export function createContext(request: RequestContext, session: ServerSession): ServerContext {
+export function createContext(request: RequestContext, session: ServerSession | undefined): ServerContext {
   return new Context(request, session)
 }
 
 class Context implements ServerContext, ClientLink {
   readonly #request: RequestContext
-  readonly session: ServerSession
+  readonly session: ServerSession | undefined
   #log: Logger | undefined
 
-  constructor(request: RequestContext, session: ServerSession) {
+  constructor(request: RequestContext, session: ServerSession | undefined) {
     this.#request = request
     this.session = session
   }
@@ -91,7 +95,7 @@ class Context implements ServerContext, ClientLink {
     return this.#request.requestId
   }
   get sessionId(): string | undefined {
-    return this.#request.sessionId ?? this.session.sessionId
+    return this.#request.sessionId ?? this.session?.sessionId
   }
   get authInfo(): AuthInfo | undefined {
     return this.#request.authInfo
@@ -114,7 +118,8 @@ class Context implements ServerContext, ClientLink {
   }
 
   #emitLog(params: LoggingMessageNotificationParams): Promise<void> {
-    if (!shouldLog(params.level, this.session.logLevel)) return Promise.resolve()
+    const minimum = this.#request.scope.logLevel
+    if (minimum === undefined || !shouldLog(params.level, minimum)) return Promise.resolve()
     return this.#request.sendNotification('notifications/message', params)
   }
 

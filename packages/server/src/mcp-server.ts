@@ -1,10 +1,17 @@
 import {
   ErrorCode,
   McpError,
+  Router,
   Session,
   hasCapability,
   legacyEra,
   methodEntry,
+  modernEra,
+  type Era,
+  type JSONRPCMessage,
+  type JSONRPCResponse,
+  type MessageInfo,
+  type Reply,
   type HandlerParamsOf,
   type HandlerResultOf,
   type Implementation,
@@ -27,7 +34,7 @@ import {
   type ResourceMetadata,
   type ResourceTemplate,
 } from './features/resources.js'
-import { notifyUpdated, subscribe, unsubscribe } from './features/subscriptions.js'
+import { Listeners, notifyUpdated, subscribe, unsubscribe } from './features/subscriptions.js'
 import { Tools, type AnyToolCallback, type RegisteredTool, type ToolCallback, type ToolConfig } from './features/tools.js'
 import type { SchemaInput } from './schema.js'
 import { ServerSession } from './server-session.js'
@@ -47,6 +54,28 @@ export interface McpServerOptions {
   timeout?: number
   /** Errors with no caller to reject: a non-McpError thrown by a non-tool handler, a failed broadcast. */
   onerror?: (error: Error) => void
+  /**
+   * The protocol eras served, each request going to the first that accepts it. Default: the modern
+   * era (2026-07-28, per-request `_meta`) and the legacy one (initialize handshake), on one endpoint.
+   * Pass `[legacyEra]` to serve 2025-11-25 and older only, or `[modernEra({ requestState })]` to
+   * configure how multi round-trip `requestState` is signed (share its keys across instances).
+   */
+  eras?: readonly Era[]
+  /**
+   * Caching hints of the cacheable results (2026-07-28 `ttlMs` and `cacheScope`), per method.
+   * Unset: `{ ttlMs: 0, cacheScope: 'private' }`, always stale and never shared. Say `public` only
+   * for what is the same for every user (no per-user filtering in middleware or handlers).
+   * @see https://modelcontextprotocol.io/specification/2026-07-28/server/utilities/caching
+   */
+  cache?: Partial<Record<CacheableMethod, CacheHint>>
+}
+
+/** The methods whose results carry caching hints. */
+export type CacheableMethod = 'server/discover' | 'tools/list' | 'prompts/list' | 'resources/list' | 'resources/templates/list' | 'resources/read'
+/** How long a client may reuse a result (ms), and whether it may share it across users. */
+export interface CacheHint {
+  ttlMs: number
+  cacheScope: 'public' | 'private'
 }
 
 type ParamsFor<M extends string> = M extends RequestMethod ? HandlerParamsOf<M> : Record<string, unknown>
@@ -54,10 +83,23 @@ type ResultFor<M extends string> = M extends RequestMethod ? HandlerResultOf<M> 
 
 /** A low-level request handler: validated params of method M and the request's `ctx`. */
 export type ServerRequestHandler<M extends string = string> = (params: ParamsFor<M>, ctx: ServerContext) => ResultFor<M> | Promise<ResultFor<M>>
-/** A notification handler: its params and the connection it came on. */
-export type ServerNotificationHandler<M extends string = string> = (params: ParamsFor<M>, session: ServerSession) => void | Promise<void>
+/** A notification handler: its params and the connection it came on (`undefined` for one served without a connection). */
+export type ServerNotificationHandler<M extends string = string> = (params: ParamsFor<M>, session: ServerSession | undefined) => void | Promise<void>
 
-type Builtin = 'tools/list' | 'tools/call' | 'resources/list' | 'resources/templates/list' | 'resources/read' | 'resources/subscribe' | 'resources/unsubscribe' | 'prompts/list' | 'prompts/get' | 'completion/complete' | 'logging/setLevel'
+type Builtin =
+  | 'tools/list'
+  | 'tools/call'
+  | 'resources/list'
+  | 'resources/templates/list'
+  | 'resources/read'
+  | 'resources/subscribe'
+  | 'resources/unsubscribe'
+  | 'prompts/list'
+  | 'prompts/get'
+  | 'completion/complete'
+  | 'logging/setLevel'
+  | 'subscriptions/listen'
+  | 'ping'
 type ListKind = 'tools' | 'resources' | 'prompts'
 
 /**
@@ -88,13 +130,14 @@ export class McpServer {
   readonly #resources = new Resources(() => this.#listChanged('resources'))
   readonly #prompts = new Prompts(() => this.#listChanged('prompts'))
   readonly #sessions = new Set<ServerSession>()
+  readonly #listeners = new Listeners()
   readonly #builtins: { [M in Builtin]: ServerRequestHandler<M> }
   readonly #handlers = new Map<string, ServerRequestHandler>()
   readonly #notificationHandlers = new Map<string, ServerNotificationHandler>()
-  // Per middleware, its remover on each open connection (dropped when the connection closes).
-  readonly #middleware = new Map<Middleware, Map<ServerSession, () => void>>()
   readonly #rootsListeners = new Set<(session: ServerSession) => void>()
   readonly #pendingListChanged = new Set<ListKind>()
+  /** The method table bound to handlers and middleware, built once and shared by every connection and connection-less request. */
+  readonly #router: Router
 
   constructor(info: Implementation, options: McpServerOptions = {}) {
     const pageSize = options.pageSize ?? 100
@@ -114,10 +157,21 @@ export class McpServer {
       'completion/complete': (p, ctx) =>
         complete(p.ref.type === 'ref/prompt' ? this.#prompts.completer(p.ref.name, p.argument.name) : this.#resources.completer(p.ref.uri, p.argument.name), p, ctx),
       'logging/setLevel': (p, ctx) => {
-        ctx.session.logLevel = p.level
+        if (ctx.session) ctx.session.logLevel = p.level
         return {}
       },
+      ping: () => ({}),
+      'subscriptions/listen': (p, ctx) => this.#listeners.listen(p.notifications, ctx, this.#capabilities()) as never,
     }
+    const eras = options.eras ?? [modernEra(), legacyEra]
+    this.#router = new Router({ role: 'server', eras, capabilities: () => this.#capabilities(), onerror: this.#report })
+    const identity = { serverInfo: info, capabilities: () => this.#capabilities(), instructions: options.instructions, supportedVersions: eras.flatMap((era) => era.versions) }
+    for (const era of eras) era.serve(this.#router, identity)
+    for (const method of Object.keys(this.#builtins)) this.#install(method)
+    this.#router.setNotificationHandler('notifications/roots/list_changed', (_params, { connection }) => {
+      const conn = connection?.owner as ServerSession | undefined
+      if (conn) for (const listener of this.#rootsListeners) listener(conn)
+    })
   }
 
   /** The open connections. */
@@ -157,26 +211,16 @@ export class McpServer {
 
   /**
    * Serves one client over `transport` and resolves once it is started. Call it once per connection
-   * (HTTP calls it per session); `sessionId` names the connection for `sendLoggingMessage()`.
-   * `stateless` serves a connection that lives for one HTTP request: no `initialize` required,
-   * every request handled under `stateless.protocolVersion` (see `ServeOptions`).
+   * (HTTP calls it per session); `sessionId` names the connection for `sendLoggingMessage()`. Each
+   * request on it is served under its own era: a legacy client's `initialize` fixes the connection's
+   * revision, while a modern request (2026-07-28 `_meta`) carries its own.
    */
-  async connect(transport: Transport, options: { sessionId?: string; stateless?: { protocolVersion: string } } = {}): Promise<ServerSession> {
-    const capabilities = this.#capabilities()
-    const session = new Session({ role: 'server', timeout: this.#options.timeout, localCapabilities: capabilities, onerror: this.#report })
+  async connect(transport: Transport, options: { sessionId?: string } = {}): Promise<ServerSession> {
+    const session = new Session({ role: 'server', router: this.#router, timeout: this.#options.timeout, localCapabilities: this.#capabilities(), onerror: this.#report })
     const conn = new ServerSession(session, options.sessionId)
-    legacyEra.serve(session, { serverInfo: this.info, capabilities, instructions: this.#options.instructions }, { stateless: options.stateless })
-    for (const method of new Set([...Object.keys(this.#builtins), ...this.#handlers.keys()])) this.#install(conn, method)
-    session.setNotificationHandler('notifications/roots/list_changed', () => {
-      for (const listener of this.#rootsListeners) listener(conn)
-    })
-    for (const method of this.#notificationHandlers.keys()) this.#installNotification(conn, method)
-    for (const [middleware, removers] of this.#middleware) removers.set(conn, session.use(middleware))
+    session.owner = conn
     this.#sessions.add(conn)
-    session.onclose = () => {
-      this.#sessions.delete(conn)
-      for (const removers of this.#middleware.values()) removers.delete(conn)
-    }
+    session.onclose = () => void this.#sessions.delete(conn)
     try {
       await session.connect(transport)
     } catch (error) {
@@ -186,17 +230,36 @@ export class McpServer {
     return conn
   }
 
-  #install(conn: ServerSession, method: string): void {
-    conn.session.setRequestHandler(method, (params, request) => {
+  /**
+   * Serves one message that came without a connection — a Streamable HTTP POST of the modern era,
+   * or of stateless HTTP — and resolves with the response to send (`undefined` for a notification).
+   * Related messages (progress, logs) go to `reply`; `info.signal` aborting cancels the request.
+   */
+  async dispatch(message: JSONRPCMessage, reply: Reply, info?: MessageInfo): Promise<JSONRPCResponse | undefined> {
+    if (!('method' in message)) return undefined // responses belong to a connection
+    if (!('id' in message) || message.id === undefined) {
+      await this.#router.notify(message, { messageInfo: info })
+      return undefined
+    }
+    const signal = info?.signal
+    return this.#router.handle(message, { reply, info, signal: () => signal ?? new AbortController().signal })
+  }
+
+  #install(method: string): void {
+    if (this.#router.hasRequestHandler(method)) return
+    const cache = this.#options.cache?.[method as CacheableMethod]
+    this.#router.setRequestHandler(method, async (params, request) => {
       const handler = (this.#handlers.get(method) ?? this.#builtins[method as Builtin]) as ServerRequestHandler | undefined
       if (!handler) throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}`)
-      conn.sessionId ??= request.sessionId
-      return handler(params as Record<string, unknown>, createContext(request, conn)) as never
+      const conn = request.connection?.owner as ServerSession | undefined
+      if (conn) conn.sessionId ??= request.sessionId
+      const result = (await handler(params as Record<string, unknown>, createContext(request, conn))) as Record<string, unknown>
+      return (cache && result && result.ttlMs === undefined ? { ...result, ...cache } : result) as never
     })
   }
 
-  #installNotification(conn: ServerSession, method: string): void {
-    conn.session.setNotificationHandler(method, (params) => this.#notificationHandlers.get(method)?.(params as Record<string, unknown>, conn))
+  #installNotification(method: string): void {
+    this.#router.setNotificationHandler(method, (params, { connection }) => this.#notificationHandlers.get(method)?.(params as Record<string, unknown>, connection?.owner as ServerSession | undefined))
   }
 
   #capabilities(): ServerCapabilities {
@@ -209,15 +272,9 @@ export class McpServer {
     return capabilities
   }
 
-  /** Adds onion middleware around every request of every connection, present and future; returns a remover. */
+  /** Adds onion middleware around every request, of every connection and connection-less request; returns a remover. */
   use(middleware: Middleware): () => void {
-    const removers = new Map<ServerSession, () => void>()
-    for (const conn of this.#sessions) removers.set(conn, conn.session.use(middleware))
-    this.#middleware.set(middleware, removers)
-    return () => {
-      for (const remove of this.#middleware.get(middleware)?.values() ?? []) remove()
-      this.#middleware.delete(middleware)
-    }
+    return this.#router.use(middleware)
   }
 
   /**
@@ -227,9 +284,8 @@ export class McpServer {
   setRequestHandler<M extends RequestMethod | (string & {})>(method: M, handler: ServerRequestHandler<M>): () => void {
     // The lifecycle belongs to the era; overriding it would break version negotiation.
     if (method === 'initialize') throw new Error('initialize is handled by the server lifecycle and cannot be overridden')
-    const isNew = !this.#handlers.has(method) && !Object.hasOwn(this.#builtins, method)
     this.#handlers.set(method, handler as ServerRequestHandler)
-    if (isNew) for (const conn of this.#sessions) this.#install(conn, method)
+    this.#install(method)
     return () => void (this.#handlers.get(method) === handler && this.#handlers.delete(method))
   }
 
@@ -237,7 +293,7 @@ export class McpServer {
   setNotificationHandler<M extends NotificationMethod | (string & {})>(method: M, handler: ServerNotificationHandler<M>): () => void {
     const isNew = !this.#notificationHandlers.has(method)
     this.#notificationHandlers.set(method, handler as ServerNotificationHandler)
-    if (isNew) for (const conn of this.#sessions) this.#installNotification(conn, method)
+    if (isNew) this.#installNotification(method)
     return () => void (this.#notificationHandlers.get(method) === handler && this.#notificationHandlers.delete(method))
   }
 
@@ -262,7 +318,7 @@ export class McpServer {
 
   /** Sends `notifications/resources/updated` to the clients subscribed to `uri`, and only to them. */
   sendResourceUpdated(params: { uri: string }): Promise<void> {
-    return notifyUpdated(this.#ready(), params.uri, this.#report)
+    return Promise.all([notifyUpdated(this.#ready(), params.uri, this.#report), this.#listeners.updated(params.uri, this.#report)]).then(() => {})
   }
 
   /** Sends a log message to every client (or the one with `sessionId`) whose `logging/setLevel` lets it through. */
@@ -272,14 +328,15 @@ export class McpServer {
     await Promise.all(sends)
   }
 
-  /** Closes every connection. */
+  /** Ends every `subscriptions/listen` stream gracefully and closes every connection. */
   async close(): Promise<void> {
+    this.#listeners.close()
     await Promise.all([...this.#sessions].map((conn) => conn.close()))
   }
 
   // Several changes in one tick (registering 50 tools after connect) make one notification.
   #listChanged(kind: ListKind): void {
-    if (this.#sessions.size === 0 || this.#pendingListChanged.has(kind)) return
+    if ((this.#sessions.size === 0 && this.#listeners.size === 0) || this.#pendingListChanged.has(kind)) return
     this.#pendingListChanged.add(kind)
     queueMicrotask(() => {
       this.#pendingListChanged.delete(kind)
@@ -292,6 +349,8 @@ export class McpServer {
     const sends: Promise<void>[] = []
     // Only to connections that declared `<kind>.listChanged`: capabilities are fixed per connection.
     for (const conn of this.#ready()) if (hasCapability(conn.session.state.localCapabilities, capability)) sends.push(conn.session.notify(method).catch(this.#report))
+    // …and to every subscriptions/listen stream that opted in (2026-07-28).
+    sends.push(this.#listeners.listChanged(method, this.#report))
     await Promise.all(sends)
   }
 

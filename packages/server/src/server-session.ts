@@ -29,14 +29,20 @@ export class ServerSession implements ClientLink {
   readonly session: Session
   /** The transport's session id (Streamable HTTP `Mcp-Session-Id`), when it has one. */
   sessionId: string | undefined
-  /** The minimum level the client asked for with `logging/setLevel`; `undefined` sends every level. */
-  logLevel: LoggingLevel | undefined
   #subscriptions: Set<string> | undefined
 
   /** @internal `McpServer.connect()` creates sessions. */
   constructor(session: Session, sessionId?: string) {
     this.session = session
     this.sessionId = sessionId
+  }
+
+  /** The minimum level the client asked for with `logging/setLevel`; `undefined` sends every level. */
+  get logLevel(): LoggingLevel | undefined {
+    return this.session.state.logLevel
+  }
+  set logLevel(level: LoggingLevel | undefined) {
+    this.session.state.logLevel = level
   }
 
   /** The client's `clientInfo`, once it has sent `initialize`. */

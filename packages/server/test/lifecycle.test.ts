@@ -1,5 +1,4 @@
-import { ErrorCode, Session, type MiddlewareCall } from '@plugboard/protocol'
-import { InMemoryTransport } from '@plugboard/protocol/testing'
+import { ErrorCode, type MiddlewareCall } from '@plugboard/protocol'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as z from 'zod'
 import { McpServer } from '../src/index.js'
@@ -168,36 +167,26 @@ describe('server options', () => {
   })
 })
 
-describe('stateless connections (one per HTTP request)', () => {
-  it('serves a tools/call without initialize, under the revision connect() was given, with the session id', async () => {
+describe('connection-less requests (stateless HTTP)', () => {
+  const call = (server: McpServer, method: string, params: Record<string, unknown>, info: Record<string, unknown> = {}) =>
+    server.dispatch({ jsonrpc: '2.0', id: 1, method, params }, () => Promise.resolve(), info)
+
+  it('serves a tools/call without initialize or a connection, under the revision the transport carries', async () => {
     const server = new McpServer({ name: 'stateless', version: '1' })
-    server.registerTool('where', {}, (_args, ctx) => text(`${ctx.protocolVersion} ${ctx.sessionId}`))
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
-    const conn = await server.connect(serverSide, { sessionId: 's-1', stateless: { protocolVersion: '2025-06-18' } })
-    const client = new Session({ role: 'client' })
-    await client.connect(clientSide)
-    expect(conn.protocolVersion).toBe('2025-06-18')
-    await expect(client.request('tools/call', { name: 'where' })).resolves.toMatchObject({ content: [{ text: '2025-06-18 s-1' }] })
-    await client.close()
+    server.registerTool('where', {}, (_args, ctx) => text(`${ctx.protocolVersion} ${ctx.sessionId} ${ctx.session === undefined}`))
+    await expect(call(server, 'tools/call', { name: 'where' }, { protocolVersion: '2025-06-18', sessionId: 's-1' })).resolves.toMatchObject({ result: { content: [{ text: '2025-06-18 s-1 true' }] } })
     expect(server.sessions.size).toBe(0)
   })
 
-  it('runs middleware on short-lived stateless connections and forgets each one when it closes', async () => {
+  it('runs middleware on connection-less requests and allocates no connection for them', async () => {
     const server = new McpServer({ name: 'mw', version: '1' })
     server.registerTool('t', {}, () => text('t'))
     const calls: string[] = []
-    const remove = server.use(async (call, next) => {
-      calls.push(call.method)
+    const remove = server.use(async (c, next) => {
+      calls.push(c.method)
       return next()
     })
-    for (let i = 0; i < 3; i++) {
-      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
-      await server.connect(serverSide, { stateless: { protocolVersion: '2025-11-25' } })
-      const client = new Session({ role: 'client' })
-      await client.connect(clientSide)
-      await client.request('tools/list', {})
-      await client.close()
-    }
+    for (let i = 0; i < 3; i++) await call(server, 'tools/list', {}, { protocolVersion: '2025-11-25' })
     expect(calls).toEqual(['tools/list', 'tools/list', 'tools/list'])
     expect(server.sessions.size).toBe(0)
     remove()

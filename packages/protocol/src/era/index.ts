@@ -1,3 +1,6 @@
 export * from './era.js'
 export { legacyEra } from './legacy.js'
+export { modernEra, type ModernEraOptions } from './modern.js'
+export { InputRequired } from './mrtr.js'
+export { RequestStateCodec, type RequestStateOptions } from './request-state.js'
 export { negotiateProtocolVersion } from './negotiate.js'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../errors.js'
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../revisions/index.js'
+import { Router } from '../session/router.js'
 import { Session } from '../session/session.js'
 import { InMemoryTransport } from '../testing/in-memory.js'
 import { legacyEra } from './legacy.js'
@@ -14,7 +15,8 @@ async function pair(serverCapabilities: Record<string, unknown> = { tools: {} })
   const client = new Session({ role: 'client' })
   const server = new Session({ role: 'server', localCapabilities: serverCapabilities })
   let initialized = false
-  legacyEra.serve(server, { serverInfo, capabilities: serverCapabilities, instructions: 'be nice', oninitialized: () => (initialized = true) })
+  legacyEra.serve(server.router, { serverInfo, capabilities: () => serverCapabilities, instructions: 'be nice', supportedVersions: SUPPORTED_PROTOCOL_VERSIONS })
+  server.setNotificationHandler('notifications/initialized', () => void (initialized = true))
   await server.connect(s)
   await client.connect(c)
   return { client, server, initialized: () => initialized, c, s }
@@ -70,29 +72,28 @@ describe('the legacy handshake', () => {
   })
 })
 
-describe('stateless serving (one connection per HTTP request)', () => {
-  async function statelessPair(protocolVersion: string) {
-    const [c, s] = InMemoryTransport.createLinkedPair()
-    const client = new Session({ role: 'client' })
-    const server = new Session({ role: 'server', localCapabilities: { tools: {} } })
-    legacyEra.serve(server, { serverInfo, capabilities: { tools: {} } }, { stateless: { protocolVersion } })
-    server.setRequestHandler('tools/list', (_params, ctx) => ({ tools: [], _meta: { servedUnder: ctx.protocolVersion } }))
-    await server.connect(s)
-    await client.connect(c)
-    return { client, server }
+describe('stateless serving (a request served without a connection)', () => {
+  function statelessRouter() {
+    const router = new Router({ role: 'server', eras: [legacyEra], capabilities: () => ({ tools: {} }) })
+    legacyEra.serve(router, { serverInfo, capabilities: () => ({ tools: {} }), supportedVersions: SUPPORTED_PROTOCOL_VERSIONS })
+    router.setRequestHandler('tools/list', (_params, ctx) => ({ tools: [], _meta: { servedUnder: ctx.protocolVersion, connected: ctx.connection !== undefined } }))
+    const handle = (method: string, params: Record<string, unknown>, protocolVersion?: string) =>
+      router.handle({ jsonrpc: '2.0', id: 1, method, params }, { reply: () => Promise.resolve(), info: { protocolVersion }, signal: () => new AbortController().signal })
+    return { handle }
   }
 
-  it('serves requests without initialize, under the revision it was given', async () => {
-    const { client, server } = await statelessPair('2025-06-18')
-    expect(server.state.protocolVersion).toBe('2025-06-18')
-    await expect(client.request('tools/list', {})).resolves.toMatchObject({ tools: [], _meta: { servedUnder: '2025-06-18' } })
+  it('serves requests without initialize, under the revision the transport carries, with no connection', async () => {
+    const { handle } = statelessRouter()
+    await expect(handle('tools/list', {}, '2025-06-18')).resolves.toMatchObject({ result: { tools: [], _meta: { servedUnder: '2025-06-18', connected: false } } })
+    // No MCP-Protocol-Version header: 2025-03-26, as the spec says to assume.
+    await expect(handle('tools/list', {})).resolves.toMatchObject({ result: { _meta: { servedUnder: '2025-03-26' } } })
   })
 
   it('still answers initialize, as often as it comes', async () => {
-    const { client } = await statelessPair('2025-03-26')
+    const { handle } = statelessRouter()
     for (let i = 0; i < 2; i++) {
-      const result = await client.request('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo } as never)
-      expect(result).toMatchObject({ protocolVersion: '2025-11-25', serverInfo })
+      const response = await handle('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo }, '2025-03-26')
+      expect(response).toMatchObject({ result: { protocolVersion: '2025-11-25', serverInfo } })
     }
   })
 })

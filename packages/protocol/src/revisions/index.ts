@@ -1,6 +1,8 @@
 /** Protocol revisions Plugboard speaks, oldest first. */
 export const SUPPORTED_PROTOCOL_VERSIONS = ['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25'] as const
 export type ProtocolVersion = (typeof SUPPORTED_PROTOCOL_VERSIONS)[number] | '2026-07-28'
+/** Revisions of the modern era (no handshake, per-request `_meta`), newest first. */
+export const MODERN_PROTOCOL_VERSIONS = ['2026-07-28'] as const
 /** The newest revision a legacy (handshake) session negotiates. */
 export const LATEST_PROTOCOL_VERSION = '2025-11-25' as const
 /** What a server assumes when an HTTP request carries no `MCP-Protocol-Version` header. */

@@ -15,6 +15,8 @@ export interface RequestOptions {
   onprogress?: (progress: Progress) => void
   /** The inbound request this one is made on behalf of (routes it onto that request's stream). */
   relatedRequestId?: RequestId
+  /** Passed to the transport as `SendOptions.headerParams` (2026-07-28 `x-mcp-header` values). */
+  headerParams?: Record<string, string | number | boolean>
 }
 
 export interface Progress {

@@ -1,3 +1,5 @@
+import { legacyEra } from '../era/legacy.js'
+import type { Era } from '../era/era.js'
 import { ErrorCode, McpError } from '../errors.js'
 import {
   isJSONRPCErrorResponse,
@@ -9,50 +11,30 @@ import {
   type JSONRPCRequest,
   type RequestId,
 } from '../jsonrpc/messages.js'
-import {
-  existsIn,
-  hasCapability,
-  methodEntry,
-  type HandlerParamsOf,
-  type HandlerResultOf,
-  type MethodName,
-  type NotificationMethod,
-  type ParamsOf,
-  type RequestMethod,
-  type ResultOf,
-} from '../methods.js'
+import { methodEntry, type NotificationMethod, type ParamsOf, type RequestMethod, type ResultOf } from '../methods.js'
+import type { LoggingLevel } from '../revisions/index.js'
 import type { MessageInfo, SendOptions, Transport } from '../transport.js'
 import { InFlight } from './cancellation.js'
-import type { PeerInfo, RequestContext } from './context.js'
+import type { PeerInfo } from './context.js'
 import { PendingRequests, type RequestOptions } from './pending.js'
+import { assertCanSend, Router, type Middleware, type MiddlewareCall, type NotificationHandler, type RequestHandler } from './router.js'
 
 export type Role = 'client' | 'server'
 export type Reply = (message: JSONRPCPayload, options?: SendOptions) => Promise<void>
+export type { Middleware, MiddlewareCall, NotificationHandler, RequestHandler }
 
 type AnyParams = Record<string, unknown> & { _meta?: Record<string, unknown> }
-type Params<M extends string> = M extends MethodName ? HandlerParamsOf<M> : AnyParams
-type Result<M extends string> = M extends RequestMethod ? HandlerResultOf<M> : Record<string, unknown>
 
-export type RequestHandler<M extends string = string> = (params: Params<M>, ctx: RequestContext) => Result<M> | Promise<Result<M>>
-export type NotificationHandler<M extends string = string> = (params: Params<M>, info: { messageInfo?: MessageInfo }) => void | Promise<void>
-
-/** One call passing through middleware: an inbound request being handled or an outbound one being sent. */
-export interface MiddlewareCall {
-  readonly direction: 'inbound' | 'outbound'
-  readonly method: string
-  params: AnyParams
-  /** Inbound only: the handler's context. */
-  readonly ctx?: RequestContext
-}
-/** Onion middleware over every request: `(call, next) => next()` passes through; return a result to short-circuit. */
-export type Middleware = (call: MiddlewareCall, next: () => Promise<Record<string, unknown>>) => Promise<Record<string, unknown>>
-
-/** Negotiated state of a connection. Stateless (2026-07-28) requests carry their own instead. */
+/** What a legacy connection negotiated. Modern (2026-07-28) requests carry their own in `_meta`. */
 export interface SessionState {
   protocolVersion?: string
   peer: PeerInfo
   /** What we declared. Inbound requests needing an undeclared capability answer -32601. */
   localCapabilities: Record<string, unknown>
+  /** Server side: the lowest level the client asked for with `logging/setLevel` (legacy); `undefined` sends every level. */
+  logLevel?: LoggingLevel
+  /** Client side: our `clientInfo`, which a modern era stamps on every request. */
+  localInfo?: { name: string; version: string; [key: string]: unknown }
 }
 
 export interface SessionOptions {
@@ -60,30 +42,34 @@ export interface SessionOptions {
   /** Default timeout of outbound requests in ms (60 000). */
   timeout?: number
   localCapabilities?: Record<string, unknown>
+  /** The router shared by every connection of one server or client; by default the session makes its own. */
+  router?: Router
+  /** The eras of the session's own router (default: legacy). */
+  eras?: readonly Era[]
   /** Called with errors that have no caller to reject: handler crashes, transport errors, stray responses. */
   onerror?: (error: Error) => void
 }
 
 const DEFAULT_TIMEOUT = 60_000
-const LOCAL_CODES = new Set<number>([ErrorCode.ConnectionClosed, ErrorCode.RequestTimeout, ErrorCode.RequestCancelled, ErrorCode.CapabilityNotSupported])
 
 /**
- * THE engine, for either role: correlates requests and responses, routes inbound messages by the
- * method table, checks capabilities both ways, cancels, reports progress and times out.
- * `McpServer` and `Client` hold one; stateless HTTP calls `dispatch()` per POST.
+ * A connection of either role: correlates requests and responses, checks capabilities of what it
+ * sends, cancels, reports progress and times out. Inbound requests are answered by its `Router`
+ * (shared by every connection of one server), under the scope their era decides. `McpServer` and
+ * `Client` hold sessions; a connection-less request (modern HTTP) goes to the router directly.
  */
 export class Session {
   readonly role: Role
   readonly state: SessionState
+  readonly router: Router
+  /** Client side: the era this connection speaks, chosen when it was opened. */
+  era: Era | undefined
   onclose?: () => void
-  /** Rejects an inbound request before its handler runs (set by the era: lifecycle rules). */
-  admit?: (method: string) => McpError | undefined
+  /** Per-connection data of whoever holds the session (`McpServer` keeps its `ServerSession` here). */
+  owner: unknown
   readonly #options: SessionOptions
   readonly #pending = new PendingRequests()
   readonly #inflight = new InFlight()
-  readonly #requestHandlers = new Map<string, RequestHandler>()
-  readonly #notificationHandlers = new Map<string, NotificationHandler>()
-  readonly #middleware: Middleware[] = []
   #transport?: Transport
   #nextId = 0
   #closed = false
@@ -94,7 +80,12 @@ export class Session {
     this.role = options.role
     this.#options = options
     this.state = { peer: {}, localCapabilities: options.localCapabilities ?? {} }
-    this.setRequestHandler('ping', () => ({}))
+    if (options.router) {
+      this.router = options.router
+    } else {
+      this.router = new Router({ role: options.role, eras: options.eras ?? [legacyEra], capabilities: () => this.state.localCapabilities, onerror: options.onerror })
+      this.router.setRequestHandler('ping', () => ({}))
+    }
   }
 
   get transport(): Transport | undefined {
@@ -144,48 +135,23 @@ export class Session {
     return this.#transport.send(message, options)
   }
 
+  /** Handles `method` on this session's router (shared with every connection of the same server). */
   setRequestHandler<M extends RequestMethod | (string & {})>(method: M, handler: RequestHandler<M>): () => void {
-    this.#requestHandlers.set(method, handler as RequestHandler)
-    return () => this.#requestHandlers.get(method) === handler && this.#requestHandlers.delete(method)
+    return this.router.setRequestHandler(method, handler)
   }
 
   setNotificationHandler<M extends NotificationMethod | (string & {})>(method: M, handler: NotificationHandler<M>): () => void {
-    this.#notificationHandlers.set(method, handler as NotificationHandler)
-    return () => this.#notificationHandlers.get(method) === handler && this.#notificationHandlers.delete(method)
+    return this.router.setNotificationHandler(method, handler)
   }
 
-  /** Adds middleware around every inbound and outbound request; returns a remover. */
+  /** Adds middleware around every inbound and outbound request of the router; returns a remover. */
   use(middleware: Middleware): () => void {
-    this.#middleware.push(middleware)
-    return () => {
-      const i = this.#middleware.indexOf(middleware)
-      if (i >= 0) this.#middleware.splice(i, 1)
-    }
-  }
-
-  #run(call: MiddlewareCall, last: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
-    if (this.#middleware.length === 0) return last()
-    const chain = this.#middleware.slice()
-    const step = (i: number): Promise<Record<string, unknown>> => (i === chain.length ? last() : chain[i]!(call, () => step(i + 1)))
-    return step(0)
+    return this.router.use(middleware)
   }
 
   /** Throws McpError(CapabilityNotSupported) if we may not send this method to this peer now. */
   assertCanSend(method: string, version = this.state.protocolVersion, peerCapabilities = this.state.peer.capabilities): void {
-    const entry = methodEntry(method)
-    if (!entry) return // custom/experimental methods are the caller's business
-    if (entry.from !== 'either' && entry.from !== this.role) {
-      throw new McpError(ErrorCode.CapabilityNotSupported, `A ${this.role} cannot send ${method}`)
-    }
-    if (!existsIn(entry, version)) {
-      throw new McpError(ErrorCode.CapabilityNotSupported, `${method} does not exist in protocol revision ${version}`)
-    }
-    if (!entry.capability) return
-    const owner = entry.kind === 'request' ? peerCapabilities : this.state.localCapabilities
-    if (owner !== undefined && !hasCapability(owner, entry.capability)) {
-      const whose = entry.kind === 'request' ? (this.role === 'client' ? 'Server' : 'Client') : 'We'
-      throw new McpError(ErrorCode.CapabilityNotSupported, `${whose} did not declare the ${entry.capability} capability needed for ${method}`)
-    }
+    assertCanSend(this.role, method, version, peerCapabilities, this.state.localCapabilities)
   }
 
   /** Sends a request and resolves with its validated result. */
@@ -198,13 +164,19 @@ export class Session {
     }
     if (options.signal?.aborted) return Promise.reject(new McpError(ErrorCode.RequestCancelled, `Request ${method} was cancelled before it was sent`, { reason: String(options.signal.reason) }))
     const call: MiddlewareCall = { direction: 'outbound', method, params: { ...(params as AnyParams | undefined) } }
-    return this.#run(call, () => this.#sendRequest(method, call.params, options)) as Promise<R>
+    return this.router.run(call, async () => {
+      const era = this.era
+      const send = (p: AnyParams) => this.#sendRequest(method, era ? (era.stamp(p, this) as AnyParams) : p, options)
+      const first = await send(call.params)
+      return validateResult(method, era ? await era.settle(this, { method, params: call.params }, first, send, options.signal) : first)
+    }) as Promise<R>
   }
 
   #sendRequest(method: string, params: AnyParams, options: RequestOptions & { reply?: Reply }): Promise<Record<string, unknown>> {
     const id = this.#nextId++
     const send = options.reply ?? this.#send
     const sendOptions: SendOptions = { relatedRequestId: options.relatedRequestId, protocolVersion: this.state.protocolVersion }
+    if (options.headerParams) sendOptions.headerParams = options.headerParams
     if (options.onprogress) params = { ...params, _meta: { ...params._meta, progressToken: id } }
     const message: JSONRPCRequest = { jsonrpc: '2.0', id, method, params }
     if (Object.keys(params).length === 0) delete message.params
@@ -219,19 +191,13 @@ export class Session {
         this.#pending.reject(id, new McpError(ErrorCode.RequestCancelled, `Request ${method} was cancelled`, { reason: String(options.signal?.reason) }))
       }
       options.signal?.addEventListener('abort', onAbort, { once: true })
-      const entry = methodEntry(method)
       this.#pending.add(
         {
           id,
           method,
           onprogress: options.onprogress,
           reject,
-          resolve: (result) => {
-            if (entry?.kind !== 'request') return resolve(result as Record<string, unknown>)
-            const parsed = entry.result.safeParse(result)
-            if (parsed.success) resolve(parsed.data as Record<string, unknown>)
-            else reject(new McpError(ErrorCode.InternalError, `Invalid result for ${method}: ${parsed.error.message}`, { issues: parsed.error.issues }))
-          },
+          resolve: (result) => resolve(result as Record<string, unknown>),
         },
         {
           timeout: options.timeout ?? this.#options.timeout ?? DEFAULT_TIMEOUT,
@@ -289,70 +255,16 @@ export class Session {
   }
 
   async #onRequest(request: JSONRPCRequest, reply: Reply, info?: MessageInfo): Promise<void> {
-    const { id, method } = request
+    const { id } = request
     const answer = (message: JSONRPCMessage) => reply(message, { relatedRequestId: id, protocolVersion: this.state.protocolVersion }).catch((e: Error) => this.#report(e))
-    const fail = (error: McpError) => answer({ jsonrpc: '2.0', id, error: error.toJSON() })
-    if (this.#inflight.has(id)) return void fail(new McpError(ErrorCode.InvalidRequest, `Request id ${JSON.stringify(id)} is already in use by a request in flight`))
-    const entry = methodEntry(method)
-    const handler = this.#requestHandlers.get(method)
-    const local = this.state.localCapabilities
-    const declared = !entry?.capability || hasCapability(local, entry.capability)
-    if (!handler || (entry && (entry.kind !== 'request' || (entry.from !== 'either' && entry.from === this.role) || !declared || !existsIn(entry, this.state.protocolVersion)))) {
-      return void fail(new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}`))
-    }
-    const refused = this.admit?.(method)
-    if (refused) return void fail(refused)
-    let params = (request.params ?? {}) as AnyParams
-    if (entry) {
-      const parsed = entry.params.safeParse(params)
-      if (!parsed.success) return void fail(new McpError(ErrorCode.InvalidParams, `Invalid params for ${method}: ${parsed.error.message}`, { issues: parsed.error.issues }))
-      params = parsed.data as AnyParams
+    if (this.#inflight.has(id)) {
+      return void answer({ jsonrpc: '2.0', id, error: new McpError(ErrorCode.InvalidRequest, `Request id ${JSON.stringify(id)} is already in use by a request in flight`).toJSON() })
     }
     this.#inflight.begin(id)
-    const ctx = this.#context(request, params, reply, info)
-    try {
-      const result = await this.#run({ direction: 'inbound', method, params, ctx }, async () => (await handler(params as never, ctx)) as Record<string, unknown>)
-      if (!this.#inflight.end(id)) await answer({ jsonrpc: '2.0', id, result: result ?? {} })
-    } catch (error) {
-      // No response at all for a request the peer cancelled.
-      if (this.#inflight.end(id)) return
-      // Our local codes (timeout, closed, cancelled, missing capability) describe *our* calls failing
-      // inside the handler; on the wire they would mislead the peer, so they become InternalError.
-      if (error instanceof McpError) return void (await fail(LOCAL_CODES.has(error.code) ? new McpError(ErrorCode.InternalError, error.message) : error))
-      this.#report(error instanceof Error ? error : new Error(String(error)))
-      await fail(new McpError(ErrorCode.InternalError, 'Internal error'))
-    }
-  }
-
-  #context(request: JSONRPCRequest, params: AnyParams, reply: Reply, info?: MessageInfo): RequestContext {
-    const id = request.id
     const inflight = this.#inflight
-    const meta = params._meta
-    const progressToken = meta?.progressToken as string | number | undefined
-    const related: SendOptions & { reply: Reply } = { relatedRequestId: id, reply }
-    return {
-      requestId: id,
-      method: request.method,
-      get signal() {
-        return inflight.signal(id)
-      },
-      meta,
-      progressToken,
-      protocolVersion: this.state.protocolVersion,
-      peer: this.state.peer,
-      sessionId: info?.sessionId,
-      authInfo: info?.authInfo,
-      messageInfo: info,
-      sendProgress: async (progress, total, message) => {
-        if (progressToken === undefined) return
-        const p: Record<string, unknown> = { progressToken, progress }
-        if (total !== undefined) p.total = total
-        if (message !== undefined) p.message = message
-        await this.notify('notifications/progress', p as ParamsOf<'notifications/progress'>, related)
-      },
-      sendNotification: (method, params) => this.notify(method, params as never, related),
-      sendRequest: (method, params, options) => this.request(method, params as never, { ...options, relatedRequestId: id, reply }) as never,
-    }
+    const response = await this.router.handle(request, { reply, info, connection: this, signal: () => inflight.signal(id) })
+    // No response at all for a request the peer cancelled.
+    if (!this.#inflight.end(id)) await answer(response)
   }
 
   async #onNotification(notification: JSONRPCNotification, info?: MessageInfo): Promise<void> {
@@ -368,19 +280,15 @@ export class Session {
       if (typeof progress === 'number') this.#pending.progress(progressToken, { progress, total, message })
       return
     }
-    const handler = this.#notificationHandlers.get(method)
-    if (!handler) return // unknown notifications are ignored, as the spec asks
-    const entry = methodEntry(method)
-    let checked = params
-    if (entry) {
-      const parsed = entry.params.safeParse(params)
-      if (!parsed.success) return this.#report(new McpError(ErrorCode.InvalidParams, `Invalid params for ${method}: ${parsed.error.message}`))
-      checked = parsed.data as AnyParams
-    }
-    try {
-      await handler(checked as never, { messageInfo: info })
-    } catch (error) {
-      this.#report(error instanceof Error ? error : new Error(String(error)))
-    }
+    await this.router.notify(notification, { messageInfo: info, connection: this })
   }
+}
+
+/** A result checked against the method table (unknown methods pass as they are). */
+function validateResult(method: string, result: Record<string, unknown>): Record<string, unknown> {
+  const entry = methodEntry(method)
+  if (entry?.kind !== 'request') return result
+  const parsed = entry.result.safeParse(result)
+  if (parsed.success) return parsed.data as Record<string, unknown>
+  throw new McpError(ErrorCode.InternalError, `Invalid result for ${method}: ${parsed.error.message}`, { issues: parsed.error.issues })
 }

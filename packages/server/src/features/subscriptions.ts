@@ -1,4 +1,5 @@
-import { ErrorCode, McpError, type EmptyResult } from '@plugboard/protocol'
+import { ErrorCode, McpError, SUBSCRIPTION_ID_META_KEY, hasCapability, type EmptyResult, type NotificationMethod, type RequestId, type SubscriptionFilter } from '@plugboard/protocol'
+import type { ServerContext } from '../context.js'
 import type { ServerSession } from '../server-session.js'
 import type { Resources } from './resources.js'
 
@@ -7,15 +8,16 @@ import type { Resources } from './resources.js'
  * the clients that asked. A URI no resource or template answers to is -32002, like a read of it.
  * @see https://modelcontextprotocol.io/specification/2025-11-25/server/resources#subscriptions
  */
-export function subscribe(resources: Resources, session: ServerSession, uri: string): EmptyResult {
+export function subscribe(resources: Resources, session: ServerSession | undefined, uri: string): EmptyResult {
+  if (!session) throw new McpError(ErrorCode.InvalidRequest, 'resources/subscribe needs a session to remember the subscription on')
   if (!resources.exists(uri)) throw new McpError(ErrorCode.ResourceNotFound, 'Resource not found', { uri })
   session.subscribe(uri)
   return {}
 }
 
 /** `resources/unsubscribe`: forgetting a URI that was never subscribed is not an error. */
-export function unsubscribe(session: ServerSession, uri: string): EmptyResult {
-  session.unsubscribe(uri)
+export function unsubscribe(session: ServerSession | undefined, uri: string): EmptyResult {
+  session?.unsubscribe(uri)
   return {}
 }
 
@@ -26,4 +28,86 @@ export async function notifyUpdated(sessions: Iterable<ServerSession>, uri: stri
     if (session.subscriptions.has(uri)) sends.push(session.notify('notifications/resources/updated', { uri }).catch(report))
   }
   await Promise.all(sends)
+}
+
+type ListChanged = 'notifications/tools/list_changed' | 'notifications/prompts/list_changed' | 'notifications/resources/list_changed'
+const FILTER_OF: Record<ListChanged, 'toolsListChanged' | 'promptsListChanged' | 'resourcesListChanged'> = {
+  'notifications/tools/list_changed': 'toolsListChanged',
+  'notifications/prompts/list_changed': 'promptsListChanged',
+  'notifications/resources/list_changed': 'resourcesListChanged',
+}
+// What each opt-in needs the server to have declared.
+const NEEDS: Record<string, string> = { toolsListChanged: 'tools.listChanged', promptsListChanged: 'prompts.listChanged', resourcesListChanged: 'resources.listChanged', resourceSubscriptions: 'resources.subscribe' }
+
+interface Listener {
+  readonly filter: SubscriptionFilter
+  readonly uris: ReadonlySet<string>
+  send(method: NotificationMethod, params: Record<string, unknown>): Promise<void>
+  end(): void
+}
+
+/**
+ * `subscriptions/listen` streams (2026-07-28): each is one long-lived request whose response stream
+ * carries the change notifications its client opted into, each stamped with the subscription id
+ * (the request's id). The request ends when the client cancels it or closes the stream, or —
+ * gracefully, with a result — when the server closes.
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/patterns/subscriptions
+ */
+export class Listeners {
+  readonly #listeners = new Set<Listener>()
+
+  get size(): number {
+    return this.#listeners.size
+  }
+
+  async listen(requested: SubscriptionFilter, ctx: ServerContext, declared: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const id: RequestId = ctx.requestId
+    const meta = { [SUBSCRIPTION_ID_META_KEY]: id }
+    // The acknowledgement says what we honour: only what we declared.
+    const filter: SubscriptionFilter = {}
+    for (const key of ['toolsListChanged', 'promptsListChanged', 'resourcesListChanged'] as const) {
+      if (requested[key] === true && hasCapability(declared, NEEDS[key]!)) filter[key] = true
+    }
+    if (Array.isArray(requested.resourceSubscriptions) && hasCapability(declared, NEEDS.resourceSubscriptions!)) {
+      filter.resourceSubscriptions = requested.resourceSubscriptions
+    }
+    const send = (method: NotificationMethod, params: Record<string, unknown>) => ctx.sendNotification(method, { ...params, _meta: meta } as never)
+    await send('notifications/subscriptions/acknowledged', { notifications: filter })
+    return new Promise((resolve) => {
+      const listener: Listener = {
+        filter,
+        uris: new Set(filter.resourceSubscriptions ?? []),
+        send,
+        end: () => {
+          this.#listeners.delete(listener)
+          resolve({ _meta: meta })
+        },
+      }
+      const signal = ctx.signal
+      if (signal.aborted) return resolve({ _meta: meta })
+      this.#listeners.add(listener)
+      // Cancelled (stdio notifications/cancelled) or the stream closed (HTTP): no response is sent.
+      signal.addEventListener('abort', listener.end, { once: true })
+    })
+  }
+
+  /** Sends a list-changed notification to every stream that opted into it. */
+  async listChanged(method: ListChanged, report: (error: Error) => void): Promise<void> {
+    const key = FILTER_OF[method]
+    const sends: Promise<void>[] = []
+    for (const listener of this.#listeners) if (listener.filter[key]) sends.push(listener.send(method, {}).catch(report))
+    await Promise.all(sends)
+  }
+
+  /** Sends `notifications/resources/updated` to every stream subscribed to `uri`. */
+  async updated(uri: string, report: (error: Error) => void): Promise<void> {
+    const sends: Promise<void>[] = []
+    for (const listener of this.#listeners) if (listener.uris.has(uri)) sends.push(listener.send('notifications/resources/updated', { uri }).catch(report))
+    await Promise.all(sends)
+  }
+
+  /** Ends every stream with its graceful result (server shutdown). */
+  close(): void {
+    for (const listener of [...this.#listeners]) listener.end()
+  }
 }

@@ -10,6 +10,7 @@ import {
   type JSONRPCMessage,
   type JSONRPCPayload,
   type JSONRPCRequest,
+  type JSONRPCResponse,
   type MessageInfo,
   type Reply,
   type RequestId,
@@ -18,7 +19,7 @@ import { InMemoryEventStore, Stream, streamOfEvent, type EventStore } from './ev
 import { accepts, checkHostAndOrigin, isJsonContentType, type GuardOptions } from './guards.js'
 import { fromRequest, httpError, jsonBody, toResponse, type IncomingRequest, type OutgoingResponse } from './http.js'
 import { LegacySse } from './legacy-sse.js'
-import { HttpSession, StatelessTransport, type ConnectionLike, type ServerLike, type SessionSettings } from './sessions.js'
+import { HttpSession, type ServerLike, type SessionSettings } from './sessions.js'
 import { KeepAlive, SSE_HEADERS, SseConnection } from './sse.js'
 
 /** Options of {@link createMcpHandler}. */
@@ -129,9 +130,21 @@ class PostInfo implements MessageInfo {
   readonly #stream: Stream | undefined
   readonly #retryMs: number
 
-  constructor(sessionId: string | undefined, authInfo: AuthInfo | undefined, req: IncomingRequest, stream: Stream | undefined, retryMs: number) {
+  readonly protocolVersion: string | undefined
+  readonly signal: AbortSignal | undefined
+
+  constructor(
+    sessionId: string | undefined,
+    authInfo: AuthInfo | undefined,
+    req: IncomingRequest,
+    stream: Stream | undefined,
+    retryMs: number,
+    served: { protocolVersion?: string; signal?: AbortSignal } = {},
+  ) {
     this.sessionId = sessionId
     this.authInfo = authInfo
+    this.protocolVersion = served.protocolVersion
+    this.signal = served.signal
     this.#req = req
     this.#stream = stream
     this.#retryMs = retryMs
@@ -377,7 +390,11 @@ class Endpoint {
     return session
   }
 
-  /** A stateless POST: a one-off server connection under the header's revision, closed once answered. */
+  /**
+   * A stateless POST: served without a connection, under the header's revision (no handshake is
+   * bound to anything). Its messages go to the server's router one by one; what a handler asks of
+   * the client fails, as there is no stream to carry a request of the server's.
+   */
   async #postStateless(req: IncomingRequest, payload: JSONRPCPayload, authInfo: AuthInfo | undefined): Promise<OutgoingResponse> {
     const refused = this.#versionError(req)
     if (refused) return refused
@@ -386,44 +403,33 @@ class Endpoint {
     if (Array.isArray(payload) && protocolVersion !== '2025-03-26') {
       return httpError(400, ErrorCode.InvalidRequest, `Invalid Request: JSON-RPC batches are not supported in protocol revision ${protocolVersion}`)
     }
-    const transport = new StatelessTransport()
-    const connection = await this.#server.connect(transport, { stateless: { protocolVersion } })
-    const close = () => void connection.close().catch(this.#report)
-    const info = new PostInfo(undefined, authInfo, req, undefined, this.#retryMs)
-    const hasRequests = (Array.isArray(payload) ? payload : [payload]).some(isJSONRPCRequest)
-    if (!hasRequests) {
-      connection.session.dispatch(payload, () => Promise.resolve(), info).catch(this.#report).finally(close)
+    const messages = Array.isArray(payload) ? payload : [payload]
+    const controller = new AbortController()
+    const info = new PostInfo(undefined, authInfo, req, undefined, this.#retryMs, { protocolVersion, signal: controller.signal })
+    const serve = (reply: Reply) =>
+      Promise.all(messages.map((m) => this.#server.dispatch(m, reply, info))).then((responses) => responses.filter((r): r is JSONRPCResponse => r !== undefined))
+    if (!messages.some(isJSONRPCRequest)) {
+      serve(() => Promise.resolve()).catch(this.#report)
       return { status: 202, headers: {} }
     }
     if (this.#options.enableJsonResponse) {
-      let answer: JSONRPCPayload | undefined
-      try {
-        const reply: Reply = (m) => {
-          if (!isResponse(m)) return transport.send(m)
-          answer = m
-          return Promise.resolve()
-        }
-        await connection.session.dispatch(payload, reply, info)
-      } finally {
-        close()
-      }
-      return answer === undefined ? { status: 202, headers: {} } : jsonBody(200, JSON.stringify(answer))
+      // A JSON body carries the responses only; related notifications have nowhere to go.
+      const responses = await serve(() => Promise.resolve())
+      if (responses.length === 0) return { status: 202, headers: {} }
+      return jsonBody(200, JSON.stringify(Array.isArray(payload) ? responses : responses[0]))
     }
-    return this.#statelessStream(connection, payload, info)
-  }
-
-  #statelessStream(connection: ConnectionLike, payload: JSONRPCPayload, info: PostInfo): OutgoingResponse {
     const stream = new Stream('stateless', { store: undefined, onerror: this.#report })
     const conn = new SseConnection()
     this.#keepAlive.add(conn)
     stream.attach(conn)
-    connection.session
-      .dispatch(payload, (m) => (stream.write(m), Promise.resolve()), info)
-      .catch(this.#report)
-      .finally(() => {
-        stream.finish()
-        void connection.close().catch(this.#report)
+    // The client closing the stream cancels what is still running.
+    stream.ondisconnect = () => controller.abort('the client closed the response stream')
+    serve((m) => (stream.write(m), Promise.resolve()))
+      .then((responses) => {
+        if (responses.length > 0) stream.write(Array.isArray(payload) ? responses : responses[0]!)
       })
+      .catch(this.#report)
+      .finally(() => stream.finish())
     return { status: 200, headers: { ...SSE_HEADERS }, sse: conn }
   }
 

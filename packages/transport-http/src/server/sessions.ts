@@ -1,9 +1,25 @@
-import { ErrorCode, McpError, isJSONRPCRequest, type JSONRPCPayload, type RequestId, type SendOptions, type Session, type Transport } from '@plugboard/protocol'
+import {
+  ErrorCode,
+  McpError,
+  isJSONRPCRequest,
+  type JSONRPCMessage,
+  type JSONRPCPayload,
+  type JSONRPCResponse,
+  type MessageInfo,
+  type Reply,
+  type RequestId,
+  type SendOptions,
+  type Session,
+  type Transport,
+} from '@plugboard/protocol'
 import { Stream, type EventStore, type StreamId } from './events.js'
 
 /** What the handler needs of a server: `McpServer` from `@plugboard/server` is one. */
 export interface ServerLike {
-  connect(transport: Transport, options: { sessionId?: string; stateless?: { protocolVersion: string } }): Promise<ConnectionLike>
+  /** Serves one connection (a legacy session). */
+  connect(transport: Transport, options: { sessionId?: string }): Promise<ConnectionLike>
+  /** Serves one message without a connection (a modern or stateless POST); resolves with its response, if any. */
+  dispatch(message: JSONRPCMessage, reply: Reply, info?: MessageInfo): Promise<JSONRPCResponse | undefined>
 }
 
 /** One connection of a {@link ServerLike}: `ServerSession` from `@plugboard/server` is one. */
@@ -205,29 +221,6 @@ export class SessionTransport implements Transport {
   async close(): Promise<void> {
     if (this.#owner.closed) return
     this.#owner.end()
-    this.onclose?.()
-  }
-}
-
-/**
- * The transport of a stateless request's one-off connection: it has no stream besides the POST's
- * own (which `dispatch` is given), so anything else is dropped, or refused if it is a request.
- */
-export class StatelessTransport implements Transport {
-  onclose?: () => void
-  onerror?: (error: Error) => void
-  onmessage?: Transport['onmessage']
-  #closed = false
-
-  async start(): Promise<void> {}
-
-  send(message: JSONRPCPayload): Promise<void> {
-    return noStream(message)
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return
-    this.#closed = true
     this.onclose?.()
   }
 }

@@ -146,6 +146,6 @@ describe('stateless', () => {
     const { url } = await serve({ stateless: true, enableJsonResponse: true })
     const answer = await (await post(url, callTool(1, 'sample'), { 'mcp-protocol-version': '2025-11-25' })).json()
     expect(answer).toMatchObject({ id: 1, result: { isError: true } })
-    expect(toolText(answer)).toContain('no SSE stream open')
+    expect(toolText(answer)).toContain('no connection to the client')
   })
 })

@@ -1,0 +1,232 @@
+import type { Asker, Era, EraCall, Finished, RequestScope } from '../era/era.js'
+import { ErrorCode, McpError } from '../errors.js'
+import type { JSONRPCNotification, JSONRPCRequest, JSONRPCResponse } from '../jsonrpc/messages.js'
+import { existsIn, hasCapability, methodEntry, type HandlerParamsOf, type HandlerResultOf, type MethodName, type NotificationMethod, type RequestMethod } from '../methods.js'
+import type { MessageInfo, SendOptions } from '../transport.js'
+import type { RequestContext } from './context.js'
+import type { Reply, Role, Session } from './session.js'
+
+type AnyParams = Record<string, unknown> & { _meta?: Record<string, unknown> }
+type Params<M extends string> = M extends MethodName ? HandlerParamsOf<M> : AnyParams
+type Result<M extends string> = M extends RequestMethod ? HandlerResultOf<M> : Record<string, unknown>
+
+export type RequestHandler<M extends string = string> = (params: Params<M>, ctx: RequestContext) => Result<M> | Promise<Result<M>>
+export type NotificationHandler<M extends string = string> = (params: Params<M>, info: { messageInfo?: MessageInfo; connection?: Session }) => void | Promise<void>
+
+/** One call passing through middleware: an inbound request being handled or an outbound one being sent. */
+export interface MiddlewareCall {
+  readonly direction: 'inbound' | 'outbound'
+  readonly method: string
+  params: AnyParams
+  /** Inbound only: the handler's context. */
+  readonly ctx?: RequestContext
+}
+/** Onion middleware over every request: `(call, next) => next()` passes through; return a result to short-circuit. */
+export type Middleware = (call: MiddlewareCall, next: () => Promise<Record<string, unknown>>) => Promise<Record<string, unknown>>
+
+/** Where one inbound request came from and where what it causes goes. */
+export interface Inbound {
+  /** Where related messages go: progress, log notifications, and (legacy) requests to the peer. */
+  readonly reply: Reply
+  readonly info?: MessageInfo
+  /** The connection it came on; absent for a request served on its own (an HTTP POST of the modern era, stateless HTTP). */
+  readonly connection?: Session
+  /** Fires when the peer cancels the request or its stream or connection closes. */
+  signal(): AbortSignal
+}
+
+export interface RouterOptions {
+  role: Role
+  /** The eras this side speaks; an inbound request goes to the first that accepts it. */
+  eras: readonly Era[]
+  /** Capabilities we declare now (a legacy connection keeps those of its handshake). */
+  capabilities?: () => Record<string, unknown>
+  /** Errors with no caller to reject: handler crashes, notification handler failures. */
+  onerror?: (error: Error) => void
+}
+
+// Our local codes describe *our* calls failing inside a handler (timeout, closed, cancelled, missing
+// capability); on the wire they would mislead the peer, so an era that does not map one answers InternalError.
+const LOCAL_CODES = new Set<number>([ErrorCode.ConnectionClosed, ErrorCode.RequestTimeout, ErrorCode.RequestCancelled, ErrorCode.CapabilityNotSupported])
+
+/**
+ * What is built once per server or client: the method table bound to handlers and middleware.
+ * Connections (`Session`) and connection-less requests (a modern HTTP POST) are both served by
+ * `handle()`, each with its own scope, decided per request by its era.
+ */
+export class Router {
+  readonly role: Role
+  readonly eras: readonly Era[]
+  readonly #options: RouterOptions
+  readonly #requestHandlers = new Map<string, RequestHandler>()
+  readonly #notificationHandlers = new Map<string, NotificationHandler>()
+  readonly #middleware: Middleware[] = []
+
+  constructor(options: RouterOptions) {
+    this.role = options.role
+    this.eras = options.eras
+    this.#options = options
+  }
+
+  /** What this side declares now. */
+  capabilities(): Record<string, unknown> {
+    return this.#options.capabilities?.() ?? {}
+  }
+
+  report(error: Error): void {
+    this.#options.onerror?.(error)
+  }
+
+  setRequestHandler<M extends RequestMethod | (string & {})>(method: M, handler: RequestHandler<M>): () => void {
+    this.#requestHandlers.set(method, handler as RequestHandler)
+    return () => this.#requestHandlers.get(method) === handler && this.#requestHandlers.delete(method)
+  }
+
+  setNotificationHandler<M extends NotificationMethod | (string & {})>(method: M, handler: NotificationHandler<M>): () => void {
+    this.#notificationHandlers.set(method, handler as NotificationHandler)
+    return () => this.#notificationHandlers.get(method) === handler && this.#notificationHandlers.delete(method)
+  }
+
+  hasRequestHandler(method: string): boolean {
+    return this.#requestHandlers.has(method)
+  }
+
+  /** Adds middleware around every inbound and outbound request; returns a remover. */
+  use(middleware: Middleware): () => void {
+    this.#middleware.push(middleware)
+    return () => {
+      const i = this.#middleware.indexOf(middleware)
+      if (i >= 0) this.#middleware.splice(i, 1)
+    }
+  }
+
+  /** Runs `last` inside the middleware chain. */
+  run(call: MiddlewareCall, last: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    if (this.#middleware.length === 0) return last()
+    const chain = this.#middleware.slice()
+    const step = (i: number): Promise<Record<string, unknown>> => (i === chain.length ? last() : chain[i]!(call, () => step(i + 1)))
+    return step(0)
+  }
+
+  /** The era an inbound request belongs to: the first that accepts it, else the last one (the fallback). */
+  eraOf(request: JSONRPCRequest): Era {
+    for (const era of this.eras) if (era.accepts(request)) return era
+    return this.eras[this.eras.length - 1]!
+  }
+
+  /** Answers one inbound request. Resolves with the response to send (never rejects). */
+  async handle(request: JSONRPCRequest, inbound: Inbound): Promise<JSONRPCResponse> {
+    const { id, method } = request
+    const fail = (error: McpError): JSONRPCResponse => ({ jsonrpc: '2.0', id, error: error.toJSON() })
+    const call: EraCall = { request, inbound, router: this }
+    const era = this.eraOf(request)
+    let scope: RequestScope
+    try {
+      scope = await era.scope(call)
+    } catch (error) {
+      return fail(error instanceof McpError ? error : new McpError(ErrorCode.InternalError, 'Internal error'))
+    }
+    const entry = methodEntry(method)
+    const handler = this.#requestHandlers.get(method)
+    const declared = !entry?.capability || hasCapability(scope.localCapabilities, entry.capability)
+    if (!handler || (entry && (entry.kind !== 'request' || (entry.from !== 'either' && entry.from === this.role) || !declared || !existsIn(entry, scope.protocolVersion)))) {
+      return fail(new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}`))
+    }
+    let params = (request.params ?? {}) as AnyParams
+    if (entry) {
+      const parsed = entry.params.safeParse(params)
+      if (!parsed.success) return fail(new McpError(ErrorCode.InvalidParams, `Invalid params for ${method}: ${parsed.error.message}`, { issues: parsed.error.issues }))
+      params = parsed.data as AnyParams
+    }
+    const ctx = this.#context(request, params, inbound, scope, era.asker(call, scope))
+    let finished: Finished
+    try {
+      const result = await this.run({ direction: 'inbound', method, params, ctx }, async () => (await handler(params as never, ctx)) as Record<string, unknown>)
+      finished = await era.finish(call, scope, { result: result ?? {} })
+    } catch (thrown) {
+      finished = await era.finish(call, scope, { thrown })
+    }
+    if ('result' in finished) return { jsonrpc: '2.0', id, result: finished.result }
+    return fail(LOCAL_CODES.has(finished.error.code) ? new McpError(ErrorCode.InternalError, finished.error.message) : finished.error)
+  }
+
+  /** What an era does with an error a handler threw, unless it knows better: McpErrors as they are, anything else InternalError. */
+  static failed(thrown: unknown, router: Router): Finished {
+    if (thrown instanceof McpError) return { error: thrown }
+    router.report(thrown instanceof Error ? thrown : new Error(String(thrown)))
+    return { error: new McpError(ErrorCode.InternalError, 'Internal error') }
+  }
+
+  /** Delivers one inbound notification to its handler; unknown ones are ignored, as the spec asks. */
+  async notify(notification: JSONRPCNotification, info: { messageInfo?: MessageInfo; connection?: Session }): Promise<void> {
+    const { method } = notification
+    const handler = this.#notificationHandlers.get(method)
+    if (!handler) return
+    let params = (notification.params ?? {}) as AnyParams
+    const entry = methodEntry(method)
+    if (entry) {
+      const parsed = entry.params.safeParse(params)
+      if (!parsed.success) return this.report(new McpError(ErrorCode.InvalidParams, `Invalid params for ${method}: ${parsed.error.message}`))
+      params = parsed.data as AnyParams
+    }
+    try {
+      await handler(params as never, info)
+    } catch (error) {
+      this.report(error instanceof Error ? error : new Error(String(error)))
+    }
+  }
+
+  #context(request: JSONRPCRequest, params: AnyParams, inbound: Inbound, scope: RequestScope, ask: Asker): RequestContext {
+    const id = request.id
+    const meta = params._meta
+    const progressToken = meta?.progressToken as string | number | undefined
+    const related: SendOptions = { relatedRequestId: id, protocolVersion: scope.protocolVersion }
+    const notify = (method: string, p: unknown) => inbound.reply({ jsonrpc: '2.0', method, params: p as AnyParams }, related)
+    return {
+      requestId: id,
+      method: request.method,
+      get signal() {
+        return inbound.signal()
+      },
+      meta,
+      progressToken,
+      protocolVersion: scope.protocolVersion,
+      peer: scope.peer,
+      scope,
+      connection: inbound.connection,
+      sessionId: inbound.info?.sessionId,
+      authInfo: inbound.info?.authInfo,
+      messageInfo: inbound.info,
+      sendProgress: async (progress, total, message) => {
+        if (progressToken === undefined) return
+        const p: Record<string, unknown> = { progressToken, progress }
+        if (total !== undefined) p.total = total
+        if (message !== undefined) p.message = message
+        await notify('notifications/progress', p)
+      },
+      sendNotification: (method, p) => {
+        // Capability and revision checks of what we send, as for any outbound notification.
+        assertCanSend(this.role, method, scope.protocolVersion, scope.peer.capabilities, scope.localCapabilities)
+        return notify(method, p)
+      },
+      sendRequest: (method, p, options) => ask(method, p as Record<string, unknown>, options) as never,
+    }
+  }
+}
+
+/**
+ * Throws McpError(CapabilityNotSupported) if `role` may not send `method` under `version` to a peer
+ * that declared `peerCapabilities` (requests), or when we did not declare it (notifications).
+ */
+export function assertCanSend(role: Role, method: string, version: string | undefined, peerCapabilities: Record<string, unknown> | undefined, localCapabilities: Record<string, unknown>): void {
+  const entry = methodEntry(method)
+  if (!entry) return // custom/experimental methods are the caller's business
+  if (entry.from !== 'either' && entry.from !== role) throw new McpError(ErrorCode.CapabilityNotSupported, `A ${role} cannot send ${method}`)
+  if (!existsIn(entry, version)) throw new McpError(ErrorCode.CapabilityNotSupported, `${method} does not exist in protocol revision ${version}`)
+  if (!entry.capability) return
+  const owner = entry.kind === 'request' ? peerCapabilities : localCapabilities
+  if (owner !== undefined && !hasCapability(owner, entry.capability)) {
+    const whose = entry.kind === 'request' ? (role === 'client' ? 'Server' : 'Client') : 'We'
+    throw new McpError(ErrorCode.CapabilityNotSupported, `${whose} did not declare the ${entry.capability} capability needed for ${method}`, { capability: entry.capability })
+  }
+}
