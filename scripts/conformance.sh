@@ -1,22 +1,39 @@
 #!/usr/bin/env bash
-# Runs the official MCP conformance referee (@modelcontextprotocol/conformance, pinned in
-# package.json) against Plugboard: every server scenario against the everything-server over
-# Streamable HTTP, and every client scenario that needs no OAuth against the everything-client.
-# Prints PASS/FAIL per scenario and the totals, then compares the failures with
-# test/conformance/baseline.txt: exits non-zero on a failure missing from it, or on a baselined
-# scenario that now passes. The referee needs Node 22 (scripts/node.sh); our processes run on
-# the project's Node. Every process it starts is ended when it exits.
+# Runs the official MCP conformance referee (@modelcontextprotocol/conformance) against Plugboard,
+# in three runs ("legs"), one after the other against one everything-server over Streamable HTTP:
+#   1. referee 0.1.16 (devDependency @modelcontextprotocol/conformance), default leg;
+#   2. referee 0.2.0-alpha.12 (devDependency alias conformance-next), default leg: no
+#      --spec-version, so each scenario runs at its own default wire — 2025-11-25 for the dated
+#      scenarios, 2026-07-28 for those introduced in 2026-07-28 and for the server extensions;
+#   3. referee 0.2.0-alpha.12, leg 2026-07-28 (--spec-version 2026-07-28): only the scenarios the
+#      referee holds applicable at 2026-07-28 (no extensions, none removed in 2026-07-28), all at
+#      the stateless 2026-07-28 wire; the rest are counted as not applicable.
+# Each leg runs every server scenario (`--suite all`, one referee run) against the everything-server
+# and every client scenario except auth/* (one referee run each; no OAuth client yet) against the
+# everything-client. Prints PASS/FAIL per scenario and the totals per referee and leg, then
+# compares the failures with test/conformance/baseline.txt (`<referee> <leg> server|client
+# <scenario> — <reason>`): exits non-zero on a failure missing from it, or on a baselined scenario
+# that now passes. CONFORMANCE_WRITE_BASELINE=1 also prints the current failures as a new baseline
+# (=<file> writes it there); CONFORMANCE_KEEP=<dir> keeps every checks.json and log.
+# The referees need Node 22 (scripts/node.sh); our processes run on the project's Node. Every run
+# is bounded in time, and every process the script starts is ended when it exits.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-referee_dir=node_modules/@modelcontextprotocol/conformance
-referee="$referee_dir/dist/index.js"
 baseline=test/conformance/baseline.txt
-[[ -f "$referee" ]] || { echo "conformance: $referee is missing; run: bash scripts/pnpm.sh install" >&2; exit 2; }
-version=$(node -p "require('./$referee_dir/package.json').version")
+referees=(node_modules/@modelcontextprotocol/conformance node_modules/conformance-next)
+for dir in "${referees[@]}"; do
+  [[ -f "$dir/dist/index.js" ]] || { echo "conformance: $dir/dist/index.js is missing; run: bash scripts/pnpm.sh install" >&2; exit 2; }
+done
 node22=$(bash scripts/node.sh 22.23.3)
 started=$SECONDS
+
+# Time limits, in seconds: a whole server suite run, one client scenario run, and what the referee
+# gives our client (the referee's own --timeout) and, where it takes one, each server scenario.
+server_limit=180
+client_limit=30
+scenario_timeout=10
 
 work=$(mktemp -d)
 server_pid=
@@ -37,11 +54,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# run_referee <limit-seconds> <result-dir> <referee args…>: one referee run, bounded in time; its
-# exit code goes to <result-dir>/exit-code.
+# run_referee <limit-seconds> <result-dir> <referee.js> <referee args…>: one referee run, bounded
+# in time; its output goes to <result-dir>/log and its exit code to <result-dir>/exit-code.
 run_referee() {
-  local limit=$1 dir=$2
-  shift 2
+  local limit=$1 dir=$2 referee=$3
+  shift 3
   mkdir -p "$dir"
   setsid timeout --kill-after=5 "$limit" "$node22" "$referee" "$@" -o "$dir" >"$dir/log" 2>&1 &
   group_pid=$!
@@ -51,8 +68,14 @@ run_referee() {
   printf '%s\n' "$code" >"$dir/exit-code"
 }
 
+# section <Server|Client> <`list` output>: the scenario names listed under that heading.
+section() { sed -n "/^$1 scenarios/,/^\$/p" <<<"$2" | sed -n 's/^  - \([^ ]*\).*/\1/p'; }
+# minus <file-a> <file-b>: the lines of a that are not in b, in a's order.
+minus() { grep -vxF -f "$2" "$1" || true; }
+
 echo "conformance: building"
 bash scripts/pnpm.sh exec turbo run build --output-logs=errors-only >/dev/null
+timings=("build $((SECONDS - started)) s")
 
 # --port 0: the server binds a free port and logs its URL, so two runs never collide.
 node apps/everything-server/dist/bin.js --transport http --port 0 --conformance 2>"$work/server.log" &
@@ -69,40 +92,66 @@ if [[ -z "$url" ]]; then
   cat "$work/server.log" >&2
   exit 1
 fi
-
-list=$("$node22" "$referee" list)
-mapfile -t server_scenarios < <(sed -n '/^Server scenarios/,/^$/p' <<<"$list" | sed -n 's/^  - \([^ ]*\).*/\1/p')
-mapfile -t client_scenarios < <(sed -n '/^Client scenarios/,$p' <<<"$list" | sed -n 's/^  - \([^ ]*\).*/\1/p')
-
-echo "conformance: @modelcontextprotocol/conformance $version on Node $("$node22" --version)"
-echo "conformance: ${#server_scenarios[@]} server scenarios against $url"
-# One run of the whole suite (`--suite all` includes the pending scenarios): the referee takes
-# seconds to start, and a scenario that crashes is recorded as failed and the suite goes on.
-mkdir -p "$work/results/server"
-printf '%s\n' "${server_scenarios[@]}" >"$work/results/server/scenarios"
-run_referee 300 "$work/results/server" server --url "$url" --suite all
-
 client_cmd="node $root/apps/everything-client/dist/bin.js"
-# The auth/* scenarios need an OAuth client, which Plugboard does not have yet.
-client_run=()
-oauth=0
-for scenario in "${client_scenarios[@]}"; do
-  if [[ "$scenario" == auth/* ]]; then oauth=$((oauth + 1)); else client_run+=("$scenario"); fi
-done
-echo "conformance: ${#client_run[@]} client scenarios against $client_cmd ($oauth auth/* scenarios not run: no OAuth client yet)"
-i=0
-for scenario in "${client_run[@]}"; do
-  i=$((i + 1))
-  mkdir -p "$work/results/client/$i"
-  printf '%s\n' "$scenario" >"$work/results/client/$i/scenario"
-  run_referee 60 "$work/results/client/$i" client --command "$client_cmd" --scenario "$scenario" --timeout 30000
-done
+echo "conformance: everything-server at $url; everything-client: $client_cmd; referees on Node $("$node22" --version)"
+
+# run_leg <referee-dir> <leg>: one leg — `default` (no --spec-version) or a spec version — of one
+# referee into $work/results/<version>/<leg>/ (laid out as report.mjs describes).
+run_leg() {
+  local dir=$1 leg=$2 leg_started=$SECONDS
+  local referee="$dir/dist/index.js" version spec=() list full
+  version=$(node -p "require('./$dir/package.json').version")
+  [[ "$leg" != default ]] && spec=(--spec-version "$leg")
+  local out="$work/results/$version/$leg"
+  mkdir -p "$out/server" "$out/client"
+  printf '%s %s\n' "$version" "$leg" >>"$work/results/runs"
+
+  # The unfiltered list and the leg's: the referee runs, at a spec version, only the scenarios it
+  # holds applicable there (`--suite all` filters the same way `list --spec-version` does).
+  full=$("$node22" "$referee" list)
+  list=$("$node22" "$referee" list "${spec[@]}")
+  sed -n 's/^  - \([^ ]*\) \[extension\]$/\1/p' <<<"$full" >"$out/extensions"
+  section Server "$full" >"$work/all-server"
+  section Server "$list" >"$out/server/scenarios"
+  minus "$work/all-server" "$out/server/scenarios" >"$out/server/not-applicable"
+  # The auth/* client scenarios need an OAuth client, which Plugboard does not have yet.
+  section Client "$full" | grep -v '^auth/' >"$work/all-client" || true
+  section Client "$list" | grep -c '^auth/' >"$out/client/auth-not-run" || true
+  section Client "$list" | grep -v '^auth/' >"$work/client-run" || true
+  minus "$work/all-client" "$work/client-run" >"$out/client/not-applicable"
+
+  local label="conformance $version @$leg"
+  local server_args=(server --url "$url" --suite all "${spec[@]}")
+  # 0.1.16 has no per-scenario server timeout; later referees do (default 30 s).
+  if "$node22" "$referee" server --help | grep -q -- '--timeout'; then server_args+=(--timeout "$((scenario_timeout * 1000))"); fi
+  echo "$label: $(wc -l <"$out/server/scenarios") server scenarios (suite all; $(wc -l <"$out/server/not-applicable") not applicable)"
+  # One run of the whole suite: the referee takes a second to start, and a scenario that crashes
+  # is recorded as failed and the suite goes on.
+  run_referee "$server_limit" "$out/server" "$referee" "${server_args[@]}"
+
+  local i=0 scenario
+  echo "$label: $(wc -l <"$work/client-run") client scenarios ($(wc -l <"$out/client/not-applicable") not applicable; $(cat "$out/client/auth-not-run") auth/* not run: no OAuth client yet)"
+  while IFS= read -r scenario; do
+    i=$((i + 1))
+    mkdir -p "$out/client/$i"
+    printf '%s\n' "$scenario" >"$out/client/$i/scenario"
+    run_referee "$client_limit" "$out/client/$i" "$referee" client --command "$client_cmd" --scenario "$scenario" \
+      --timeout "$((scenario_timeout * 1000))" "${spec[@]}"
+  done <"$work/client-run"
+  timings+=("$version @$leg $((SECONDS - leg_started)) s")
+}
+
+mkdir -p "$work/results"
+run_leg "${referees[0]}" default
+run_leg "${referees[1]}" default
+run_leg "${referees[1]}" 2026-07-28
 
 status=0
-node test/conformance/report.mjs "$work/results" "$baseline" "$version" || status=$?
+node test/conformance/report.mjs "$work/results" "$baseline" || status=$?
 if [[ -n "${CONFORMANCE_KEEP:-}" ]]; then
   mkdir -p "$CONFORMANCE_KEEP" && cp -r "$work/results" "$work/server.log" "$CONFORMANCE_KEEP"/
   echo "conformance: results kept in $CONFORMANCE_KEEP"
 fi
-echo "conformance: finished in $((SECONDS - started)) s"
+printf -v spent '%s, ' "${timings[@]}"
+echo "conformance: finished in $((SECONDS - started)) s (${spent%, })"
 exit "$status"

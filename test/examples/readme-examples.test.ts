@@ -3,6 +3,11 @@ import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { Client as ModernClient } from '@modelcontextprotocol/client'
+import { StdioClientTransport as ModernStdio } from '@modelcontextprotocol/client/stdio'
+import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js'
+import { StdioClientTransport as LegacyStdio } from '@modelcontextprotocol/sdk/client/stdio.js'
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js'
 import { Client } from '@plugboard/client'
 import { StdioClientTransport } from '@plugboard/transport-stdio'
 import { describe, expect, it } from 'vitest'
@@ -19,7 +24,7 @@ const source = (file: string) => readFileSync(`${root}apps/examples/${file}`, 'u
 describe('package README examples', () => {
   it.each([
     ['packages/protocol/README.md', ['protocol-quickstart/src/index.ts']],
-    ['packages/server/README.md', ['server-quickstart/src/server.ts']],
+    ['packages/server/README.md', ['server-quickstart/src/server.ts', 'server-quickstart/src/elicit.ts']],
     ['packages/client/README.md', ['client-quickstart/src/client.ts']],
     ['packages/transport-stdio/README.md', ['stdio-quickstart/src/server.ts', 'stdio-quickstart/src/host.ts']],
     ['packages/transport-http/README.md', ['http-quickstart/src/server.ts', 'http-quickstart/src/worker.ts', 'http-quickstart/src/host.ts']],
@@ -52,6 +57,34 @@ describe('package README examples', () => {
       await client.close()
     }
     expect(transport.exitCode).toBe(0)
+  })
+
+  it('server: one book-table handler elicits in both eras (official v1 client on 2025-11-25, v2 client on 2026-07-28)', async () => {
+    const args = [`${root}apps/examples/server-quickstart/dist/elicit.js`]
+    const asked: string[] = []
+    const legacy = new LegacyClient({ name: 'readme-v1', version: '1.0.0' }, { capabilities: { elicitation: {} } })
+    legacy.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(`v1: ${request.params.message}`)
+      return { action: 'accept', content: { guests: 4 } }
+    })
+    await legacy.connect(new LegacyStdio({ command: process.execPath, args }))
+    const modern = new ModernClient({ name: 'readme-v2', version: '2.0.0' }, { capabilities: { elicitation: {} }, versionNegotiation: { mode: { pin: '2026-07-28' } } })
+    modern.setRequestHandler('elicitation/create', async (request) => {
+      asked.push(`v2: ${(request.params as { message: string }).message}`)
+      return { action: 'accept', content: { guests: 2 } }
+    })
+    await modern.connect(new ModernStdio({ command: process.execPath, args }))
+    try {
+      const one = await legacy.callTool({ name: 'book-table', arguments: { date: '2026-12-24' } })
+      expect(one.content).toEqual([{ type: 'text', text: 'Booked 2026-12-24 for 4 (booking #1)' }])
+      // Two rounds on the modern wire, one booking: the side effect runs only once the answer is there.
+      const two = await modern.callTool({ name: 'book-table', arguments: { date: '2026-12-31' } })
+      expect(two.content).toEqual([{ type: 'text', text: 'Booked 2026-12-31 for 2 (booking #1)' }])
+      expect(asked).toEqual(['v1: How many guests on 2026-12-24?', 'v2: How many guests on 2026-12-31?'])
+    } finally {
+      await legacy.close()
+      await modern.close()
+    }
   })
 
   it('client: connects to server-everything through npx, lists tools and echoes', async () => {

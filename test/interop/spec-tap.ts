@@ -24,8 +24,10 @@ export class SpecTap implements OfficialTransport {
   readonly #mirror: Transport & { readonly violations: SchemaViolation[] }
   #revision: string | undefined
 
-  constructor(inner: OfficialTransport) {
+  /** `revision`: check everything against that revision (a 2026-07-28 peer has no handshake to learn it from). */
+  constructor(inner: OfficialTransport, revision?: string) {
     this.#inner = inner
+    this.#revision = revision
     const sink: Transport = { start: async () => {}, close: async () => {}, send: async () => {} }
     this.#mirror = withSchemaCheck(sink, () => this.#revision)
     this.#mirror.onmessage = () => {}
