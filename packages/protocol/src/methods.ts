@@ -88,9 +88,10 @@ export const methods = {
   'tasks/cancel': request({ from: 'either', capability: 'tasks.cancel', params: S.CancelTaskRequestParamsSchema, result: S.CancelTaskResultSchema, since: '2025-11-25', until: '2026-07-28' }),
   'notifications/tasks/status': notification({ from: 'either', capability: 'tasks', params: S.TaskStatusNotificationParamsSchema, since: '2025-11-25', until: '2026-07-28' }),
   // modern era only (2026-07-28): discovery instead of the handshake, one listen stream instead of
-  // resources/subscribe and the GET stream. Their schemas are that revision's.
-  'server/discover': request({ from: 'client', params: S.rev20260728.RequestParamsSchema, result: S.DiscoverResultSchema, since: MODERN }),
-  'subscriptions/listen': request({ from: 'client', params: S.SubscriptionsListenRequestParamsSchema, result: S.SubscriptionsListenResultSchema, since: MODERN }),
+  // resources/subscribe and the GET stream. Their schemas are that revision's, except that `_meta` is
+  // optional here: the modern era stamps it on what we send and checks it on what we receive.
+  'server/discover': request({ from: 'client', params: S.RequestParamsSchema, result: S.DiscoverResultSchema, since: MODERN }),
+  'subscriptions/listen': request({ from: 'client', params: S.SubscriptionsListenRequestParamsSchema.partial({ _meta: true }), result: S.SubscriptionsListenResultSchema, since: MODERN }),
   'notifications/subscriptions/acknowledged': notification({ from: 'server', params: S.SubscriptionsAcknowledgedNotificationParamsSchema, since: MODERN }),
 } as const
 

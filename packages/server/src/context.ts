@@ -1,18 +1,20 @@
-import type {
-  AuthInfo,
-  ClientCapabilities,
-  CreateMessageResult,
-  ElicitResult,
-  Implementation,
-  ListRootsResult,
-  LoggingMessageNotificationParams,
-  NotificationMethod,
-  ParamsOf,
-  RequestContext,
-  RequestId,
-  RequestMethod,
-  RequestOptions,
-  ResultOf,
+import {
+  traceContextOf,
+  type AuthInfo,
+  type ClientCapabilities,
+  type CreateMessageResult,
+  type ElicitResult,
+  type Implementation,
+  type ListRootsResult,
+  type LoggingMessageNotificationParams,
+  type NotificationMethod,
+  type ParamsOf,
+  type RequestContext,
+  type RequestId,
+  type RequestMethod,
+  type RequestOptions,
+  type ResultOf,
+  type TraceContext,
 } from '@plugboard/protocol'
 import { elicit, type ElicitParams } from './features/elicitation.js'
 import { Logger, shouldLog } from './features/logging.js'
@@ -44,6 +46,8 @@ export interface ServerContext {
   readonly protocolVersion: string | undefined
   /** The request's `_meta`, as sent. */
   readonly meta: Record<string, unknown> | undefined
+  /** The caller's W3C trace context (`traceparent`, `tracestate`, `baggage` in `_meta`), to continue its trace. */
+  readonly traceContext: TraceContext | undefined
   /** Who is calling: `clientInfo` and declared capabilities. */
   readonly client: { readonly info: Implementation | undefined; readonly capabilities: ClientCapabilities }
   /** The connection the request came in on; `undefined` for a request served without one (a modern or stateless HTTP POST). */
@@ -105,6 +109,9 @@ class Context implements ServerContext, ClientLink {
   }
   get meta(): Record<string, unknown> | undefined {
     return this.#request.meta
+  }
+  get traceContext(): TraceContext | undefined {
+    return traceContextOf(this.#request.meta)
   }
   get client(): ServerContext['client'] {
     return { info: this.#request.peer.info as Implementation | undefined, capabilities: this.clientCapabilities }

@@ -121,7 +121,7 @@ export function modernEra(options: ModernEraOptions = {}): Era {
       session.state.protocolVersion = version
       session.state.localInfo = hello.clientInfo
       session.state.localCapabilities = hello.capabilities
-      const result = (await session.request('server/discover', {} as never, openOptions)) as Record<string, unknown>
+      const result = (await session.request('server/discover', {}, openOptions)) as Record<string, unknown>
       const supported = Array.isArray(result.supportedVersions) ? (result.supportedVersions as string[]) : []
       const chosen = supported.includes(version) ? version : era.versions.find((v) => supported.includes(v))
       if (!chosen) throw new McpError(ErrorCode.UnsupportedProtocolVersion, `Server supports none of ${era.versions.join(', ')} (it supports ${supported.join(', ')})`, { supported, requested: version })
