@@ -248,13 +248,14 @@ export class McpServer {
   #install(method: string): void {
     if (this.#router.hasRequestHandler(method)) return
     const cache = this.#options.cache?.[method as CacheableMethod]
-    this.#router.setRequestHandler(method, async (params, request) => {
+    this.#router.setRequestHandler(method, (params, request) => {
       const handler = (this.#handlers.get(method) ?? this.#builtins[method as Builtin]) as ServerRequestHandler | undefined
       if (!handler) throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}`)
       const conn = request.connection?.owner as ServerSession | undefined
       if (conn) conn.sessionId ??= request.sessionId
-      const result = (await handler(params as Record<string, unknown>, createContext(request, conn))) as Record<string, unknown>
-      return (cache && result && result.ttlMs === undefined ? { ...result, ...cache } : result) as never
+      const result = handler(params as Record<string, unknown>, createContext(request, conn)) as Record<string, unknown> | Promise<Record<string, unknown>>
+      if (!cache) return result as never
+      return Promise.resolve(result).then((r) => (r && r.ttlMs === undefined ? { ...r, ...cache } : r)) as never
     })
   }
 

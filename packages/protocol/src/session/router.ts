@@ -122,7 +122,9 @@ export class Router {
     const era = this.eraOf(request)
     let scope: RequestScope
     try {
-      scope = await era.scope(call)
+      // Most scopes are decided synchronously: awaiting a plain value would cost a microtask per request.
+      const decided = era.scope(call)
+      scope = decided instanceof Promise ? await decided : decided
     } catch (error) {
       return fail(error instanceof McpError ? error : new McpError(ErrorCode.InternalError, 'Internal error'))
     }
@@ -139,13 +141,14 @@ export class Router {
       params = parsed.data as AnyParams
     }
     const ctx = this.#context(request, params, inbound, scope, era.asker(call, scope))
-    let finished: Finished
+    let outcome: { result: Record<string, unknown> } | { thrown: unknown }
     try {
-      const result = await this.run({ direction: 'inbound', method, params, ctx }, async () => (await handler(params as never, ctx)) as Record<string, unknown>)
-      finished = await era.finish(call, scope, { result: result ?? {} })
+      outcome = { result: ((await this.run({ direction: 'inbound', method, params, ctx }, async () => (await handler(params as never, ctx)) as Record<string, unknown>)) ?? {}) as Record<string, unknown> }
     } catch (thrown) {
-      finished = await era.finish(call, scope, { thrown })
+      outcome = { thrown }
     }
+    const settled = era.finish(call, scope, outcome)
+    const finished = settled instanceof Promise ? await settled : settled
     if ('result' in finished) return { jsonrpc: '2.0', id, result: finished.result }
     return fail(LOCAL_CODES.has(finished.error.code) ? new McpError(ErrorCode.InternalError, finished.error.message) : finished.error)
   }
