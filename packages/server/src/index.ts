@@ -1,4 +1,5 @@
-export { McpServer, type McpServerOptions, type ServerRequestHandler, type ServerNotificationHandler } from './mcp-server.js'
+export { McpServer } from './mcp-server.js'
+export type { McpServerOptions, ServerRequestHandler, ServerNotificationHandler, CacheableMethod, CacheHint } from './options.js'
 export { ServerSession } from './server-session.js'
 export type { ServerContext, ClientLink } from './context.js'
 export { ResourceTemplate } from './features/resources.js'

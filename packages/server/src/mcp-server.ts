@@ -7,13 +7,10 @@ import {
   legacyEra,
   methodEntry,
   modernEra,
-  type Era,
   type JSONRPCMessage,
   type JSONRPCResponse,
   type MessageInfo,
   type Reply,
-  type HandlerParamsOf,
-  type HandlerResultOf,
   type Implementation,
   type LoggingMessageNotificationParams,
   type Middleware,
@@ -22,8 +19,7 @@ import {
   type ServerCapabilities,
   type Transport,
 } from '@plugboard/protocol'
-import { createContext, type ServerContext } from './context.js'
-import { complete } from './features/completion.js'
+import { createContext } from './context.js'
 import { Prompts, type PromptCallback, type PromptConfig, type RegisteredPrompt } from './features/prompts.js'
 import {
   Resources,
@@ -34,72 +30,13 @@ import {
   type ResourceMetadata,
   type ResourceTemplate,
 } from './features/resources.js'
-import { Listeners, notifyUpdated, subscribe, unsubscribe } from './features/subscriptions.js'
+import { builtinHandlers, type Builtin } from './builtins.js'
+import { Listeners, notifyUpdated } from './features/subscriptions.js'
+import type { CacheableMethod, McpServerOptions, ServerNotificationHandler, ServerRequestHandler } from './options.js'
 import { Tools, type AnyToolCallback, type RegisteredTool, type ToolCallback, type ToolConfig } from './features/tools.js'
 import type { SchemaInput } from './schema.js'
 import { ServerSession } from './server-session.js'
 
-/** Options of {@link McpServer}. */
-export interface McpServerOptions {
-  /** How to use this server, for the client to pass on to its model (`InitializeResult.instructions`). */
-  instructions?: string
-  /**
-   * Capabilities to declare on top of those derived from what is registered — `experimental`, or
-   * `tools: {}` to declare tools before the first one is registered after `connect()`.
-   */
-  capabilities?: ServerCapabilities
-  /** Items per page of `tools/list`, `resources/list`, `resources/templates/list`, `prompts/list`. Default 100. */
-  pageSize?: number
-  /** Default timeout in ms of requests to the client (sampling, elicitation, roots). Default 60 000. */
-  timeout?: number
-  /** Errors with no caller to reject: a non-McpError thrown by a non-tool handler, a failed broadcast. */
-  onerror?: (error: Error) => void
-  /**
-   * The protocol eras served, each request going to the first that accepts it. Default: the modern
-   * era (2026-07-28, per-request `_meta`) and the legacy one (initialize handshake), on one endpoint.
-   * Pass `[legacyEra]` to serve 2025-11-25 and older only, or `[modernEra({ requestState })]` to
-   * configure how multi round-trip `requestState` is signed (share its keys across instances).
-   */
-  eras?: readonly Era[]
-  /**
-   * Caching hints of the cacheable results (2026-07-28 `ttlMs` and `cacheScope`), per method.
-   * Unset: `{ ttlMs: 0, cacheScope: 'private' }`, always stale and never shared. Say `public` only
-   * for what is the same for every user (no per-user filtering in middleware or handlers).
-   * @see https://modelcontextprotocol.io/specification/2026-07-28/server/utilities/caching
-   */
-  cache?: Partial<Record<CacheableMethod, CacheHint>>
-}
-
-/** The methods whose results carry caching hints. */
-export type CacheableMethod = 'server/discover' | 'tools/list' | 'prompts/list' | 'resources/list' | 'resources/templates/list' | 'resources/read'
-/** How long a client may reuse a result (ms), and whether it may share it across users. */
-export interface CacheHint {
-  ttlMs: number
-  cacheScope: 'public' | 'private'
-}
-
-type ParamsFor<M extends string> = M extends RequestMethod ? HandlerParamsOf<M> : Record<string, unknown>
-type ResultFor<M extends string> = M extends RequestMethod ? HandlerResultOf<M> : Record<string, unknown>
-
-/** A low-level request handler: validated params of method M and the request's `ctx`. */
-export type ServerRequestHandler<M extends string = string> = (params: ParamsFor<M>, ctx: ServerContext) => ResultFor<M> | Promise<ResultFor<M>>
-/** A notification handler: its params and the connection it came on (`undefined` for one served without a connection). */
-export type ServerNotificationHandler<M extends string = string> = (params: ParamsFor<M>, session: ServerSession | undefined) => void | Promise<void>
-
-type Builtin =
-  | 'tools/list'
-  | 'tools/call'
-  | 'resources/list'
-  | 'resources/templates/list'
-  | 'resources/read'
-  | 'resources/subscribe'
-  | 'resources/unsubscribe'
-  | 'prompts/list'
-  | 'prompts/get'
-  | 'completion/complete'
-  | 'logging/setLevel'
-  | 'subscriptions/listen'
-  | 'ping'
 type ListKind = 'tools' | 'resources' | 'prompts'
 
 /**
@@ -144,28 +81,23 @@ export class McpServer {
     if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`)
     this.info = info
     this.#options = options
-    this.#builtins = {
-      'tools/list': (p) => this.#tools.list(p.cursor, pageSize),
-      'tools/call': (p, ctx) => this.#tools.call(p, ctx),
-      'resources/list': (p, ctx) => this.#resources.list(p.cursor, pageSize, ctx),
-      'resources/templates/list': (p) => this.#resources.listTemplates(p.cursor, pageSize),
-      'resources/read': (p, ctx) => this.#resources.read(p.uri, ctx),
-      'resources/subscribe': (p, ctx) => subscribe(this.#resources, ctx.session, p.uri),
-      'resources/unsubscribe': (p, ctx) => unsubscribe(ctx.session, p.uri),
-      'prompts/list': (p) => this.#prompts.list(p.cursor, pageSize),
-      'prompts/get': (p, ctx) => this.#prompts.get(p, ctx),
-      'completion/complete': (p, ctx) =>
-        complete(p.ref.type === 'ref/prompt' ? this.#prompts.completer(p.ref.name, p.argument.name) : this.#resources.completer(p.ref.uri, p.argument.name), p, ctx),
-      'logging/setLevel': (p, ctx) => {
-        if (ctx.session) ctx.session.logLevel = p.level
-        return {}
-      },
-      ping: () => ({}),
-      'subscriptions/listen': (p, ctx) => this.#listeners.listen(p.notifications, ctx, this.#capabilities()) as never,
-    }
+    this.#builtins = builtinHandlers({
+      tools: this.#tools,
+      resources: this.#resources,
+      prompts: this.#prompts,
+      listeners: this.#listeners,
+      pageSize,
+      capabilities: () => this.#capabilities(),
+    })
     const eras = options.eras ?? [modernEra(), legacyEra]
     this.#router = new Router({ role: 'server', eras, capabilities: () => this.#capabilities(), onerror: this.#report })
-    const identity = { serverInfo: info, capabilities: () => this.#capabilities(), instructions: options.instructions, supportedVersions: eras.flatMap((era) => era.versions) }
+    const identity = {
+      serverInfo: info,
+      capabilities: () => this.#capabilities(),
+      instructions: options.instructions,
+      supportedVersions: eras.flatMap((era) => era.versions),
+      discoverCache: options.cache?.['server/discover'],
+    }
     for (const era of eras) era.serve(this.#router, identity)
     for (const method of Object.keys(this.#builtins)) this.#install(method)
     this.#router.setNotificationHandler('notifications/roots/list_changed', (_params, { connection }) => {
@@ -331,7 +263,7 @@ export class McpServer {
 
   /** Ends every `subscriptions/listen` stream gracefully and closes every connection. */
   async close(): Promise<void> {
-    this.#listeners.close()
+    await this.#listeners.close()
     await Promise.all([...this.#sessions].map((conn) => conn.close()))
   }
 

@@ -1,7 +1,7 @@
 import { ErrorCode, McpError } from '@plugboard/protocol'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { McpServer, checkRequestedSchema, type ServerContext } from '../src/index.js'
-import { ERAS, closeAll, connect, deferred, failure } from './harness.js'
+import { ERAS, LEGACY_ERAS, MODERN, closeAll, connect, deferred, failure, isModern } from './harness.js'
 
 afterEach(closeAll)
 
@@ -25,6 +25,9 @@ function serverWith(run: (ctx: ServerContext) => Promise<unknown>) {
 
 const output = (result: { content: unknown[] }) => (result.content[0] as { text: string }).text
 
+/** How an ask of a capability the client did not declare fails: locally on a legacy connection, -32021 (the spec's own error) in 2026-07-28. */
+const missingCapability = (protocolVersion: string) => (isModern(protocolVersion) ? ErrorCode.MissingRequiredClientCapability : ErrorCode.CapabilityNotSupported)
+
 describe.each(ERAS)('calls into the client from a handler (negotiated %s)', (protocolVersion) => {
   it('samples the client LLM with ctx.sample()', async () => {
     const requests: unknown[] = []
@@ -39,16 +42,10 @@ describe.each(ERAS)('calls into the client from a handler (negotiated %s)', (pro
     expect(requests).toEqual([expect.objectContaining({ maxTokens: 50, messages: question.messages })])
   })
 
-  it('rejects ctx.sample() with CapabilityNotSupported when the client has no sampling, and an unhandled one is an isError result', async () => {
+  it('rejects ctx.sample() when the client has no sampling (CapabilityNotSupported; -32021 in 2026-07-28), for the handler to handle', async () => {
     const server = serverWith((ctx) => ctx.sample(question))
-    server.registerTool('careless', {}, async (_args, ctx) => {
-      await ctx.sample(question)
-      return text('unreachable')
-    })
     const { client } = await connect(server, { protocolVersion })
-    expect(output(await client.request('tools/call', { name: 'run' }))).toContain(`McpError ${ErrorCode.CapabilityNotSupported}`)
-    const careless = await client.request('tools/call', { name: 'careless' })
-    expect(careless).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('sampling') }] })
+    expect(output(await client.request('tools/call', { name: 'run' }))).toContain(`McpError ${missingCapability(protocolVersion)}`)
   })
 
   it('lists roots with ctx.listRoots(), only when the client declared roots', async () => {
@@ -57,7 +54,7 @@ describe.each(ERAS)('calls into the client from a handler (negotiated %s)', (pro
     const withRoots = await connect(server, { protocolVersion, capabilities: { roots: {} }, handlers: { 'roots/list': () => ({ roots }) } })
     expect(JSON.parse(output(await withRoots.client.request('tools/call', { name: 'run' })))).toEqual({ roots })
     const without = await connect(server, { protocolVersion })
-    expect(output(await without.client.request('tools/call', { name: 'run' }))).toContain(`McpError ${ErrorCode.CapabilityNotSupported}`)
+    expect(output(await without.client.request('tools/call', { name: 'run' }))).toContain(`McpError ${missingCapability(protocolVersion)}`)
   })
 
   it('fires ctx.signal when the client cancels the call', async () => {
@@ -70,37 +67,14 @@ describe.each(ERAS)('calls into the client from a handler (negotiated %s)', (pro
       await aborted.promise
       return text('too late')
     })
-    const { client } = await connect(server, { protocolVersion })
+    const { client, roundTrip } = await connect(server, { protocolVersion })
     const controller = new AbortController()
     const call = client.request('tools/call', { name: 'wait' }, { signal: controller.signal })
     await started.promise
     controller.abort('user gave up')
     expect(await failure(call)).toMatchObject({ code: ErrorCode.RequestCancelled })
     expect(await aborted.promise).toBe('user gave up')
-    await expect(client.request('ping')).resolves.toEqual({})
-  })
-
-  it('cancels a pending request to the client when the call it serves is cancelled', async () => {
-    const clientSawCancel = deferred<unknown>()
-    const samplingStarted = deferred()
-    const server = serverWith((ctx) => ctx.sample(question))
-    const { client } = await connect(server, {
-      protocolVersion,
-      capabilities: { sampling: {} },
-      handlers: {
-        'sampling/createMessage': (_params, ctx) =>
-          new Promise(() => {
-            ctx.signal.addEventListener('abort', () => clientSawCancel.resolve(ctx.signal.reason))
-            samplingStarted.resolve()
-          }),
-      },
-    })
-    const controller = new AbortController()
-    const call = client.request('tools/call', { name: 'run' }, { signal: controller.signal })
-    await samplingStarted.promise
-    controller.abort('stop')
-    await failure(call)
-    await expect(clientSawCancel.promise).resolves.toBeDefined()
+    await expect(roundTrip()).resolves.toBeUndefined()
   })
 
   it('sends progress for a call that carries a progressToken, and ignores ctx.progress() otherwise', async () => {
@@ -149,6 +123,43 @@ describe.each(ERAS)('calls into the client from a handler (negotiated %s)', (pro
     expect(output(await without.client.request('tools/call', { name: 'run' }))).toBe('false')
   })
 
+})
+
+describe.each(LEGACY_ERAS)('requests to the client on a legacy connection (negotiated %s)', (protocolVersion) => {
+  it('answers a tool that does not handle a missing client capability with an isError result', async () => {
+    const server = new McpServer({ name: 'ctx', version: '1' })
+    server.registerTool('careless', {}, async (_args, ctx) => {
+      await ctx.sample(question)
+      return text('unreachable')
+    })
+    const { client } = await connect(server, { protocolVersion })
+    const careless = await client.request('tools/call', { name: 'careless' })
+    expect(careless).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('sampling') }] })
+  })
+
+  it('cancels a pending request to the client when the call it serves is cancelled', async () => {
+    const clientSawCancel = deferred<unknown>()
+    const samplingStarted = deferred()
+    const server = serverWith((ctx) => ctx.sample(question))
+    const { client } = await connect(server, {
+      protocolVersion,
+      capabilities: { sampling: {} },
+      handlers: {
+        'sampling/createMessage': (_params, ctx) =>
+          new Promise(() => {
+            ctx.signal.addEventListener('abort', () => clientSawCancel.resolve(ctx.signal.reason))
+            samplingStarted.resolve()
+          }),
+      },
+    })
+    const controller = new AbortController()
+    const call = client.request('tools/call', { name: 'run' }, { signal: controller.signal })
+    await samplingStarted.promise
+    controller.abort('stop')
+    await failure(call)
+    await expect(clientSawCancel.promise).resolves.toBeDefined()
+  })
+
   it('calls the client outside any request through the ServerSession handle', async () => {
     const server = new McpServer({ name: 'ctx', version: '1' })
     const { server: session } = await connect(server, {
@@ -174,13 +185,14 @@ describe.each(ERAS)('calls into the client from a handler (negotiated %s)', (pro
   })
 })
 
-describe('elicitation (negotiated 2025-11-25)', () => {
-  const form = { message: 'Who are you?', requestedSchema: { type: 'object' as const, properties: { name: { type: 'string' as const } }, required: ['name'] } }
+const form = { message: 'Who are you?', requestedSchema: { type: 'object' as const, properties: { name: { type: 'string' as const } }, required: ['name'] } }
 
+describe.each(['2025-11-25', MODERN] as const)('elicitation (negotiated %s)', (protocolVersion) => {
   it('elicits a form with ctx.elicit() from a client that declared elicitation: {}', async () => {
     const requests: unknown[] = []
     const server = serverWith((ctx) => ctx.elicit(form))
     const { client } = await connect(server, {
+      protocolVersion,
       capabilities: { elicitation: {} },
       handlers: { 'elicitation/create': (params) => (requests.push(params), { action: 'accept', content: { name: 'Ada' } }) },
     })
@@ -198,11 +210,63 @@ describe('elicitation (negotiated 2025-11-25)', () => {
   ])('rejects a requestedSchema with %s before sending anything', async (_, requestedSchema) => {
     const handler = vi.fn(() => ({ action: 'cancel' }))
     const server = serverWith((ctx) => ctx.elicit({ message: 'bad', requestedSchema } as never))
-    const { client } = await connect(server, { capabilities: { elicitation: {} }, handlers: { 'elicitation/create': handler } })
+    const { client } = await connect(server, { protocolVersion, capabilities: { elicitation: {} }, handlers: { 'elicitation/create': handler } })
     expect(output(await client.request('tools/call', { name: 'run' }))).toContain(`McpError ${ErrorCode.InvalidParams}: Invalid elicitation requestedSchema`)
     expect(handler).not.toHaveBeenCalled()
   })
 
+  it('needs elicitation.url for URL mode, and form support for form mode', async () => {
+    const handler = vi.fn(() => ({ action: 'accept' }))
+    const url = { mode: 'url' as const, message: 'Sign in', url: 'https://example.com/login', elicitationId: 'e1' }
+    const urlServer = serverWith((ctx) => ctx.elicit(url))
+    const formOnly = await connect(urlServer, { protocolVersion, capabilities: { elicitation: { form: {} } }, handlers: { 'elicitation/create': handler } })
+    expect(output(await formOnly.client.request('tools/call', { name: 'run' }))).toContain(`McpError ${missingCapability(protocolVersion)}`)
+    const urlOnly = await connect(urlServer, { protocolVersion, capabilities: { elicitation: { url: {} } }, handlers: { 'elicitation/create': handler } })
+    expect(JSON.parse(output(await urlOnly.client.request('tools/call', { name: 'run' })))).toEqual({ action: 'accept' })
+    expect(handler).toHaveBeenCalledTimes(1)
+
+    const formServer = serverWith((ctx) => ctx.elicit(form))
+    const noForm = await connect(formServer, { protocolVersion, capabilities: { elicitation: { url: {} } }, handlers: { 'elicitation/create': handler } })
+    expect(output(await noForm.client.request('tools/call', { name: 'run' }))).toContain(`McpError ${missingCapability(protocolVersion)}`)
+    expect(handler).toHaveBeenCalledTimes(1)
+  })
+
+  it('needs sampling.tools to sample with tools, and fails without sending', async () => {
+    const handler = vi.fn(() => SAMPLED)
+    const withTools = { ...question, tools: [{ name: 'search', inputSchema: { type: 'object' as const } }], toolChoice: { mode: 'auto' as const } }
+    const server = serverWith((ctx) => ctx.sample(withTools))
+    const plain = await connect(server, { protocolVersion, capabilities: { sampling: {} }, handlers: { 'sampling/createMessage': handler } })
+    expect(output(await plain.client.request('tools/call', { name: 'run' }))).toContain(`McpError ${missingCapability(protocolVersion)}`)
+    expect(handler).not.toHaveBeenCalled()
+    const capable = await connect(server, { protocolVersion, capabilities: { sampling: { tools: {} } }, handlers: { 'sampling/createMessage': handler } })
+    expect(JSON.parse(output(await capable.client.request('tools/call', { name: 'run' })))).toMatchObject({ model: 'test-model' })
+    expect(handler).toHaveBeenCalledTimes(1)
+  })
+
+})
+
+describe('elicitation on a legacy connection (negotiated 2025-11-25)', () => {
+  it('tells the client a URL-mode elicitation finished with notifications/elicitation/complete', async () => {
+    const url = { mode: 'url' as const, message: 'Sign in', url: 'https://example.com/login', elicitationId: 'e1' }
+    const { client, server: session, received } = await connect(serverWith((ctx) => ctx.elicit(url)), {
+      capabilities: { elicitation: { url: {} } },
+      handlers: { 'elicitation/create': () => ({ action: 'accept' }) },
+    })
+    expect(JSON.parse(output(await client.request('tools/call', { name: 'run' })))).toEqual({ action: 'accept' })
+    await session.sendElicitationComplete('e1')
+    await vi.waitFor(() => expect(received('notifications/elicitation/complete')).toEqual([{ elicitationId: 'e1' }]))
+  })
+
+  it('elicits through the ServerSession handle too', async () => {
+    const { server: session } = await connect(new McpServer({ name: 'e', version: '1' }), {
+      capabilities: { elicitation: {} },
+      handlers: { 'elicitation/create': () => ({ action: 'decline' }) },
+    })
+    await expect(session.elicitInput(form)).resolves.toEqual({ action: 'decline' })
+  })
+})
+
+describe('elicitation form schemas', () => {
   it('accepts every kind of property of the restricted schema', () => {
     expect(() =>
       checkRequestedSchema({
@@ -223,44 +287,6 @@ describe('elicitation (negotiated 2025-11-25)', () => {
         required: ['name'],
       }),
     ).not.toThrow()
-  })
-
-  it('needs elicitation.url for URL mode, and form support for form mode', async () => {
-    const handler = vi.fn(() => ({ action: 'accept' }))
-    const url = { mode: 'url' as const, message: 'Sign in', url: 'https://example.com/login', elicitationId: 'e1' }
-    const urlServer = serverWith((ctx) => ctx.elicit(url))
-    const formOnly = await connect(urlServer, { capabilities: { elicitation: { form: {} } }, handlers: { 'elicitation/create': handler } })
-    expect(output(await formOnly.client.request('tools/call', { name: 'run' }))).toContain(`McpError ${ErrorCode.CapabilityNotSupported}`)
-    const urlOnly = await connect(urlServer, { capabilities: { elicitation: { url: {} } }, handlers: { 'elicitation/create': handler } })
-    expect(JSON.parse(output(await urlOnly.client.request('tools/call', { name: 'run' })))).toEqual({ action: 'accept' })
-    expect(handler).toHaveBeenCalledTimes(1)
-    await urlOnly.server.sendElicitationComplete('e1')
-    await vi.waitFor(() => expect(urlOnly.received('notifications/elicitation/complete')).toEqual([{ elicitationId: 'e1' }]))
-
-    const formServer = serverWith((ctx) => ctx.elicit(form))
-    const noForm = await connect(formServer, { capabilities: { elicitation: { url: {} } }, handlers: { 'elicitation/create': handler } })
-    expect(output(await noForm.client.request('tools/call', { name: 'run' }))).toContain(`McpError ${ErrorCode.CapabilityNotSupported}`)
-    expect(handler).toHaveBeenCalledTimes(1)
-  })
-
-  it('needs sampling.tools to sample with tools, and fails without sending', async () => {
-    const handler = vi.fn(() => SAMPLED)
-    const withTools = { ...question, tools: [{ name: 'search', inputSchema: { type: 'object' as const } }], toolChoice: { mode: 'auto' as const } }
-    const server = serverWith((ctx) => ctx.sample(withTools))
-    const plain = await connect(server, { capabilities: { sampling: {} }, handlers: { 'sampling/createMessage': handler } })
-    expect(output(await plain.client.request('tools/call', { name: 'run' }))).toContain(`McpError ${ErrorCode.CapabilityNotSupported}`)
-    expect(handler).not.toHaveBeenCalled()
-    const capable = await connect(server, { capabilities: { sampling: { tools: {} } }, handlers: { 'sampling/createMessage': handler } })
-    expect(JSON.parse(output(await capable.client.request('tools/call', { name: 'run' })))).toMatchObject({ model: 'test-model' })
-    expect(handler).toHaveBeenCalledTimes(1)
-  })
-
-  it('elicits through the ServerSession handle too', async () => {
-    const { server: session } = await connect(new McpServer({ name: 'e', version: '1' }), {
-      capabilities: { elicitation: {} },
-      handlers: { 'elicitation/create': () => ({ action: 'decline' }) },
-    })
-    await expect(session.elicitInput(form)).resolves.toEqual({ action: 'decline' })
   })
 })
 

@@ -2,14 +2,14 @@ import { ErrorCode, type MiddlewareCall } from '@plugboard/protocol'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as z from 'zod'
 import { McpServer } from '../src/index.js'
-import { ERAS, closeAll, connect, deferred, failure } from './harness.js'
+import { ERAS, LEGACY_ERAS, MODERN, closeAll, connect, deferred, failure, listen } from './harness.js'
 
 afterEach(closeAll)
 
 const text = (value: string) => ({ content: [{ type: 'text' as const, text: value }] })
 
 describe.each(ERAS)('lifecycle (negotiated %s)', (protocolVersion) => {
-  it('answers initialize with serverInfo, instructions and capabilities derived from what is registered', async () => {
+  it('describes itself (initialize; server/discover in 2026-07-28) with serverInfo, instructions and capabilities derived from what is registered', async () => {
     const info = {
       name: 'full',
       version: '2.0.0',
@@ -41,27 +41,6 @@ describe.each(ERAS)('lifecycle (negotiated %s)', (protocolVersion) => {
     // Pretend the server declared tools, so the client sends the request and the server's own gate answers.
     client.state.peer.capabilities = { tools: {} }
     expect(await failure(client.request('tools/list', {}))).toMatchObject({ code: ErrorCode.MethodNotFound })
-  })
-
-  it('keeps capabilities fixed per connection: a first tool after connect reaches only clients that connect later', async () => {
-    const server = new McpServer({ name: 'late', version: '1' })
-    const early = await connect(server, { protocolVersion })
-    server.registerTool('late', {}, () => text('late'))
-    const late = await connect(server, { protocolVersion })
-    expect(late.hello.capabilities).toHaveProperty('tools')
-    expect((await late.client.request('tools/list', {})).tools.map((t) => t.name)).toEqual(['late'])
-    await early.client.request('ping')
-    expect(early.received('notifications/tools/list_changed')).toEqual([])
-  })
-
-  it('lets options.capabilities pre-declare tools, so tools added after connect are announced', async () => {
-    const server = new McpServer({ name: 'late', version: '1' }, { capabilities: { tools: {} } })
-    const { client, hello, received } = await connect(server, { protocolVersion })
-    expect(hello.capabilities.tools).toEqual({ listChanged: true })
-    expect((await client.request('tools/list', {})).tools).toEqual([])
-    server.registerTool('late', {}, () => text('late'))
-    await vi.waitFor(() => expect(received('notifications/tools/list_changed')).toHaveLength(1))
-    expect((await client.request('tools/call', { name: 'late' })).content).toEqual([{ type: 'text', text: 'late' }])
   })
 
   it('serves many connections from one McpServer and forgets each one when it closes', async () => {
@@ -120,7 +99,7 @@ describe.each(ERAS)('lifecycle (negotiated %s)', (protocolVersion) => {
     const later = await connect(server, { protocolVersion })
     for (const { client } of [early, later]) {
       expect((await client.request('tools/list', {})).tools.map((t) => t.name)).toEqual(['for-test-client'])
-      await expect(client.request('acme/echo', { value: 42 })).resolves.toEqual({ echoed: 42 })
+      await expect(client.request('acme/echo', { value: 42 })).resolves.toMatchObject({ echoed: 42 })
     }
     restore()
     expect((await early.client.request('tools/list', {})).tools.map((t) => t.name)).toEqual(['t'])
@@ -141,9 +120,57 @@ describe.each(ERAS)('lifecycle (negotiated %s)', (protocolVersion) => {
     const one = await connect(server, { protocolVersion })
     const two = await connect(server, { protocolVersion })
     await one.server.close()
-    expect(await failure(one.client.request('ping'))).toMatchObject({ code: ErrorCode.ConnectionClosed })
-    await expect(two.client.request('ping')).resolves.toEqual({})
+    expect(await failure(one.roundTrip())).toMatchObject({ code: ErrorCode.ConnectionClosed })
+    await expect(two.roundTrip()).resolves.toBeUndefined()
     expect(server.sessions.size).toBe(1)
+  })
+})
+
+describe.each(LEGACY_ERAS)('capabilities of a legacy connection (negotiated %s)', (protocolVersion) => {
+  it('keeps capabilities fixed per connection: a first tool after connect reaches only clients that connect later', async () => {
+    const server = new McpServer({ name: 'late', version: '1' })
+    const early = await connect(server, { protocolVersion })
+    server.registerTool('late', {}, () => text('late'))
+    const late = await connect(server, { protocolVersion })
+    expect(late.hello.capabilities).toHaveProperty('tools')
+    expect((await late.client.request('tools/list', {})).tools.map((t) => t.name)).toEqual(['late'])
+    await early.client.request('ping')
+    expect(early.received('notifications/tools/list_changed')).toEqual([])
+  })
+
+  it('lets options.capabilities pre-declare tools, so tools added after connect are announced', async () => {
+    const server = new McpServer({ name: 'late', version: '1' }, { capabilities: { tools: {} } })
+    const { client, hello, received } = await connect(server, { protocolVersion })
+    expect(hello.capabilities.tools).toEqual({ listChanged: true })
+    expect((await client.request('tools/list', {})).tools).toEqual([])
+    server.registerTool('late', {}, () => text('late'))
+    await vi.waitFor(() => expect(received('notifications/tools/list_changed')).toHaveLength(1))
+    expect((await client.request('tools/call', { name: 'late' })).content).toEqual([{ type: 'text', text: 'late' }])
+  })
+})
+
+describe('capabilities of modern requests (negotiated 2026-07-28)', () => {
+  it('reads capabilities per request: a first tool registered after connect is served to the client already connected', async () => {
+    const server = new McpServer({ name: 'late', version: '1' })
+    const early = await connect(server, { protocolVersion: MODERN })
+    expect(early.hello.capabilities).not.toHaveProperty('tools')
+    server.registerTool('late', {}, () => text('late'))
+    const again = (await early.client.request('server/discover', {})) as { capabilities: Record<string, unknown> }
+    expect(again.capabilities).toMatchObject({ tools: { listChanged: true } })
+    early.client.state.peer.capabilities = again.capabilities
+    expect((await early.client.request('tools/list', {})).tools.map((t) => t.name)).toEqual(['late'])
+    await expect(early.client.request('tools/call', { name: 'late' })).resolves.toMatchObject({ content: [{ text: 'late' }] })
+  })
+
+  it('lets options.capabilities pre-declare tools, so tools added later are announced on a listen stream', async () => {
+    const server = new McpServer({ name: 'late', version: '1' }, { capabilities: { tools: {} } })
+    const c = await connect(server, { protocolVersion: MODERN })
+    expect(c.hello.capabilities.tools).toEqual({ listChanged: true })
+    const stream = await listen(c, { toolsListChanged: true })
+    expect(stream.acknowledged).toEqual({ toolsListChanged: true })
+    server.registerTool('late', {}, () => text('late'))
+    await vi.waitFor(() => expect(stream.received('notifications/tools/list_changed')).toHaveLength(1))
+    expect((await c.client.request('tools/call', { name: 'late' })).content).toEqual([{ type: 'text', text: 'late' }])
   })
 })
 

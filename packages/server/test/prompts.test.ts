@@ -2,7 +2,7 @@ import { ErrorCode } from '@plugboard/protocol'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as z from 'zod'
 import { McpServer } from '../src/index.js'
-import { ERAS, closeAll, connect, failure } from './harness.js'
+import { ERAS, LEGACY_ERAS, MODERN, closeAll, connect, failure, listen } from './harness.js'
 
 afterEach(closeAll)
 
@@ -67,23 +67,12 @@ describe.each(ERAS)('prompts (negotiated %s)', (protocolVersion) => {
 
   it('answers an unknown or disabled prompt with -32602', async () => {
     const server = promptServer()
-    const { client, received } = await connect(server, { protocolVersion })
+    const { client } = await connect(server, { protocolVersion })
     expect(await failure(client.request('prompts/get', { name: 'nope' }))).toMatchObject({ code: ErrorCode.InvalidParams })
     const temp = server.registerPrompt('temp', {}, () => ({ messages: [] }))
+    await expect(client.request('prompts/get', { name: 'temp' })).resolves.toMatchObject({ messages: [] })
     temp.disable()
     expect(await failure(client.request('prompts/get', { name: 'temp' }))).toMatchObject({ code: ErrorCode.InvalidParams })
-    await vi.waitFor(() => expect(received('notifications/prompts/list_changed').length).toBeGreaterThan(0))
-  })
-
-  it('sends prompts/list_changed when a prompt is disabled or removed', async () => {
-    const server = promptServer()
-    const extra = server.registerPrompt('extra', {}, () => ({ messages: [] }))
-    const { client, received } = await connect(server, { protocolVersion })
-    extra.disable()
-    await vi.waitFor(() => expect(received('notifications/prompts/list_changed')).toHaveLength(1))
-    expect((await client.request('prompts/list', {})).prompts.map((p) => p.name)).toEqual(['review', 'media'])
-    extra.remove()
-    await vi.waitFor(() => expect(received('notifications/prompts/list_changed')).toHaveLength(2))
   })
 
   it('pages prompts/list with pageSize 2', async () => {
@@ -95,6 +84,33 @@ describe.each(ERAS)('prompts (negotiated %s)', (protocolVersion) => {
     const second = await client.request('prompts/list', { cursor: first.nextCursor! })
     expect(second.prompts.map((p) => p.name)).toEqual(['third'])
     expect(second.nextCursor).toBeUndefined()
+  })
+})
+
+describe.each(LEGACY_ERAS)('prompts/list_changed on the connection (negotiated %s)', (protocolVersion) => {
+  it('sends prompts/list_changed when a prompt is disabled or removed', async () => {
+    const server = promptServer()
+    const extra = server.registerPrompt('extra', {}, () => ({ messages: [] }))
+    const { client, received } = await connect(server, { protocolVersion })
+    extra.disable()
+    await vi.waitFor(() => expect(received('notifications/prompts/list_changed')).toHaveLength(1))
+    expect((await client.request('prompts/list', {})).prompts.map((p) => p.name)).toEqual(['review', 'media'])
+    extra.remove()
+    await vi.waitFor(() => expect(received('notifications/prompts/list_changed')).toHaveLength(2))
+  })
+})
+
+describe('prompts/list_changed on a subscriptions/listen stream (negotiated 2026-07-28)', () => {
+  it('sends prompts/list_changed when a prompt is disabled or removed to a stream that asked for promptsListChanged', async () => {
+    const server = promptServer()
+    const extra = server.registerPrompt('extra', {}, () => ({ messages: [] }))
+    const c = await connect(server, { protocolVersion: MODERN })
+    const stream = await listen(c, { promptsListChanged: true })
+    extra.disable()
+    await vi.waitFor(() => expect(stream.received('notifications/prompts/list_changed')).toHaveLength(1))
+    expect((await c.client.request('prompts/list', {})).prompts.map((p) => p.name)).toEqual(['review', 'media'])
+    extra.remove()
+    await vi.waitFor(() => expect(stream.received('notifications/prompts/list_changed')).toHaveLength(2))
   })
 })
 

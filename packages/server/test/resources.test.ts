@@ -1,7 +1,7 @@
 import { ErrorCode } from '@plugboard/protocol'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { McpServer, ResourceTemplate } from '../src/index.js'
-import { ERAS, closeAll, connect, failure } from './harness.js'
+import { ERAS, LEGACY_ERAS, MODERN, closeAll, connect, connectRaw, failure, isModern, listen, modernMeta } from './harness.js'
 
 afterEach(closeAll)
 
@@ -64,22 +64,25 @@ describe.each(ERAS)('resources (negotiated %s)', (protocolVersion) => {
     expect((await client.request('resources/read', { uri: 'file:///readme.md' })).contents[0]).toMatchObject({ text: '# Hello' })
   })
 
-  it('answers an unknown URI with -32002 and the URI in data', async () => {
+  // 2026-07-28 retired -32002: "resource not found" is -32602 there.
+  const notFound = isModern(protocolVersion) ? ErrorCode.InvalidParams : ErrorCode.ResourceNotFound
+
+  it('answers an unknown URI with resource-not-found (-32002, or -32602 in 2026-07-28) and the URI in data', async () => {
     const { client } = await connect(docsServer(), { protocolVersion })
     const error = await failure(client.request('resources/read', { uri: 'nothing://here' }))
-    expect(error).toMatchObject({ code: ErrorCode.ResourceNotFound, message: 'Resource not found', data: { uri: 'nothing://here' } })
+    expect(error).toMatchObject({ code: notFound, message: 'Resource not found', data: { uri: 'nothing://here' } })
   })
 
-  it('hides a disabled resource from list and read, and sends resources/list_changed', async () => {
+  it('hides a disabled resource from list and read, and serves it again once enabled', async () => {
     const server = docsServer()
     const extra = server.registerResource('extra', 'mem://extra', {}, (uri) => ({ contents: [{ uri: uri.href, text: 'x' }] }))
-    const { client, received } = await connect(server, { protocolVersion })
+    const { client } = await connect(server, { protocolVersion })
     extra.disable()
-    await vi.waitFor(() => expect(received('notifications/resources/list_changed')).toHaveLength(1))
     expect((await client.request('resources/list', {})).resources.map((r) => r.uri)).not.toContain('mem://extra')
-    expect(await failure(client.request('resources/read', { uri: 'mem://extra' }))).toMatchObject({ code: ErrorCode.ResourceNotFound })
-    extra.remove()
-    await vi.waitFor(() => expect(received('notifications/resources/list_changed')).toHaveLength(2))
+    expect(await failure(client.request('resources/read', { uri: 'mem://extra' }))).toMatchObject({ code: notFound })
+    extra.enable()
+    expect((await client.request('resources/list', {})).resources.map((r) => r.uri)).toContain('mem://extra')
+    expect((await client.request('resources/read', { uri: 'mem://extra' })).contents).toEqual([{ uri: 'mem://extra', text: 'x' }])
   })
 
   it('pages resources/list with pageSize 2 across static and template-listed resources', async () => {
@@ -96,7 +99,19 @@ describe.each(ERAS)('resources (negotiated %s)', (protocolVersion) => {
   })
 })
 
-describe.each(ERAS)('resource subscriptions (negotiated %s)', (protocolVersion) => {
+describe.each(LEGACY_ERAS)('resources/list_changed on the connection (negotiated %s)', (protocolVersion) => {
+  it('sends resources/list_changed when a resource is disabled or removed', async () => {
+    const server = docsServer()
+    const extra = server.registerResource('extra', 'mem://extra', {}, (uri) => ({ contents: [{ uri: uri.href, text: 'x' }] }))
+    const { received } = await connect(server, { protocolVersion })
+    extra.disable()
+    await vi.waitFor(() => expect(received('notifications/resources/list_changed')).toHaveLength(1))
+    extra.remove()
+    await vi.waitFor(() => expect(received('notifications/resources/list_changed')).toHaveLength(2))
+  })
+})
+
+describe.each(LEGACY_ERAS)('resource subscriptions with resources/subscribe (negotiated %s)', (protocolVersion) => {
   it('sends resources/updated only to the sessions subscribed to that URI', async () => {
     const server = docsServer()
     const alice = await connect(server, { protocolVersion })
@@ -119,6 +134,58 @@ describe.each(ERAS)('resource subscriptions (negotiated %s)', (protocolVersion) 
   it('answers a subscription to a URI no resource answers to with -32002', async () => {
     const { client } = await connect(docsServer(), { protocolVersion })
     expect(await failure(client.request('resources/subscribe', { uri: 'nothing://here' }))).toMatchObject({ code: ErrorCode.ResourceNotFound })
+  })
+})
+
+describe('resource change notifications on subscriptions/listen streams (negotiated 2026-07-28)', () => {
+  it('sends resources/list_changed when a resource is disabled or removed to a stream that asked for resourcesListChanged', async () => {
+    const server = docsServer()
+    const extra = server.registerResource('extra', 'mem://extra', {}, (uri) => ({ contents: [{ uri: uri.href, text: 'x' }] }))
+    const c = await connect(server, { protocolVersion: MODERN })
+    const stream = await listen(c, { resourcesListChanged: true })
+    extra.disable()
+    await vi.waitFor(() => expect(stream.received('notifications/resources/list_changed')).toHaveLength(1))
+    extra.remove()
+    await vi.waitFor(() => expect(stream.received('notifications/resources/list_changed')).toHaveLength(2))
+  })
+
+  it('sends resources/updated only to the streams whose resourceSubscriptions name that URI', async () => {
+    const server = docsServer()
+    const alice = await connect(server, { protocolVersion: MODERN })
+    const bob = await connect(server, { protocolVersion: MODERN })
+    const aliceStream = await listen(alice, { resourceSubscriptions: ['file:///readme.md'] })
+    const bobStream = await listen(bob, { resourceSubscriptions: ['users://7/profile'] })
+    expect(aliceStream.acknowledged).toEqual({ resourceSubscriptions: ['file:///readme.md'] })
+
+    await server.sendResourceUpdated({ uri: 'file:///readme.md' })
+    await server.sendResourceUpdated({ uri: 'users://7/profile' })
+    await vi.waitFor(() => expect(aliceStream.received('notifications/resources/updated')).toMatchObject([{ uri: 'file:///readme.md' }]))
+    await vi.waitFor(() => expect(bobStream.received('notifications/resources/updated')).toMatchObject([{ uri: 'users://7/profile' }]))
+    await alice.roundTrip()
+    expect(alice.received('notifications/resources/updated')).toHaveLength(1)
+  })
+
+  it('stops sending resources/updated once the stream is cancelled', async () => {
+    const server = docsServer()
+    const c = await connect(server, { protocolVersion: MODERN })
+    const stream = await listen(c, { resourceSubscriptions: ['file:///readme.md'] })
+    await server.sendResourceUpdated({ uri: 'file:///readme.md' })
+    await vi.waitFor(() => expect(stream.received('notifications/resources/updated')).toHaveLength(1))
+    stream.cancel()
+    await expect(stream.result).rejects.toMatchObject({ code: ErrorCode.RequestCancelled })
+    await c.roundTrip()
+    await server.sendResourceUpdated({ uri: 'file:///readme.md' })
+    await c.roundTrip()
+    expect(c.received('notifications/resources/updated')).toHaveLength(1)
+  })
+
+  it('answers resources/subscribe and resources/unsubscribe with -32601: they do not exist in 2026-07-28', async () => {
+    const raw = await connectRaw(docsServer())
+    for (const method of ['resources/subscribe', 'resources/unsubscribe']) {
+      const response = await raw.request(method, { uri: 'file:///readme.md', _meta: modernMeta() })
+      expect(response).toMatchObject({ error: { code: ErrorCode.MethodNotFound } })
+    }
+    expect(raw.server.subscriptions.size).toBe(0)
   })
 })
 

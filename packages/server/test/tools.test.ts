@@ -3,7 +3,7 @@ import * as v from 'valibot'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as z from 'zod'
 import { McpServer } from '../src/index.js'
-import { ERAS, closeAll, connect, failure } from './harness.js'
+import { ERAS, LEGACY_ERAS, MODERN, closeAll, connect, failure, listen } from './harness.js'
 
 afterEach(async () => {
   vi.restoreAllMocks()
@@ -147,6 +147,38 @@ describe.each(ERAS)('tools (negotiated %s)', (protocolVersion) => {
     expect(await client.request('tools/call', { name: 'failed' })).toMatchObject({ isError: true, content: [{ text: 'it broke' }] })
   })
 
+  it('renames a tool and swaps its schema and handler through update()', async () => {
+    const server = new McpServer({ name: 't', version: '1' })
+    const tool = server.registerTool('old', { inputSchema: { a: z.number() } }, ({ a }) => text(String(a)))
+    const { client } = await connect(server, { protocolVersion })
+    tool.update({ name: 'new', inputSchema: { s: z.string() }, callback: ({ s }: { s: string }) => text(s.toUpperCase()) })
+    expect(tool.name).toBe('new')
+    expect(await failure(client.request('tools/call', { name: 'old', arguments: { a: 1 } }))).toMatchObject({ code: ErrorCode.InvalidParams })
+    expect((await client.request('tools/call', { name: 'new', arguments: { s: 'x' } })).content).toEqual([{ type: 'text', text: 'X' }])
+    const { tools } = await client.request('tools/list', {})
+    expect(tools[0]!.inputSchema).toMatchObject({ properties: { s: { type: 'string' } } })
+  })
+
+  it('pages tools/list with pageSize 2 and opaque cursors, and rejects a bad cursor with -32602', async () => {
+    const server = new McpServer({ name: 't', version: '1' }, { pageSize: 2 })
+    for (const name of ['a', 'b', 'c', 'd', 'e']) server.registerTool(name, {}, () => text(name))
+    const { client } = await connect(server, { protocolVersion })
+    const pages: string[][] = []
+    let cursor: string | undefined
+    do {
+      const page = await client.request('tools/list', cursor === undefined ? {} : { cursor })
+      pages.push(page.tools.map((t) => t.name))
+      cursor = page.nextCursor
+      if (cursor !== undefined) expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/)
+    } while (cursor !== undefined)
+    expect(pages).toEqual([['a', 'b'], ['c', 'd'], ['e']])
+    for (const bad of ['not a cursor', 'eHl6', '']) {
+      expect(await failure(client.request('tools/list', { cursor: bad }))).toMatchObject({ code: ErrorCode.InvalidParams })
+    }
+  })
+})
+
+describe.each(LEGACY_ERAS)('tools/list_changed on the connection (negotiated %s)', (protocolVersion) => {
   it('sends tools/list_changed on register, enable, disable, update and remove after connect', async () => {
     const server = new McpServer({ name: 't', version: '1' })
     const tool = server.registerTool('a', {}, () => text('a'))
@@ -178,35 +210,51 @@ describe.each(ERAS)('tools (negotiated %s)', (protocolVersion) => {
     await client.request('ping')
     expect(received('notifications/tools/list_changed')).toHaveLength(1)
   })
+})
 
-  it('renames a tool and swaps its schema and handler through update()', async () => {
+describe('tools/list_changed on a subscriptions/listen stream (negotiated 2026-07-28)', () => {
+  it('sends tools/list_changed on register, enable, disable, update and remove to a stream that asked for toolsListChanged', async () => {
     const server = new McpServer({ name: 't', version: '1' })
-    const tool = server.registerTool('old', { inputSchema: { a: z.number() } }, ({ a }) => text(String(a)))
-    const { client } = await connect(server, { protocolVersion })
-    tool.update({ name: 'new', inputSchema: { s: z.string() }, callback: ({ s }: { s: string }) => text(s.toUpperCase()) })
-    expect(tool.name).toBe('new')
-    expect(await failure(client.request('tools/call', { name: 'old', arguments: { a: 1 } }))).toMatchObject({ code: ErrorCode.InvalidParams })
-    expect((await client.request('tools/call', { name: 'new', arguments: { s: 'x' } })).content).toEqual([{ type: 'text', text: 'X' }])
-    const { tools } = await client.request('tools/list', {})
-    expect(tools[0]!.inputSchema).toMatchObject({ properties: { s: { type: 'string' } } })
+    const tool = server.registerTool('a', {}, () => text('a'))
+    const c = await connect(server, { protocolVersion: MODERN })
+    const stream = await listen(c, { toolsListChanged: true })
+    const changes = () => stream.received('notifications/tools/list_changed').length
+
+    tool.disable()
+    await vi.waitFor(() => expect(changes()).toBe(1))
+    expect((await c.client.request('tools/list', {})).tools).toEqual([])
+    tool.enable()
+    await vi.waitFor(() => expect(changes()).toBe(2))
+    tool.update({ description: 'now described' })
+    await vi.waitFor(() => expect(changes()).toBe(3))
+    server.registerTool('b', {}, () => text('b'))
+    await vi.waitFor(() => expect(changes()).toBe(4))
+    tool.remove()
+    await vi.waitFor(() => expect(changes()).toBe(5))
+    expect((await c.client.request('tools/list', {})).tools.map((t) => t.name)).toEqual(['b'])
+    // Every one of them on the stream: none went to the connection outside it.
+    expect(c.received('notifications/tools/list_changed')).toHaveLength(5)
   })
 
-  it('pages tools/list with pageSize 2 and opaque cursors, and rejects a bad cursor with -32602', async () => {
-    const server = new McpServer({ name: 't', version: '1' }, { pageSize: 2 })
-    for (const name of ['a', 'b', 'c', 'd', 'e']) server.registerTool(name, {}, () => text(name))
-    const { client } = await connect(server, { protocolVersion })
-    const pages: string[][] = []
-    let cursor: string | undefined
-    do {
-      const page = await client.request('tools/list', cursor === undefined ? {} : { cursor })
-      pages.push(page.tools.map((t) => t.name))
-      cursor = page.nextCursor
-      if (cursor !== undefined) expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/)
-    } while (cursor !== undefined)
-    expect(pages).toEqual([['a', 'b'], ['c', 'd'], ['e']])
-    for (const bad of ['not a cursor', 'eHl6', '']) {
-      expect(await failure(client.request('tools/list', { cursor: bad }))).toMatchObject({ code: ErrorCode.InvalidParams })
-    }
+  it('coalesces changes made in one tick into one tools/list_changed on the stream', async () => {
+    const server = new McpServer({ name: 't', version: '1' })
+    server.registerTool('first', {}, () => text('1'))
+    const c = await connect(server, { protocolVersion: MODERN })
+    const stream = await listen(c, { toolsListChanged: true })
+    for (let i = 0; i < 10; i++) server.registerTool(`tool_${i}`, {}, () => text(String(i)))
+    await vi.waitFor(() => expect(stream.received('notifications/tools/list_changed')).toHaveLength(1))
+    await c.roundTrip()
+    expect(stream.received('notifications/tools/list_changed')).toHaveLength(1)
+  })
+
+  it('sends nothing to a modern client that is not listening: there is no connection-level list_changed', async () => {
+    const server = new McpServer({ name: 't', version: '1' })
+    const tool = server.registerTool('a', {}, () => text('a'))
+    const c = await connect(server, { protocolVersion: MODERN })
+    tool.disable()
+    await server.sendToolListChanged()
+    await c.roundTrip()
+    expect(c.received('notifications/tools/list_changed')).toEqual([])
   })
 })
 

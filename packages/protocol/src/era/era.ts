@@ -36,6 +36,8 @@ export interface ServerIdentity {
   instructions?: string
   /** Every revision this server speaks, of every era it serves. */
   supportedVersions: readonly string[]
+  /** Caching hints of `server/discover` (2026-07-28); unset, the era's careful default. */
+  discoverCache?: { ttlMs: number; cacheScope: 'public' | 'private' }
 }
 
 /** What one inbound request is served under: decided by its era, from the message or the connection. */

@@ -49,12 +49,23 @@ export function modernEra(options: ModernEraOptions = {}): Era {
     name: 'modern',
     versions: MODERN_PROTOCOL_VERSIONS,
 
-    accepts: (request) => isObject(request.params?._meta) && PROTOCOL_VERSION_META_KEY in request.params._meta,
+    // Any of the per-request keys makes it ours: one with capabilities but no version is a malformed modern request (-32602).
+    accepts: (request) => {
+      const meta = request.params?._meta
+      return isObject(meta) && (PROTOCOL_VERSION_META_KEY in meta || CLIENT_CAPABILITIES_META_KEY in meta)
+    },
 
     async scope(call) {
       const { request, router } = call
-      const meta = request.params?._meta as Record<string, unknown>
+      // Only requests naming a modern version come here, unless this era is a server's only one.
+      const meta = isObject(request.params?._meta) ? request.params._meta : {}
       const version = meta[PROTOCOL_VERSION_META_KEY]
+      if (request.method === 'initialize' && version === undefined) {
+        // A legacy client on a modern-only server: "SHOULD name the protocol versions it supports".
+        const supported = router.eras.flatMap((e) => e.versions)
+        const requested = (request.params as { protocolVersion?: unknown } | undefined)?.protocolVersion
+        throw new McpError(ErrorCode.UnsupportedProtocolVersion, `This server does not use initialize: it speaks ${supported.join(', ')}, with the protocol version in each request's _meta`, { supported, requested: String(requested) })
+      }
       if (typeof version !== 'string') throw META_ERROR(`${PROTOCOL_VERSION_META_KEY} must be a string`)
       if (!(era.versions as readonly string[]).includes(version)) {
         const supported = router.eras.flatMap((e) => e.versions)
@@ -79,10 +90,10 @@ export function modernEra(options: ModernEraOptions = {}): Era {
     },
 
     asker(call) {
-      return (method, params) => {
+      return (method, params, askOptions) => {
         const round = rounds.get(call)
         if (!round) return Promise.reject(new McpError(ErrorCode.InternalError, `${call.request.method} cannot ask the client for input: only tools/call, prompts/get and resources/read may answer input_required`))
-        return round.ask(method, params)
+        return round.ask(method, params, askOptions)
       }
     },
 
@@ -109,7 +120,7 @@ export function modernEra(options: ModernEraOptions = {}): Era {
     serve(router, identity) {
       identities.set(router, identity)
       router.setRequestHandler('server/discover', () => {
-        const result: Record<string, unknown> = { supportedVersions: [...identity.supportedVersions], capabilities: identity.capabilities() }
+        const result: Record<string, unknown> = { supportedVersions: [...identity.supportedVersions], capabilities: identity.capabilities(), ...identity.discoverCache }
         if (identity.instructions !== undefined) result.instructions = identity.instructions
         return result as never
       })

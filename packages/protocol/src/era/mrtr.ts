@@ -2,6 +2,7 @@ import { ErrorCode, McpError } from '../errors.js'
 import { hasCapability, methodEntry, type RequestEntry } from '../methods.js'
 import type { Session } from '../session/session.js'
 import type { EraCall, RequestScope } from './era.js'
+import { legacyEra } from './legacy.js'
 import { canonicalJson, digest, type RequestStateCodec } from './request-state.js'
 
 /**
@@ -10,6 +11,7 @@ import { canonicalJson, digest, type RequestStateCodec } from './request-state.j
  * `ctx.sample`, `ctx.listRoots`) has the key `<kind>-<n>`; if the answer to that key came with
  * the request (in `inputResponses`, or carried from earlier rounds in the signed `requestState`),
  * the ask resolves with it, else the round ends in `input_required` listing every unanswered ask.
+ * A handler may name an ask's key instead (`ctx.elicit(params, { inputKey: 'user_name' })`).
  *
  * So code before an ask runs once per round: keep side effects after the last ask, or make them
  * idempotent. Asks must come in the same order each round (decide them from the arguments and the
@@ -54,13 +56,15 @@ export class InputRound {
     const answers: Record<string, unknown> = {}
     if (requestState !== undefined) {
       if (typeof requestState !== 'string') throw new McpError(ErrorCode.InvalidParams, 'Invalid requestState: it must be a string')
-      const state = await codec.verify(requestState, bind)
-      Object.assign(answers, state.a)
-      // Only answers to what the last round asked are taken; anything else the client sent is ignored.
-      if (inputResponses !== undefined && (typeof inputResponses !== 'object' || inputResponses === null || Array.isArray(inputResponses))) {
+      Object.assign(answers, (await codec.verify(requestState, bind)).a)
+    }
+    if (inputResponses !== undefined) {
+      if (typeof inputResponses !== 'object' || inputResponses === null || Array.isArray(inputResponses)) {
         throw new McpError(ErrorCode.InvalidParams, 'Invalid inputResponses: it must be an object keyed by input request')
       }
-      for (const key of state.r) if (inputResponses && Object.hasOwn(inputResponses, key)) answers[key] = (inputResponses as Record<string, unknown>)[key]
+      // Every answer comes from the client, signed state or not; only those the handler asks for
+      // are read (and checked), so unknown keys are ignored, as the spec asks.
+      Object.assign(answers, inputResponses)
     }
     return new InputRound(scope, codec, bind, answers)
   }
@@ -71,15 +75,21 @@ export class InputRound {
     return false
   }
 
-  ask(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+  ask(method: string, params: Record<string, unknown>, options: { requiredCapability?: string; inputKey?: string } = {}): Promise<Record<string, unknown>> {
     const entry = methodEntry(method) as RequestEntry | undefined
     const kind = KIND[method]
     if (!entry || !kind) return Promise.reject(new McpError(ErrorCode.InternalError, `${method} cannot be asked of a client in protocol revision ${this.#scope.protocolVersion}`))
     // "Servers MUST NOT send an inputRequests that the client has not declared support for."
-    if (entry.capability && !hasCapability(this.#scope.peer.capabilities, entry.capability)) {
-      return Promise.reject(new McpError(ErrorCode.CapabilityNotSupported, `Client did not declare the ${entry.capability} capability needed for ${method}`, { capability: entry.capability }))
+    for (const path of [entry.capability, options.requiredCapability]) {
+      if (path && !hasCapability(this.#scope.peer.capabilities, path)) {
+        const requiredCapabilities: Record<string, unknown> = {}
+        let node = requiredCapabilities
+        for (const key of path.split('.')) node = node[key] = {} as Record<string, unknown>
+        return Promise.reject(new McpError(ErrorCode.MissingRequiredClientCapability, `Client did not declare the ${path} capability needed for ${method}`, { requiredCapabilities }))
+      }
     }
-    const key = `${kind}-${this.#next++}`
+    const key = options.inputKey ?? `${kind}-${this.#next}`
+    this.#next++
     if (Object.hasOwn(this.#answers, key)) {
       const parsed = entry.result.safeParse(this.#answers[key])
       if (parsed.success) return Promise.resolve(parsed.data as Record<string, unknown>)
@@ -92,7 +102,7 @@ export class InputRound {
 
   /** The `input_required` result of this round: every unanswered ask, and the state to resume with. */
   async inputRequired(): Promise<Record<string, unknown>> {
-    const requestState = await this.#codec.sign({ ...this.#bind, a: this.#answers, r: Object.keys(this.#asked) })
+    const requestState = await this.#codec.sign({ ...this.#bind, a: this.#answers })
     return { resultType: 'input_required', inputRequests: this.#asked, requestState }
   }
 }
@@ -116,17 +126,22 @@ export async function settleInputRequired(
   for (let round = 1; result.resultType === 'input_required'; round++) {
     if (round > maxRounds) throw new McpError(ErrorCode.InternalError, `${request.method} still required input after ${maxRounds} rounds; giving up`, { maxInputRounds: maxRounds })
     const inputRequests = isObject(result.inputRequests) ? result.inputRequests : {}
-    const entries = await Promise.all(
+    const answering = Promise.all(
       Object.entries(inputRequests).map(async ([key, input]) => {
         if (!isObject(input) || typeof input.method !== 'string') throw new McpError(ErrorCode.InternalError, `Server sent a malformed input request ${JSON.stringify(key)}`)
+        // Our own handlers answer, under the connection's plain scope (no era rules apply to a local call).
+        const scope = { era: legacyEra, protocolVersion: session.state.protocolVersion, peer: session.state.peer, localCapabilities: session.state.localCapabilities, logLevel: undefined }
         const response = await session.router.handle(
           { jsonrpc: '2.0', id: `input:${key}`, method: input.method, params: isObject(input.params) ? input.params : {} },
           { connection: session, reply: () => Promise.resolve(), signal: () => signal ?? new AbortController().signal },
+          scope,
         )
         if ('error' in response) throw McpError.fromError(response.error)
         return [key, response.result] as const
       }),
     )
+    // The caller giving up must not wait for a user who never answers the form.
+    const entries = signal ? await untilAborted(answering, signal, request.method) : await answering
     const params: Record<string, unknown> = { ...request.params, inputResponses: Object.fromEntries(entries) }
     if (typeof result.requestState === 'string') params.requestState = result.requestState
     else delete params.requestState
@@ -136,4 +151,14 @@ export async function settleInputRequired(
     throw new McpError(ErrorCode.InternalError, `Server answered ${request.method} with a resultType this client does not know: ${JSON.stringify(result.resultType)}`)
   }
   return result
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal, method: string): Promise<T> {
+  const cancelled = () => new McpError(ErrorCode.RequestCancelled, `Request ${method} was cancelled`, { reason: String(signal.reason) })
+  if (signal.aborted) return Promise.reject(cancelled())
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled())
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }

@@ -20,8 +20,6 @@ export interface RequestStatePayload {
   e: number
   /** Answers gathered in earlier rounds, by input request key. */
   a: Record<string, unknown>
-  /** The keys asked in the round that issued this state: only their answers are taken from `inputResponses`. */
-  r: string[]
 }
 
 export interface RequestStateOptions {

@@ -5,7 +5,7 @@ import type { RequestId } from '../jsonrpc/messages.js'
  * reads `ctx.signal` or a cancellation arrives — most requests never need one.
  */
 export class InFlight {
-  readonly #entries = new Map<RequestId, { controller?: AbortController; cancelled: boolean }>()
+  readonly #entries = new Map<RequestId, { controller?: AbortController; cancelled: boolean; done?: Array<() => void> }>()
 
   has(id: RequestId): boolean {
     return this.#entries.has(id)
@@ -32,11 +32,23 @@ export class InFlight {
     return true
   }
 
-  /** Ends the request; returns whether it had been cancelled (and so must not be answered). */
-  end(id: RequestId): boolean {
+  /** Whether the request was cancelled (and so must not be answered). */
+  cancelled(id: RequestId): boolean {
+    return this.#entries.get(id)?.cancelled ?? false
+  }
+
+  /** Ends the request (answered, or dropped when cancelled); whoever waited for it is told. */
+  end(id: RequestId): void {
     const entry = this.#entries.get(id)
     this.#entries.delete(id)
-    return entry?.cancelled ?? false
+    for (const resolve of entry?.done ?? []) resolve()
+  }
+
+  /** Resolves once the request has ended (at once when it is not in flight). */
+  ended(id: RequestId): Promise<void> {
+    const entry = this.#entries.get(id)
+    if (!entry) return Promise.resolve()
+    return new Promise((resolve) => (entry.done ??= []).push(resolve))
   }
 
   cancelAll(reason: unknown): void {

@@ -15,6 +15,14 @@ export interface RequestOptions {
   onprogress?: (progress: Progress) => void
   /** The inbound request this one is made on behalf of (routes it onto that request's stream). */
   relatedRequestId?: RequestId
+  /**
+   * Asking the client from a handler (`ctx.elicit`, `ctx.sample`, `ctx.listRoots`): a capability the
+   * client must have declared beyond the method's own (`elicitation.url`, `sampling.tools`). Missing,
+   * the ask fails: `CapabilityNotSupported` on a legacy connection, `-32021` in 2026-07-28.
+   */
+  requiredCapability?: string
+  /** Asking the client in 2026-07-28: this ask's key in `inputRequests` (default `<elicit|sample|roots>-<n>`). Unique per request. */
+  inputKey?: string
   /** Passed to the transport as `SendOptions.headerParams` (2026-07-28 `x-mcp-header` values). */
   headerParams?: Record<string, string | number | boolean>
 }

@@ -114,20 +114,27 @@ export class Router {
     return this.eras[this.eras.length - 1]!
   }
 
-  /** Answers one inbound request. Resolves with the response to send (never rejects). */
-  async handle(request: JSONRPCRequest, inbound: Inbound): Promise<JSONRPCResponse> {
+  /**
+   * Answers one inbound request. Resolves with the response to send (never rejects). `given` serves
+   * it under a scope decided by the caller (a client answering its own input requests) instead of its era's.
+   */
+  async handle(request: JSONRPCRequest, inbound: Inbound, given?: RequestScope): Promise<JSONRPCResponse> {
     const { id, method } = request
     const fail = (error: McpError): JSONRPCResponse => ({ jsonrpc: '2.0', id, error: error.toJSON() })
     const call: EraCall = { request, inbound, router: this }
-    const era = this.eraOf(request)
     let scope: RequestScope
-    try {
-      // Most scopes are decided synchronously: awaiting a plain value would cost a microtask per request.
-      const decided = era.scope(call)
-      scope = decided instanceof Promise ? await decided : decided
-    } catch (error) {
-      return fail(error instanceof McpError ? error : new McpError(ErrorCode.InternalError, 'Internal error'))
+    if (given) {
+      scope = given
+    } else {
+      try {
+        // Most scopes are decided synchronously: awaiting a plain value would cost a microtask per request.
+        const decided = this.eraOf(request).scope(call)
+        scope = decided instanceof Promise ? await decided : decided
+      } catch (error) {
+        return fail(error instanceof McpError ? error : new McpError(ErrorCode.InternalError, 'Internal error'))
+      }
     }
+    const era = scope.era
     const entry = methodEntry(method)
     const handler = this.#requestHandlers.get(method)
     const declared = !entry?.capability || hasCapability(scope.localCapabilities, entry.capability)

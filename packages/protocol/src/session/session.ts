@@ -11,7 +11,7 @@ import {
   type JSONRPCRequest,
   type RequestId,
 } from '../jsonrpc/messages.js'
-import { methodEntry, type NotificationMethod, type ParamsOf, type RequestMethod, type ResultOf } from '../methods.js'
+import { hasCapability, methodEntry, type NotificationMethod, type ParamsOf, type RequestMethod, type ResultOf } from '../methods.js'
 import type { LoggingLevel } from '../revisions/index.js'
 import type { MessageInfo, SendOptions, Transport } from '../transport.js'
 import { InFlight } from './cancellation.js'
@@ -158,7 +158,16 @@ export class Session {
   request<M extends RequestMethod | (string & {})>(method: M, params?: M extends RequestMethod ? ParamsOf<M> : AnyParams, options: RequestOptions & { reply?: Reply } = {}): Promise<M extends RequestMethod ? ResultOf<M> : Record<string, unknown>> {
     type R = M extends RequestMethod ? ResultOf<M> : Record<string, unknown>
     try {
+      // A server may not ask a client that never opened a legacy session: 2026-07-28 has no
+      // server-to-client requests (a handler asks with an input_required round instead).
+      if (this.role === 'server' && this.state.protocolVersion === undefined && method !== 'ping') {
+        throw new McpError(ErrorCode.CapabilityNotSupported, `Cannot send ${method}: no session was negotiated on this connection (a 2026-07-28 client is asked inside a handler, with ctx.elicit/sample/listRoots)`)
+      }
       this.assertCanSend(method)
+      const required = options.requiredCapability
+      if (required && !hasCapability(this.state.peer.capabilities, required)) {
+        throw new McpError(ErrorCode.CapabilityNotSupported, `${this.role === 'client' ? 'Server' : 'Client'} did not declare the ${required} capability needed for this ${method}`, { capability: required })
+      }
     } catch (e) {
       return Promise.reject(e)
     }
@@ -264,7 +273,13 @@ export class Session {
     const inflight = this.#inflight
     const response = await this.router.handle(request, { reply, info, connection: this, signal: () => inflight.signal(id) })
     // No response at all for a request the peer cancelled.
-    if (!this.#inflight.end(id)) await answer(response)
+    if (!this.#inflight.cancelled(id)) await answer(response)
+    this.#inflight.end(id)
+  }
+
+  /** Resolves once an inbound request has been answered (or dropped, if cancelled). */
+  answered(id: RequestId): Promise<void> {
+    return this.#inflight.ended(id)
   }
 
   async #onNotification(notification: JSONRPCNotification, info?: MessageInfo): Promise<void> {

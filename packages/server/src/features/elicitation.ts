@@ -1,4 +1,4 @@
-import { ErrorCode, McpError, hasCapability, type ElicitResult, type ParamsOf, type RequestOptions } from '@plugboard/protocol'
+import { ErrorCode, McpError, type ElicitResult, type ParamsOf, type RequestOptions } from '@plugboard/protocol'
 import type { ClientLink } from '../context.js'
 
 /** What a server passes to `elicitation/create`: a form (`requestedSchema`) or, since 2025-11-25, a URL. */
@@ -8,7 +8,7 @@ export type ElicitParams = ParamsOf<'elicitation/create'>
  * Asks the client to collect input from its user.
  *
  * Form mode needs the client's `elicitation` capability (an empty `elicitation: {}` means form,
- * 2025-11-25), URL mode needs `elicitation.url`. A form's `requestedSchema` must be the spec's
+ * 2025-11-25), URL mode needs `elicitation.url`; the era turns a missing one into its error. A form's `requestedSchema` must be the spec's
  * restricted schema — a flat object of primitive properties — and is checked here, before anything
  * is sent, so a mistake surfaces as `McpError(InvalidParams)` in the server rather than as a
  * client's rejection.
@@ -16,21 +16,19 @@ export type ElicitParams = ParamsOf<'elicitation/create'>
  */
 export function elicit(link: ClientLink, params: ElicitParams, options?: RequestOptions): Promise<ElicitResult> {
   const declared = link.clientCapabilities.elicitation as Record<string, unknown> | undefined
-  try {
-    if (params.mode === 'url') {
-      if (!hasCapability(link.clientCapabilities, 'elicitation.url')) {
-        throw new McpError(ErrorCode.CapabilityNotSupported, 'Client did not declare the elicitation.url capability needed for URL-mode elicitation')
-      }
-    } else {
-      if (declared && !('form' in declared) && 'url' in declared) {
-        throw new McpError(ErrorCode.CapabilityNotSupported, 'Client declared only URL-mode elicitation; form mode needs elicitation.form')
-      }
+  let requiredCapability: string | undefined
+  if (params.mode === 'url') {
+    requiredCapability = 'elicitation.url'
+  } else {
+    // `elicitation: {}` means form mode (2025-11-25); one that names only `url` does not offer forms.
+    if (declared && !('form' in declared) && 'url' in declared) requiredCapability = 'elicitation.form'
+    try {
       checkRequestedSchema(params.requestedSchema)
+    } catch (error) {
+      return Promise.reject(error)
     }
-  } catch (error) {
-    return Promise.reject(error)
   }
-  return link.sendRequest('elicitation/create', params, options)
+  return link.sendRequest('elicitation/create', params, requiredCapability ? { ...options, requiredCapability } : options)
 }
 
 const FORMATS = new Set(['email', 'uri', 'date', 'date-time'])

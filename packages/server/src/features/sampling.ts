@@ -1,4 +1,4 @@
-import { ErrorCode, McpError, hasCapability, type CreateMessageResult, type ParamsOf, type RequestOptions } from '@plugboard/protocol'
+import type { CreateMessageResult, ParamsOf, RequestOptions } from '@plugboard/protocol'
 import type { ClientLink } from '../context.js'
 
 /** What a server passes to `sampling/createMessage`: messages, `maxTokens`, and optional preferences, tools… */
@@ -11,8 +11,6 @@ export type CreateMessageParams = ParamsOf<'sampling/createMessage'>
  * @see https://modelcontextprotocol.io/specification/2025-11-25/client/sampling
  */
 export function createMessage(link: ClientLink, params: CreateMessageParams, options?: RequestOptions): Promise<CreateMessageResult> {
-  if ((params.tools !== undefined || params.toolChoice !== undefined) && !hasCapability(link.clientCapabilities, 'sampling.tools')) {
-    return Promise.reject(new McpError(ErrorCode.CapabilityNotSupported, 'Client did not declare the sampling.tools capability needed to sample with tools or toolChoice'))
-  }
-  return link.sendRequest('sampling/createMessage', params, options)
+  const withTools = params.tools !== undefined || params.toolChoice !== undefined
+  return link.sendRequest('sampling/createMessage', params, withTools ? { ...options, requiredCapability: 'sampling.tools' } : options)
 }

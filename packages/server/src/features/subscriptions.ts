@@ -43,6 +43,8 @@ interface Listener {
   readonly filter: SubscriptionFilter
   readonly uris: ReadonlySet<string>
   send(method: NotificationMethod, params: Record<string, unknown>): Promise<void>
+  /** The listen request, to wait for its graceful answer to be written before a connection closes. */
+  readonly request: { readonly session: ServerSession | undefined; readonly id: RequestId }
   end(): void
 }
 
@@ -72,23 +74,32 @@ export class Listeners {
       filter.resourceSubscriptions = requested.resourceSubscriptions
     }
     const send = (method: NotificationMethod, params: Record<string, unknown>) => ctx.sendNotification(method, { ...params, _meta: meta } as never)
-    await send('notifications/subscriptions/acknowledged', { notifications: filter })
-    return new Promise((resolve) => {
-      const listener: Listener = {
-        filter,
-        uris: new Set(filter.resourceSubscriptions ?? []),
-        send,
-        end: () => {
-          this.#listeners.delete(listener)
-          resolve({ _meta: meta })
-        },
-      }
-      const signal = ctx.signal
-      if (signal.aborted) return resolve({ _meta: meta })
-      this.#listeners.add(listener)
-      // Cancelled (stdio notifications/cancelled) or the stream closed (HTTP): no response is sent.
-      signal.addEventListener('abort', listener.end, { once: true })
-    })
+    const signal = ctx.signal
+    if (signal.aborted) return { _meta: meta }
+    let end!: () => void
+    const ended = new Promise<Record<string, unknown>>((resolve) => (end = () => resolve({ _meta: meta })))
+    const listener: Listener = {
+      filter,
+      uris: new Set(filter.resourceSubscriptions ?? []),
+      send,
+      request: { session: ctx.session, id },
+      end: () => {
+        this.#listeners.delete(listener)
+        end()
+      },
+    }
+    // Registered before the acknowledgement is written, in the same tick: a change made as soon as
+    // the client reads the acknowledgement is not lost, and nothing can be sent ahead of it.
+    this.#listeners.add(listener)
+    // Cancelled (stdio notifications/cancelled) or the stream closed (HTTP): no response is sent.
+    signal.addEventListener('abort', listener.end, { once: true })
+    try {
+      await send('notifications/subscriptions/acknowledged', { notifications: filter })
+    } catch (error) {
+      listener.end()
+      throw error
+    }
+    return ended
   }
 
   /** Sends a list-changed notification to every stream that opted into it. */
@@ -106,8 +117,10 @@ export class Listeners {
     await Promise.all(sends)
   }
 
-  /** Ends every stream with its graceful result (server shutdown). */
-  close(): void {
-    for (const listener of [...this.#listeners]) listener.end()
+  /** Ends every stream with its graceful result (server shutdown); resolves once those results are written on their connections. */
+  async close(): Promise<void> {
+    const ending = [...this.#listeners]
+    for (const listener of ending) listener.end()
+    await Promise.all(ending.map(({ request }) => request.session?.session.answered(request.id)))
   }
 }

@@ -1,0 +1,51 @@
+import type { Era, HandlerParamsOf, HandlerResultOf, RequestMethod, ServerCapabilities } from '@plugboard/protocol'
+import type { ServerContext } from './context.js'
+import type { ServerSession } from './server-session.js'
+
+/** Options of {@link McpServer}. */
+export interface McpServerOptions {
+  /** How to use this server, for the client to pass on to its model (`InitializeResult.instructions`). */
+  instructions?: string
+  /**
+   * Capabilities to declare on top of those derived from what is registered — `experimental`, or
+   * `tools: {}` to declare tools before the first one is registered after `connect()`.
+   */
+  capabilities?: ServerCapabilities
+  /** Items per page of `tools/list`, `resources/list`, `resources/templates/list`, `prompts/list`. Default 100. */
+  pageSize?: number
+  /** Default timeout in ms of requests to the client (sampling, elicitation, roots). Default 60 000. */
+  timeout?: number
+  /** Errors with no caller to reject: a non-McpError thrown by a non-tool handler, a failed broadcast. */
+  onerror?: (error: Error) => void
+  /**
+   * The protocol eras served, each request going to the first that accepts it. Default: the modern
+   * era (2026-07-28, per-request `_meta`) and the legacy one (initialize handshake), on one endpoint.
+   * Pass `[legacyEra]` to serve 2025-11-25 and older only, or `[modernEra({ requestState })]` to
+   * configure how multi round-trip `requestState` is signed (share its keys across instances).
+   */
+  eras?: readonly Era[]
+  /**
+   * Caching hints of the cacheable results (2026-07-28 `ttlMs` and `cacheScope`), per method.
+   * Unset: `{ ttlMs: 0, cacheScope: 'private' }`, always stale and never shared. Say `public` only
+   * for what is the same for every user (no per-user filtering in middleware or handlers).
+   * @see https://modelcontextprotocol.io/specification/2026-07-28/server/utilities/caching
+   */
+  cache?: Partial<Record<CacheableMethod, CacheHint>>
+}
+
+/** The methods whose results carry caching hints. */
+export type CacheableMethod = 'server/discover' | 'tools/list' | 'prompts/list' | 'resources/list' | 'resources/templates/list' | 'resources/read'
+/** How long a client may reuse a result (ms), and whether it may share it across users. */
+export interface CacheHint {
+  ttlMs: number
+  cacheScope: 'public' | 'private'
+}
+
+type ParamsFor<M extends string> = M extends RequestMethod ? HandlerParamsOf<M> : Record<string, unknown>
+type ResultFor<M extends string> = M extends RequestMethod ? HandlerResultOf<M> : Record<string, unknown>
+
+/** A low-level request handler: validated params of method M and the request's `ctx`. */
+export type ServerRequestHandler<M extends string = string> = (params: ParamsFor<M>, ctx: ServerContext) => ResultFor<M> | Promise<ResultFor<M>>
+/** A notification handler: its params and the connection it came on (`undefined` for one served without a connection). */
+export type ServerNotificationHandler<M extends string = string> = (params: ParamsFor<M>, session: ServerSession | undefined) => void | Promise<void>
+
