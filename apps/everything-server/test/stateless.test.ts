@@ -31,16 +31,20 @@ describe('server/discover and per-request _meta (server-stateless)', () => {
     expect(response).toMatchObject({ error: { code: ErrorCode.InvalidParams } })
   })
 
-  // Without `_meta.protocolVersion` nothing in the message says 2026-07-28, so the legacy era takes
-  // it (a request before initialize: -32600). The referee expects -32602; over HTTP its
-  // MCP-Protocol-Version: 2026-07-28 header is what can tell the two apart (see the report).
-  it.each([
-    ['no _meta', {}],
-    ['_meta without protocolVersion', { _meta: { 'io.modelcontextprotocol/clientInfo': REFEREE_CLIENT, 'io.modelcontextprotocol/clientCapabilities': {} } }],
-  ])('refuses server/discover with %s on a connection that never initialized', async (_case, params) => {
+  // With no `_meta` at all nothing in the message says 2026-07-28, so the legacy era takes it (a
+  // request before initialize: -32600); over HTTP the MCP-Protocol-Version header tells them apart.
+  it('refuses server/discover with no _meta on a connection that never initialized, as a legacy request before initialize', async () => {
     const client = await connectModern(conformanceServer())
-    const response = await client.send('server/discover', params, { stamp: false })
+    const response = await client.send('server/discover', {}, { stamp: false })
     expect(response).toMatchObject({ id: expect.any(String), error: { code: ErrorCode.InvalidRequest } })
+  })
+
+  // A per-request key without the version is a malformed modern request: "MUST reject … with -32602".
+  it('refuses server/discover whose _meta has clientCapabilities but no protocolVersion with -32602', async () => {
+    const client = await connectModern(conformanceServer())
+    const params = { _meta: { 'io.modelcontextprotocol/clientInfo': REFEREE_CLIENT, 'io.modelcontextprotocol/clientCapabilities': {} } }
+    const response = await client.send('server/discover', params, { stamp: false })
+    expect(response).toMatchObject({ id: expect.any(String), error: { code: ErrorCode.InvalidParams } })
   })
 
   it('answers an unsupported version with -32022 listing what it supports and echoing what was asked', async () => {
