@@ -37,7 +37,7 @@ describe('package README examples', () => {
     const { stdout } = await run(process.execPath, ['dist/index.js'], { cwd: `${root}apps/examples/protocol-quickstart`, timeout: 15_000 })
     expect(stdout).toMatch(/^2026-07-28 /)
     expect(stdout).toContain("name: 'noop'")
-    expect(stdout).toContain("resultType: 'complete'")
+    expect(stdout).toContain("'io.modelcontextprotocol/serverInfo': { name: 'raw', version: '1.0.0' }")
   })
 
   it('transport-stdio: the host spawns the clock server, calls now, and both exit', async () => {

@@ -33,7 +33,12 @@ interface Connected {
   violations: () => unknown[]
 }
 
-async function connect<T extends StreamableHTTPClientTransport | HttpClientTransport>(transport: T): Promise<Connected & { transport: T }> {
+/**
+ * The official v1 server speaks only the legacy revisions. By default our client probes with
+ * `server/discover` first and falls back to `initialize` (`auto`); tests that read the exact
+ * request log pin `legacy`, so the log starts at `initialize`.
+ */
+async function connect<T extends StreamableHTTPClientTransport | HttpClientTransport>(transport: T, mode: 'auto' | 'legacy' = 'auto'): Promise<Connected & { transport: T }> {
   const sampled: CreateMessageRequestParams[] = []
   const forms: ElicitRequestFormParams[] = []
   const client = new Client(
@@ -49,6 +54,7 @@ async function connect<T extends StreamableHTTPClientTransport | HttpClientTrans
           return { action: 'accept', content: { name: 'Ada' } }
         },
       },
+      versionNegotiation: { mode },
     },
   )
   clients.push(client)
@@ -102,13 +108,27 @@ async function exerciseMidCall({ client, sampled }: Connected): Promise<void> {
   expect(sampled).toEqual([expect.objectContaining({ maxTokens: 20, messages: [{ role: 'user', content: { type: 'text', text: 'capital of France?' } }] })])
 }
 
+describe('our dual-era client against the official legacy server', () => {
+  it('probes with server/discover, is refused without a modern error, and falls back to initialize on the same transport', async () => {
+    server = await startOfficialHttpServer()
+    const c = await connect(new StreamableHTTPClientTransport(server.url))
+    expect(c.client.getNegotiatedProtocolVersion()).toBe('2025-11-25')
+    const [probe, initialize] = server.log.filter((r) => r.method === 'POST')
+    expect(probe).toMatchObject({ mcpMethod: 'server/discover', protocolVersion: '2026-07-28', sessionId: undefined })
+    // The fallback carries nothing of the modern attempt: no modern header, no session yet.
+    expect(initialize).toMatchObject({ mcpMethod: undefined, protocolVersion: undefined, sessionId: undefined })
+    await exerciseBasics(c)
+    expect(c.violations()).toEqual([])
+  })
+})
+
 describe.each<[string, OfficialHttpServerOptions]>([
   ['SSE responses, resumable', { resumable: { retryInterval: 20 } }],
   ['SSE responses, no event store', {}],
 ])('our StreamableHTTPClientTransport against the official Streamable HTTP server (%s)', (_name, options) => {
   it('initializes a session, sends its id and the negotiated version on every later request, and opens the GET stream', async () => {
     server = await startOfficialHttpServer(options)
-    const c = await connect(new StreamableHTTPClientTransport(server.url))
+    const c = await connect(new StreamableHTTPClientTransport(server.url), 'legacy')
     expect(c.client.getNegotiatedProtocolVersion()).toBe('2025-11-25')
     const sessionId = c.transport.sessionId
     expect(server.sessions.has(sessionId!)).toBe(true)
@@ -171,7 +191,7 @@ describe.each<[string, OfficialHttpServerOptions]>([
 describe('our StreamableHTTPClientTransport against the official server’s resumability', () => {
   it('follows the server into polling (closeSSEStream mid-call): reconnects with Last-Event-ID after its retry, nothing lost or duplicated', async () => {
     server = await startOfficialHttpServer({ resumable: { retryInterval: 25 } })
-    const c = await connect(new StreamableHTTPClientTransport(server.url))
+    const c = await connect(new StreamableHTTPClientTransport(server.url), 'legacy')
     const progress: unknown[] = []
     const result = await c.client.callTool({ name: 'poll-me', arguments: { steps: 5 } }, { onprogress: (p) => void progress.push(p) })
     expect(textOf(result)).toBe('polled 5 steps')
@@ -218,7 +238,7 @@ describe('our HttpClientTransport against the official servers', () => {
 
   it('falls back to the legacy HTTP+SSE server (SSEServerTransport) and does everything over it', async () => {
     server = await startOfficialHttpServer()
-    const c = await connect(new HttpClientTransport(server.sseUrl))
+    const c = await connect(new HttpClientTransport(server.sseUrl), 'legacy')
     expect(c.transport.kind).toBe('sse')
     expect(server.log.slice(0, 3).map((r) => `${r.method} ${r.path.replace(/sessionId=.*/, 'sessionId=…')}`)).toEqual(['POST /sse', 'GET /sse', 'POST /messages?sessionId=…'])
     await exerciseBasics(c)

@@ -60,7 +60,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   client.on('resourceUpdated', ({ uri }) => say.receive(`resources/updated ${uri}`, 1))
 
   say.plain(`Plugboard everything-client demo (sampling and elicitation answers are scripted, model "${SCRIPTED_MODEL}")`)
-  say.send(`spawn node ${serverPath.split(/[\\/]/).slice(-4).join('/')}, initialize`)
+  say.send(`spawn node ${serverPath.split(/[\\/]/).slice(-4).join('/')}, connect (server/discover, or initialize for an older server)`)
   try {
     await client.connect(transport)
     const info = client.getServerVersion()
@@ -78,7 +78,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     await call(client, say, 'elicit-input', {})
     await call(client, say, 'list-roots', {})
 
-    say.send('logging/setLevel info (debug is filtered out)')
+    say.send('set the log level to info (debug is filtered out)')
     await client.setLoggingLevel('info')
     await call(client, say, 'log', { message: 'hello' })
 
@@ -87,7 +87,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     const contents = read.contents[0]
     say.receive(`${contents?.mimeType} ${brief(contents && 'text' in contents ? contents.text : contents)}`)
 
-    say.send('resources/subscribe everything://items/3, then update it')
+    say.send('subscribe to everything://items/3, then update it')
     await client.subscribeResource({ uri: 'everything://items/3' })
     await call(client, say, 'update-item', { id: '3' })
 

@@ -71,6 +71,26 @@ describe('the everything-server over Streamable HTTP', () => {
     expect((await exited(child)).code).toBe(0)
   })
 
+  it('serves a 2026-07-28 request without a session: an input_required round, then the answer (--conformance)', async () => {
+    const { child, url } = await serve('--conformance')
+    const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': { elicitation: {} } }
+    const post = async (id: number, params: Record<string, unknown>) => {
+      const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': 'test_input_required_result_elicitation' }
+      const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { ...params, _meta: meta } }) })
+      expect(response.headers.get('mcp-session-id')).toBeNull()
+      const text = await response.text()
+      // JSON, or SSE whose last data line is the response.
+      return JSON.parse(response.headers.get('content-type')?.includes('text/event-stream') ? text.split('\n').filter((l) => l.startsWith('data:')).at(-1)!.slice(5) : text)
+    }
+    const first = await post(1, { name: 'test_input_required_result_elicitation', arguments: {} })
+    expect(first.result).toMatchObject({ resultType: 'input_required', requestState: expect.any(String) })
+    const [key] = Object.keys(first.result.inputRequests)
+    const second = await post(2, { name: 'test_input_required_result_elicitation', arguments: {}, inputResponses: { [key!]: { action: 'accept', content: { name: 'Ada' } } }, requestState: first.result.requestState })
+    expect(second.result).toMatchObject({ resultType: 'complete', content: [{ type: 'text', text: 'Hello, Ada!' }] })
+    child.kill('SIGTERM')
+    expect((await exited(child)).code).toBe(0)
+  })
+
   it('exits with code 1 and says why when the port is taken', async () => {
     const blocker = createServer()
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))

@@ -1,16 +1,18 @@
 import {
-  legacyEra,
+  ErrorCode,
+  McpError,
   Session,
+  existsIn,
+  methods,
+  modernEra,
   type CallToolRequestParams,
   type CallToolResult,
-  type ClientCapabilities,
   type CompleteRequestParams,
   type CompleteResult,
   type EmptyResult,
   type GetPromptRequestParams,
   type GetPromptResult,
   type Implementation,
-  type InitializeResult,
   type ListPromptsResult,
   type ListResourcesResult,
   type ListResourceTemplatesResult,
@@ -26,51 +28,34 @@ import {
   type ResultOf,
   type ServerCapabilities,
   type SubscribeRequestParams,
+  type SubscriptionFilter,
   type Transport,
   type UnsubscribeRequestParams,
 } from '@plugboard/protocol'
-import { clientCapabilities, type DerivedCapability } from './capabilities.js'
+import { ClientCache, type CacheableRequestOptions } from './cache.js'
+import { ClientFeatures } from './capabilities.js'
+import { Connector } from './connect.js'
 import { Emitter, type ClientEvents, type Listener } from './events.js'
 import { Completion } from './features/completion.js'
-import { Elicitation, elicitationCapability, type ElicitationHandlers } from './features/elicitation.js'
+import type { ElicitationHandlers } from './features/elicitation.js'
 import { Logging } from './features/logging.js'
 import { Prompts } from './features/prompts.js'
 import { Resources } from './features/resources.js'
-import { ROOTS_CAPABILITY, Roots, type RootsOption } from './features/roots.js'
-import { Sampling, samplingCapability, type SamplingHandler, type SamplingOptions } from './features/sampling.js'
+import type { RootsOption } from './features/roots.js'
+import type { SamplingHandler, SamplingOptions } from './features/sampling.js'
+import { Subscriptions, type ListenOptions, type Subscription, type SubscriptionHandlers } from './features/subscriptions.js'
 import { Tools } from './features/tools.js'
-import { ITEMS_KEY, paginate, type PaginatedItems, type PaginatedMethod } from './pagination.js'
-
-/** Options of a `Client`. Handlers given here are the same as the `set…` methods called before `connect()`. */
-export interface ClientOptions {
-  /** Capabilities beyond those derived from handlers (`experimental`, …); merged under the derived ones. */
-  capabilities?: ClientCapabilities
-  /** Default timeout of every request in ms (60 000). */
-  timeout?: number
-  /** Answers `sampling/createMessage`; declares `sampling`. */
-  sampling?: SamplingHandler
-  /** Answers `elicitation/create` per mode; declares `elicitation.form` / `elicitation.url`. */
-  elicitation?: ElicitationHandlers
-  /** Answers `roots/list`; declares `roots: { listChanged: true }`. */
-  roots?: RootsOption
-}
-
-/** Options of `Client.connect`. */
-export interface ConnectOptions {
-  /** Aborts the handshake; the transport is then closed. */
-  signal?: AbortSignal
-  /** Timeout of the `initialize` request in ms. */
-  timeout?: number
-}
+import type { ClientOptions, ConnectOptions } from './options.js'
+import { ITEMS_KEY, iterateList, type PaginatedItems, type PaginatedMethod } from './pagination.js'
 
 type Params<M extends string> = M extends RequestMethod ? ParamsOf<M> : Record<string, unknown>
 type Result<M extends string> = M extends RequestMethod ? ResultOf<M> : Record<string, unknown>
 
 /**
  * An MCP client: connects to one server over any `Transport`, calls its tools, resources and
- * prompts, and answers its sampling, elicitation and roots requests. It holds a protocol
- * `Session` (one engine for both roles); every call takes `RequestOptions` (signal, timeout,
- * progress) and rejects with `McpError` only.
+ * prompts, and answers its sampling, elicitation and roots requests — in either protocol era (the
+ * `initialize` handshake of 2025-11-25 and older, or per-request `_meta`), chosen per server by
+ * `connect()`, with one API. Every call takes `RequestOptions` and rejects with `McpError` only.
  *
  * @example
  * const client = new Client({ name: 'host', version: '1.0.0' }, {
@@ -90,59 +75,62 @@ export class Client {
   readonly #events = new Emitter<ClientEvents>((error, event) => {
     if (event !== 'error') this.#events.emit('error', error)
   })
+  readonly #cache: ClientCache
+  readonly #connector: Connector
   readonly #tools: Tools
   readonly #resources: Resources
   readonly #prompts: Prompts
   readonly #completion: Completion
   readonly #logging: Logging
-  readonly #sampling: Sampling
-  readonly #elicitation: Elicitation
-  readonly #roots: Roots
-  #server: InitializeResult | undefined
+  readonly #features: ClientFeatures
+  readonly #subscriptions: Subscriptions
 
   constructor(info: Implementation, options: ClientOptions = {}) {
     this.#info = info
     this.#options = options
-    const session = new Session({ role: 'client', timeout: options.timeout, onerror: (error) => this.#events.emit('error', error) })
+    const report = (error: Error) => this.#events.emit('error', error)
+    const session = new Session({ role: 'client', timeout: options.timeout, onerror: report })
     session.onclose = () => {
       this.#tools.invalidate()
+      this.#subscriptions.closed()
       this.#events.emit('close', undefined)
     }
     this.#session = session
-    this.#tools = new Tools(session, this.#events)
-    this.#resources = new Resources(session, this.#events)
-    this.#prompts = new Prompts(session, this.#events)
+    this.#cache = new ClientCache(session, options.cache)
+    this.#connector = new Connector(modernEra({ maxInputRounds: options.maxInputRounds }), options.versionNegotiation)
+    // Outermost first: the version retry around everything, then the cache's marking of MRTR results.
+    session.use(this.#connector.middleware(session))
+    this.#tools = new Tools(session, this.#events, this.#cache)
+    this.#resources = new Resources(session, this.#events, this.#cache)
+    this.#prompts = new Prompts(session, this.#events, this.#cache)
     this.#completion = new Completion(session)
     this.#logging = new Logging(session, this.#events)
-    this.#sampling = new Sampling(session)
-    this.#elicitation = new Elicitation(session, this.#events)
-    this.#roots = new Roots(session)
-    if (options.sampling) this.#sampling.set(options.sampling)
-    if (options.elicitation) this.#elicitation.set(options.elicitation)
-    if (options.roots) this.#roots.set(options.roots)
+    this.#features = new ClientFeatures(session, this.#events, options)
+    this.#subscriptions = new Subscriptions(session, this.#events, { timeout: () => options.timeout ?? 60_000, report })
   }
 
   /**
-   * Opens the connection: starts the transport and performs the `initialize` handshake. Rejects
-   * (and closes the transport) if the handshake fails or the server answers a protocol revision
-   * this client does not speak.
+   * Opens the connection: starts the transport and finds the server's era (`versionNegotiation`,
+   * by default a `server/discover` probe falling back to `initialize`), then puts back the
+   * subscriptions of an earlier connection in the background. Rejects (and closes the transport)
+   * if no revision both speak works out.
    */
   async connect(transport: Transport, options: ConnectOptions = {}): Promise<void> {
     if (this.#session.transport) throw new Error('Client is already connected; close() it before connecting again')
     const session = this.#session
-    const capabilities = this.#capabilities()
-    session.state.protocolVersion = undefined
-    session.state.peer = {}
-    session.state.localCapabilities = capabilities
-    this.#server = undefined
+    const capabilities = (session.state.localCapabilities = this.#features.capabilities())
+    session.state.localInfo = this.#info
     this.#tools.invalidate()
+    this.#cache.clearPrivate()
     await session.connect(transport)
     try {
-      this.#server = (await legacyEra.open(session, { clientInfo: this.#info, capabilities }, options)) as InitializeResult
+      await this.#connector.open(session, { clientInfo: this.#info, capabilities }, { signal: options.signal, timeout: options.timeout ?? this.#options.timeout })
     } catch (error) {
       await session.close().catch(() => {})
       throw error
     }
+    // In the background: a server slow to acknowledge a listen stream must not hold up connect().
+    void this.#subscriptions.restore().catch((error: unknown) => this.#events.emit('error', error instanceof Error ? error : new Error(String(error))))
   }
 
   /** Closes the connection; pending requests reject with McpError(ConnectionClosed). */
@@ -152,17 +140,17 @@ export class Client {
 
   /** The server's `serverInfo` (name, version, title…), once connected. */
   getServerVersion(): Implementation | undefined {
-    return this.#server?.serverInfo
+    return this.#connector.server?.serverInfo
   }
 
-  /** What the server declared it supports, once connected. */
+  /** What the server declared it supports (`initialize`, or `server/discover` in the modern era). */
   getServerCapabilities(): ServerCapabilities | undefined {
-    return this.#server?.capabilities
+    return this.#connector.server?.capabilities as ServerCapabilities | undefined
   }
 
   /** The server's `instructions` for the model, if it sent any. */
   getInstructions(): string | undefined {
-    return this.#server?.instructions
+    return this.#connector.server?.instructions
   }
 
   /** The protocol revision in force, once connected (these getters describe the last connection after `close()`). */
@@ -170,9 +158,11 @@ export class Client {
     return this.#session.state.protocolVersion
   }
 
-  /** Adds a listener; returns the function that removes it. */
+  /** Adds a listener; returns its remover. A list-changed listener keeps that notification coming in either era. */
   on<K extends keyof ClientEvents>(event: K, listener: Listener<ClientEvents[K]>): () => void {
-    return this.#events.on(event, listener)
+    const off = this.#events.on(event, listener)
+    const release = this.#subscriptions.follow(event)
+    return release ? () => (off(), release()) : off
   }
 
   /** Adds onion middleware `(call, next)` around every inbound and outbound request; returns a remover. */
@@ -185,13 +175,22 @@ export class Client {
     return this.#session.request(method, params as never, options) as Promise<Result<M>>
   }
 
-  /** Checks the server is alive. */
+  /** Checks the server is alive: `ping`, or in the modern era (no ping) a `server/discover` past the cache. */
   ping(options?: RequestOptions): Promise<EmptyResult> {
-    return this.#session.request('ping', undefined, options)
+    if (existsIn(methods.ping, this.#session.state.protocolVersion)) return this.#session.request('ping', undefined, options)
+    return this.discover({ ...options, cache: 'bypass' }).then(() => ({}))
+  }
+
+  /** The server's `server/discover` (cached while fresh), or a legacy server's `initialize` answer in that shape. */
+  async discover(options?: CacheableRequestOptions): Promise<ResultOf<'server/discover'>> {
+    if (existsIn(methods['server/discover'], this.#session.state.protocolVersion)) return this.#cache.request('server/discover', {}, options)
+    const discovered = this.#session.transport && this.#connector.discovered()
+    if (!discovered) throw new McpError(ErrorCode.ConnectionClosed, 'Not connected')
+    return discovered as ResultOf<'server/discover'>
   }
 
   /** One page of the server's tools (pass `nextCursor` as `cursor` for the next; or use `iterate`). */
-  listTools(params?: PaginatedRequestParams, options?: RequestOptions): Promise<ListToolsResult> {
+  listTools(params?: PaginatedRequestParams, options?: CacheableRequestOptions): Promise<ListToolsResult> {
     return this.#tools.list(params, options)
   }
 
@@ -199,42 +198,54 @@ export class Client {
    * Calls a tool. If the tool declares an `outputSchema`, its `structuredContent` is validated
    * (draft 2020-12, validator compiled once per tool): a missing or invalid one rejects with
    * McpError(InvalidParams) whose `data.result` holds the result. `isError` results are not checked.
+   * A server that answers `input_required` (modern era) gets its input requests fulfilled by this
+   * client's sampling, elicitation and roots handlers, and the call is retried with the answers.
    */
   callTool(params: CallToolRequestParams, options?: RequestOptions): Promise<CallToolResult> {
     return this.#tools.call(params, options)
   }
 
   /** One page of the server's resources. */
-  listResources(params?: PaginatedRequestParams, options?: RequestOptions): Promise<ListResourcesResult> {
+  listResources(params?: PaginatedRequestParams, options?: CacheableRequestOptions): Promise<ListResourcesResult> {
     return this.#resources.list(params, options)
   }
 
   /** One page of the server's resource templates. */
-  listResourceTemplates(params?: PaginatedRequestParams, options?: RequestOptions): Promise<ListResourceTemplatesResult> {
+  listResourceTemplates(params?: PaginatedRequestParams, options?: CacheableRequestOptions): Promise<ListResourceTemplatesResult> {
     return this.#resources.listTemplates(params, options)
   }
 
-  /** Reads a resource by URI. */
-  readResource(params: ReadResourceRequestParams, options?: RequestOptions): Promise<ReadResourceResult> {
+  /** Reads a resource by URI (cached while the result's `ttlMs` says so; `{ cache: 'refresh' }` asks anyway). */
+  readResource(params: ReadResourceRequestParams, options?: CacheableRequestOptions): Promise<ReadResourceResult> {
     return this.#resources.read(params, options)
   }
 
-  /** Subscribes to a resource: its changes arrive as `resourceUpdated` events. */
+  /**
+   * Subscribes to change notifications: `resourceUpdated` for `resourceSubscriptions`, and the
+   * list-changed events, each also passed to `handlers`. One `subscriptions/listen` stream
+   * (modern era, re-sent after a cut) or `resources/subscribe` per URI (legacy) carries them;
+   * resolves once the server acknowledged what it will send (`acknowledged`).
+   */
+  listen(filter: SubscriptionFilter, handlers?: SubscriptionHandlers, options?: ListenOptions): Promise<Subscription> {
+    return this.#subscriptions.listen(filter, handlers, options)
+  }
+
+  /** Subscribes to a resource: its changes arrive as `resourceUpdated` events (needs `resources.subscribe`). */
   subscribeResource(params: SubscribeRequestParams, options?: RequestOptions): Promise<EmptyResult> {
-    return this.#resources.subscribe(params, options)
+    return this.#subscriptions.subscribe(params.uri, options).then(() => ({}))
   }
 
   /** Ends a subscription made with `subscribeResource`. */
-  unsubscribeResource(params: UnsubscribeRequestParams, options?: RequestOptions): Promise<EmptyResult> {
-    return this.#resources.unsubscribe(params, options)
+  unsubscribeResource(params: UnsubscribeRequestParams): Promise<EmptyResult> {
+    return this.#subscriptions.unsubscribe(params.uri).then(() => ({}))
   }
 
   /** One page of the server's prompts. */
-  listPrompts(params?: PaginatedRequestParams, options?: RequestOptions): Promise<ListPromptsResult> {
+  listPrompts(params?: PaginatedRequestParams, options?: CacheableRequestOptions): Promise<ListPromptsResult> {
     return this.#prompts.list(params, options)
   }
 
-  /** Gets a prompt, filled in with `arguments`. */
+  /** Gets a prompt, filled in with `arguments` (through `input_required` rounds, like `callTool`). */
   getPrompt(params: GetPromptRequestParams, options?: RequestOptions): Promise<GetPromptResult> {
     return this.#prompts.get(params, options)
   }
@@ -244,7 +255,10 @@ export class Client {
     return this.#completion.complete(params, options)
   }
 
-  /** Sets the lowest level of log messages the server sends (they arrive as `log` events). */
+  /**
+   * Sets the lowest level of log messages the server sends (they arrive as `log` events): with
+   * `logging/setLevel`, or in the modern era on every later request (where nothing set means no logs).
+   */
   setLoggingLevel(level: LoggingLevel, options?: RequestOptions): Promise<EmptyResult> {
     return this.#logging.setLevel(level, options)
   }
@@ -255,53 +269,32 @@ export class Client {
    * @example
    * for await (const tool of client.iterate('tools/list')) console.log(tool.name)
    */
-  iterate<M extends PaginatedMethod>(method: M, params?: PaginatedRequestParams, options?: RequestOptions): AsyncIterable<PaginatedItems[M]> {
-    const fetchPage = (cursor: string | undefined) => {
-      const page: PaginatedRequestParams = { ...params }
-      if (cursor === undefined) delete page.cursor
-      else page.cursor = cursor
-      return method === 'tools/list' ? this.#tools.list(page, options) : this.#session.request<PaginatedMethod>(method, page, options)
+  iterate<M extends PaginatedMethod>(method: M, params?: PaginatedRequestParams, options?: CacheableRequestOptions): AsyncIterable<PaginatedItems[M]> {
+    const lists: Record<PaginatedMethod, (page: PaginatedRequestParams) => Promise<{ nextCursor?: string } & Record<string, unknown>>> = {
+      'tools/list': (page) => this.#tools.list(page, options),
+      'resources/list': (page) => this.#resources.list(page, options),
+      'resources/templates/list': (page) => this.#resources.listTemplates(page, options),
+      'prompts/list': (page) => this.#prompts.list(page, options),
     }
-    return paginate<PaginatedItems[M]>(fetchPage, ITEMS_KEY[method], params?.cursor)
+    return iterateList<PaginatedItems[M]>(lists[method], ITEMS_KEY[method], params)
   }
 
   /** Sets the sampling handler (declares `sampling`; set it before `connect()`). */
   setSamplingHandler(handler: SamplingHandler, options: SamplingOptions = {}): void {
-    this.#assertUnchanged('sampling', samplingCapability(options))
-    this.#sampling.set(handler, options)
+    this.#features.setSampling(handler, options)
   }
 
   /** Sets the elicitation handlers, one per mode (declares `elicitation`; set them before `connect()`). */
   setElicitationHandler(handlers: ElicitationHandlers): void {
-    this.#assertUnchanged('elicitation', elicitationCapability(handlers))
-    this.#elicitation.set(handlers)
+    this.#features.setElicitation(handlers)
   }
 
   /**
    * Sets the roots the server may list. Before `connect()` this declares `roots`; once connected
-   * (with roots declared) it also sends `notifications/roots/list_changed`.
+   * (with roots declared) it also sends `notifications/roots/list_changed` where that exists (a
+   * modern server asks for the roots each time it needs them).
    */
-  async setRoots(roots: RootsOption): Promise<void> {
-    this.#assertUnchanged('roots', ROOTS_CAPABILITY)
-    this.#roots.set(roots)
-    // Not during the handshake: nothing but ping may precede notifications/initialized.
-    if (this.#session.transport && this.#session.state.protocolVersion !== undefined) await this.#session.notify('notifications/roots/list_changed')
-  }
-
-  #capabilities(): ClientCapabilities {
-    return clientCapabilities(this.#options.capabilities, {
-      sampling: this.#sampling.enabled ? samplingCapability(this.#sampling.options) : undefined,
-      elicitation: elicitationCapability(this.#elicitation.handlers),
-      roots: this.#roots.enabled ? ROOTS_CAPABILITY : undefined,
-    })
-  }
-
-  /** Capabilities are fixed by the handshake: once connected, a handler may be replaced, not added. */
-  #assertUnchanged(key: DerivedCapability, derived: Record<string, unknown> | undefined): void {
-    if (!this.#session.transport) return
-    const wanted = clientCapabilities(this.#options.capabilities, { [key]: derived })[key]
-    if (JSON.stringify(this.#session.state.localCapabilities[key]) !== JSON.stringify(wanted)) {
-      throw new Error(`Cannot change the ${key} capability of a connected client; set its handler before connect()`)
-    }
+  setRoots(roots: RootsOption): Promise<void> {
+    return this.#features.setRoots(roots)
   }
 }

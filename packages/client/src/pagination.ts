@@ -1,4 +1,4 @@
-import { ErrorCode, McpError, type Prompt, type Resource, type ResourceTemplate, type Tool } from '@plugboard/protocol'
+import { ErrorCode, McpError, type PaginatedRequestParams, type Prompt, type Resource, type ResourceTemplate, type Tool } from '@plugboard/protocol'
 
 /** The list methods `Client.iterate` walks, and the item each yields. */
 export interface PaginatedItems {
@@ -43,4 +43,15 @@ export async function* paginate<T>(
     seen.add(next)
     cursor = next
   }
+}
+
+/** Every item of the list `list` answers page by page, starting from `params.cursor` if given. */
+export function iterateList<T>(list: (page: PaginatedRequestParams) => Promise<{ nextCursor?: string | undefined } & Record<string, unknown>>, key: string, params?: PaginatedRequestParams): AsyncIterable<T> {
+  const fetchPage = (cursor: string | undefined) => {
+    const page: PaginatedRequestParams = { ...params }
+    if (cursor === undefined) delete page.cursor
+    else page.cursor = cursor
+    return list(page)
+  }
+  return paginate<T>(fetchPage, key, params?.cursor)
 }

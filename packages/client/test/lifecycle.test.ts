@@ -2,7 +2,7 @@ import { ErrorCode, McpError } from '@plugboard/protocol'
 import { InMemoryTransport } from '@plugboard/protocol/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Client } from '../src/index.js'
-import { connectToRawServer, expectNoViolations, rawPair, withMethod } from './raw-server.js'
+import { ERAS, REVISION, connectToRawServer, expectNoViolations, rawPair, withMethod } from './raw-server.js'
 
 const open: Client[] = []
 afterEach(async () => {
@@ -83,9 +83,10 @@ describe('handshake', () => {
   })
 })
 
-describe('requests', () => {
+describe.each(ERAS)('requests (%s era)', (era) => {
   it('rejects pending requests with ConnectionClosed when the client closes', async () => {
     const { client } = await connectToRawServer({
+      era,
       capabilities: { tools: {} },
       setup: (server) => {
         server.setRequestHandler('tools/list', () => new Promise(() => {}))
@@ -97,18 +98,20 @@ describe('requests', () => {
   })
 
   it('rejects a call to a capability the server did not declare locally, with nothing sent', async () => {
-    const { client, sent } = track(await connectToRawServer({ capabilities: { tools: {} } }))
+    const { client, sent } = track(await connectToRawServer({ era, capabilities: { tools: {} } }))
     const before = sent.length
     await expect(client.listPrompts()).rejects.toMatchObject({ code: ErrorCode.CapabilityNotSupported })
     await expect(client.getPrompt({ name: 'p' })).rejects.toMatchObject({ code: ErrorCode.CapabilityNotSupported })
     await expect(client.complete({ ref: { type: 'ref/prompt', name: 'p' }, argument: { name: 'a', value: '' } })).rejects.toMatchObject({ code: ErrorCode.CapabilityNotSupported })
     await expect(client.setLoggingLevel('info')).rejects.toMatchObject({ code: ErrorCode.CapabilityNotSupported })
+    await expect(client.subscribeResource({ uri: 'mem://x' })).rejects.toMatchObject({ code: ErrorCode.CapabilityNotSupported })
     expect(sent.length).toBe(before)
   })
 
   it('sends any method of the table through request(), validating the result', async () => {
     const { client } = track(
       await connectToRawServer({
+        era,
         capabilities: { tools: {} },
         setup: (server) => server.setRequestHandler('tools/list', () => ({ tools: [{ name: 'a', inputSchema: { type: 'object' } }] })),
       }),
@@ -118,8 +121,9 @@ describe('requests', () => {
   })
 
   it('runs middleware around outbound requests, which may change params or short-circuit', async () => {
-    const { client, sent } = track(
+    const { client, sent, violations } = track(
       await connectToRawServer({
+        era,
         capabilities: { prompts: {} },
         setup: (server) => server.setRequestHandler('prompts/get', (params) => ({ messages: [{ role: 'user', content: { type: 'text', text: String(params.arguments?.who) } }] })),
       }),
@@ -127,18 +131,45 @@ describe('requests', () => {
     const seen: string[] = []
     client.use(async (call, next) => {
       seen.push(`${call.direction} ${call.method}`)
-      if (call.method === 'ping') return {}
+      if (call.method === 'prompts/list') return { prompts: [{ name: 'from-middleware' }] }
       call.params = { ...call.params, arguments: { who: 'middleware' } }
       return next()
     })
     const before = sent.length
-    await client.ping()
+    expect((await client.listPrompts()).prompts).toEqual([{ name: 'from-middleware' }])
     expect(sent.length).toBe(before)
     const prompt = await client.getPrompt({ name: 'greet', arguments: { who: 'caller' } })
     expect(prompt.messages[0]?.content).toEqual({ type: 'text', text: 'middleware' })
-    expect(seen).toEqual(['outbound ping', 'outbound prompts/get'])
+    expect(seen).toEqual(['outbound prompts/list', 'outbound prompts/get'])
+    expectNoViolations(violations)
   })
 
+  it('pings the server: ping where it exists, a server/discover past the cache where it does not', async () => {
+    const { client, sent, violations } = track(await connectToRawServer({ era, capabilities: { tools: {} } }))
+    const before = sent.length
+    await expect(client.ping()).resolves.toEqual({})
+    await expect(client.ping()).resolves.toEqual({})
+    const pings = sent.slice(before).map((m) => ('method' in m ? m.method : 'response'))
+    expect(pings).toEqual(era === 'legacy' ? ['ping', 'ping'] : ['server/discover', 'server/discover'])
+    expectNoViolations(violations)
+  })
+
+  it('describes the server the same way in both eras, and discover() answers in both', async () => {
+    const { client, sent } = track(await connectToRawServer({ era, capabilities: { tools: { listChanged: true } }, instructions: 'Be brief.' }))
+    expect(client.getServerVersion()).toMatchObject({ name: 'raw-server', version: '0.1.0' })
+    expect(client.getServerCapabilities()).toEqual({ tools: { listChanged: true } })
+    expect(client.getInstructions()).toBe('Be brief.')
+    expect(client.getNegotiatedProtocolVersion()).toBe(REVISION[era])
+    const discovered = await client.discover()
+    expect(discovered).toMatchObject({ capabilities: { tools: { listChanged: true } }, instructions: 'Be brief.', _meta: { 'io.modelcontextprotocol/serverInfo': { name: 'raw-server' } } })
+    expect(discovered.supportedVersions).toContain(REVISION[era])
+    // Only a modern server is asked (the pinned legacy client does not probe): a legacy one said all this at initialize.
+    expect(withMethod(sent, 'server/discover')).toHaveLength(era === 'modern' ? 2 : 0)
+    expect(withMethod(sent, 'initialize')).toHaveLength(era === 'modern' ? 0 : 1)
+  })
+})
+
+describe('requests (legacy era)', () => {
   it('answers the server ping', async () => {
     const { server } = track(await connectToRawServer())
     await expect(server.request('ping')).resolves.toEqual({})

@@ -1,10 +1,21 @@
-import {
-  SUPPORTED_PROTOCOL_VERSIONS, legacyEra, Session, type JSONRPCMessage, type Transport } from '@plugboard/protocol'
+import { SUPPORTED_PROTOCOL_VERSIONS, legacyEra, modernEra, Session, type JSONRPCMessage, type Transport } from '@plugboard/protocol'
 import { InMemoryTransport, withSchemaCheck, type SchemaViolation } from '@plugboard/protocol/testing'
 import { expect } from 'vitest'
 import { Client, type ClientOptions } from '../src/index.js'
 
+/** The eras behaviour suites run in (`describe.each(ERAS)`), and the revision the client is pinned to in each. */
+export const ERAS = ['legacy', 'modern'] as const
+export type EraName = (typeof ERAS)[number]
+export const REVISION: Record<EraName, string> = { legacy: '2025-11-25', modern: '2026-07-28' }
+
 export interface RawServerOptions {
+  /**
+   * Set: the raw server serves both eras (like `McpServer`) and the client is pinned to this era's
+   * revision. Unset: a legacy-only server (initialize) and a client left on `'auto'`.
+   */
+  era?: EraName
+  /** Which eras the raw server serves: by default both when `era` is set, else legacy only. */
+  serves?: 'legacy' | 'modern' | 'both'
   /** What the raw server declares (also its session's local capabilities). */
   capabilities?: Record<string, unknown>
   /** Revisions the raw server speaks. */
@@ -16,7 +27,7 @@ export interface RawServerOptions {
 }
 
 /** A transport wrapper that records every message the client sends. */
-function recording(inner: Transport): { transport: Transport; sent: JSONRPCMessage[] } {
+export function recording(inner: Transport): { transport: Transport; sent: JSONRPCMessage[] } {
   const sent: JSONRPCMessage[] = []
   const transport: Transport = {
     start: () => inner.start(),
@@ -47,16 +58,20 @@ export async function connectToRawServer(options: RawServerOptions = {}) {
 export async function rawPair(options: RawServerOptions = {}) {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
   const capabilities = options.capabilities ?? {}
-  const server = new Session({ role: 'server', localCapabilities: capabilities })
-  legacyEra.serve(server.router, {
+  const serves = options.serves ?? (options.era ? 'both' : 'legacy')
+  const eras = serves === 'both' ? [modernEra(), legacyEra] : serves === 'modern' ? [modernEra()] : [legacyEra]
+  const server = new Session({ role: 'server', localCapabilities: capabilities, eras })
+  const identity = {
     serverInfo: { name: 'raw-server', version: '0.1.0' },
     capabilities: () => capabilities,
     instructions: options.instructions,
-    supportedVersions: options.supportedVersions ?? SUPPORTED_PROTOCOL_VERSIONS,
-  })
+    supportedVersions: options.supportedVersions ?? [...eras.flatMap((era) => (era === legacyEra ? SUPPORTED_PROTOCOL_VERSIONS : era.versions))],
+  }
+  for (const era of eras) era.serve(server.router, identity)
   options.setup?.(server)
   await server.connect(serverSide)
-  const client = new Client({ name: 'test-host', version: '1.0.0' }, options.client)
+  const pin = options.era ? { versionNegotiation: { mode: { pin: REVISION[options.era] } } } : {}
+  const client = new Client({ name: 'test-host', version: '1.0.0' }, { ...pin, ...options.client })
   const checked = withSchemaCheck(clientSide, () => client.getNegotiatedProtocolVersion() ?? '2025-11-25')
   const { transport, sent } = recording(checked)
   const violations: SchemaViolation[] = checked.violations

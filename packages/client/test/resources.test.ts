@@ -1,16 +1,17 @@
 import { ErrorCode, McpError, type Resource } from '@plugboard/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Client } from '../src/index.js'
-import { connectToRawServer, expectNoViolations, withMethod } from './raw-server.js'
+import { ERAS, connectToRawServer, expectNoViolations, withMethod, type EraName } from './raw-server.js'
 
 const open: Client[] = []
 afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close()))
 })
 
-async function resourceServer(capabilities: Record<string, unknown>, pages: Record<string, { resources: Resource[]; nextCursor?: string }> = {}) {
+async function resourceServer(capabilities: Record<string, unknown>, pages: Record<string, { resources: Resource[]; nextCursor?: string }> = {}, era?: EraName) {
   const subscribed: string[] = []
   const pair = await connectToRawServer({
+    era,
     capabilities,
     setup: (server) => {
       server.setRequestHandler('resources/list', (params) => pages[params.cursor ?? ''] ?? { resources: [] })
@@ -24,9 +25,9 @@ async function resourceServer(capabilities: Record<string, unknown>, pages: Reco
   return { ...pair, subscribed }
 }
 
-describe('resources', () => {
+describe.each(ERAS)('resources (%s era)', (era) => {
   it('lists resources and templates and reads one', async () => {
-    const { client, violations } = await resourceServer({ resources: {} }, { '': { resources: [{ name: 'readme', uri: 'file:///readme.md' }] } })
+    const { client, violations } = await resourceServer({ resources: {} }, { '': { resources: [{ name: 'readme', uri: 'file:///readme.md' }] } }, era)
     expect((await client.listResources()).resources).toEqual([{ name: 'readme', uri: 'file:///readme.md' }])
     expect((await client.listResourceTemplates()).resourceTemplates[0]).toMatchObject({ uriTemplate: 'file:///{path}' })
     const read = await client.readResource({ uri: 'file:///readme.md' })
@@ -42,6 +43,7 @@ describe('resources', () => {
         x: { resources: [{ name: 'b', uri: 'mem://b' }, { name: 'c', uri: 'mem://c' }], nextCursor: 'y' },
         y: { resources: [{ name: 'd', uri: 'mem://d' }] },
       },
+      era,
     )
     const uris: string[] = []
     for await (const resource of client.iterate('resources/list')) uris.push(resource.uri)
@@ -58,6 +60,7 @@ describe('resources', () => {
         '': { resources: [{ name: 'a', uri: 'mem://a' }], nextCursor: 'loop' },
         loop: { resources: [{ name: 'b', uri: 'mem://b' }], nextCursor: 'loop' },
       },
+      era,
     )
     const uris: string[] = []
     const error = await (async () => {
@@ -69,6 +72,21 @@ describe('resources', () => {
     expect(withMethod(sent, 'resources/list')).toHaveLength(2)
   })
 
+  it('surfaces the server error for an unknown resource (-32002 before 2026-07-28, -32602 since)', async () => {
+    const { client } = await connectToRawServer({
+      era,
+      capabilities: { resources: {} },
+      setup: (server) =>
+        server.setRequestHandler('resources/read', (params) => {
+          throw new McpError(ErrorCode.ResourceNotFound, 'Resource not found', { uri: params.uri })
+        }),
+    })
+    open.push(client)
+    await expect(client.readResource({ uri: 'file:///nope' })).rejects.toMatchObject({ code: era === 'legacy' ? ErrorCode.ResourceNotFound : ErrorCode.InvalidParams, data: { uri: 'file:///nope' } })
+  })
+})
+
+describe('resources/subscribe (legacy era)', () => {
   it('subscribes and unsubscribes when the server declares resources.subscribe', async () => {
     const { client, subscribed, violations } = await resourceServer({ resources: { subscribe: true } })
     await client.subscribeResource({ uri: 'file:///log.txt' })
@@ -85,15 +103,4 @@ describe('resources', () => {
     expect(sent.length).toBe(before)
   })
 
-  it('surfaces the server error for an unknown resource', async () => {
-    const { client } = await connectToRawServer({
-      capabilities: { resources: {} },
-      setup: (server) =>
-        server.setRequestHandler('resources/read', (params) => {
-          throw new McpError(ErrorCode.ResourceNotFound, 'Resource not found', { uri: params.uri })
-        }),
-    })
-    open.push(client)
-    await expect(client.readResource({ uri: 'file:///nope' })).rejects.toMatchObject({ code: ErrorCode.ResourceNotFound, data: { uri: 'file:///nope' } })
-  })
 })

@@ -64,3 +64,13 @@ describe('roots', () => {
     await expect(server.request('roots/list')).rejects.toMatchObject({ code: ErrorCode.MethodNotFound })
   })
 })
+
+describe('roots (modern era)', () => {
+  it('sends no notifications/roots/list_changed on setRoots, a notification the revision does not have', async () => {
+    const { client, sent, violations } = await connectToRawServer({ era: 'modern', client: { roots: [project] } })
+    open.push(client)
+    await client.setRoots([{ uri: 'file:///elsewhere' }])
+    expect(withMethod(sent, 'notifications/roots/list_changed')).toHaveLength(0)
+    expect(violations).toEqual([])
+  })
+})

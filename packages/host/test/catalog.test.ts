@@ -115,7 +115,9 @@ describe('Catalog over real servers', () => {
 
   it('calls a tool by its model-facing name, and turns every failure into an isError result', async () => {
     await open({ everything: everythingServer() })
-    expect(await catalog.callTool('everything__echo', { message: 'hi' })).toEqual({ content: [{ type: 'text', text: 'Echo: hi' }] })
+    const echo = await catalog.callTool('everything__echo', { message: 'hi' })
+    expect(echo).toMatchObject({ content: [{ type: 'text', text: 'Echo: hi' }] })
+    expect(echo.isError).toBeUndefined()
     expect(await catalog.callTool('everything__fail', {})).toMatchObject({ isError: true })
     expect(await catalog.callTool('nobody__nothing')).toEqual({ content: [{ type: 'text', text: 'Unknown tool "nobody__nothing".' }], isError: true })
     // A protocol error (here: -32602, the arguments are not an object the schema takes) becomes a result too.

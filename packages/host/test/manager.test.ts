@@ -265,8 +265,10 @@ describe('ServerManager backoff', () => {
       createTransport: () => {
         const [client, server] = InMemoryTransport.createLinkedPair()
         const mcp = new McpServer({ name: 'in-memory', version: '0.0.0' })
-        // A server that is alive but stuck: it never answers a ping.
+        // A server that is alive but stuck: it never answers a ping (a 2026-07-28 client pings with server/discover).
         mcp.setRequestHandler('ping', () => new Promise(() => {}))
+        let discovered = 0
+        mcp.setRequestHandler('server/discover', () => (discovered++ === 0 ? { supportedVersions: ['2026-07-28'], capabilities: {} } : new Promise(() => {})) as never)
         void mcp.connect(server)
         return client
       },

@@ -73,6 +73,8 @@ export class McpServer {
   readonly #notificationHandlers = new Map<string, ServerNotificationHandler>()
   readonly #rootsListeners = new Set<(session: ServerSession) => void>()
   readonly #pendingListChanged = new Set<ListKind>()
+  /** Methods whose router handler is ours (dispatching to overrides and built-ins). */
+  readonly #installed = new Set<string>()
   /** The method table bound to handlers and middleware, built once and shared by every connection and connection-less request. */
   readonly #router: Router
 
@@ -178,11 +180,17 @@ export class McpServer {
   }
 
   #install(method: string): void {
-    if (this.#router.hasRequestHandler(method)) return
+    if (this.#installed.has(method)) return
+    this.#installed.add(method)
+    // A handler an era installed (server/discover) stays the default, under any override.
+    const own = this.#router.getRequestHandler(method)
     const cache = this.#options.cache?.[method as CacheableMethod]
     this.#router.setRequestHandler(method, (params, request) => {
       const handler = (this.#handlers.get(method) ?? this.#builtins[method as Builtin]) as ServerRequestHandler | undefined
-      if (!handler) throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}`)
+      if (!handler) {
+        if (own) return own(params, request) as never
+        throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}`)
+      }
       const conn = request.connection?.owner as ServerSession | undefined
       if (conn) conn.sessionId ??= request.sessionId
       const result = handler(params as Record<string, unknown>, createContext(request, conn)) as Record<string, unknown> | Promise<Record<string, unknown>>

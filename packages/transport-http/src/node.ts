@@ -11,7 +11,7 @@ import type { IncomingRequest, OutgoingResponse } from './server/http.js'
  */
 export function toNodeHandler(handler: McpHandler): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    handler[handleRequest](new NodeRequest(req)).then(
+    handler[handleRequest](new NodeRequest(req, res)).then(
       (out) => write(res, out),
       (error: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' })
@@ -47,10 +47,12 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/
 
 class NodeRequest implements IncomingRequest {
   readonly #req: IncomingMessage
+  readonly #res: ServerResponse
   #request: Request | undefined
 
-  constructor(req: IncomingMessage) {
+  constructor(req: IncomingMessage, res: ServerResponse) {
     this.#req = req
+    this.#res = res
   }
 
   get method(): string {
@@ -89,6 +91,16 @@ class NodeRequest implements IncomingRequest {
       else if (value !== undefined) headers.set(name, value)
     }
     return (this.#request = new Request(this.url, { method: this.method, headers }))
+  }
+
+  onAbort(listener: () => void): void {
+    const res = this.#res
+    if (res.writableFinished) return
+    if (res.destroyed || this.#req.socket.destroyed) return listener()
+    // 'close' also follows a response that completed: only an unfinished one was cut off.
+    res.once('close', () => {
+      if (!res.writableFinished) listener()
+    })
   }
 
   readBody(limit: number): Promise<string | undefined> {

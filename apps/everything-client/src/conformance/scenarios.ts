@@ -1,5 +1,9 @@
 import { runBasic, runToolsCall } from './basic.js'
 import { runElicitationDefaults } from './elicitation.js'
+import { runCustomHeaders, runInvalidToolHeaders, runStandardHeaders } from './headers.js'
+import { runRefNoDeref, runSchemaPreservation } from './json-schema.js'
+import { runRequestMetadata } from './metadata.js'
+import { runRequestState } from './mrtr.js'
 import { runSseRetry } from './sse-retry.js'
 
 /** Drives one scenario against the referee's server at `url`; rejects if a step fails. */
@@ -16,4 +20,11 @@ export const SCENARIOS: Readonly<Record<string, ScenarioRunner>> = {
   tools_call: runToolsCall,
   'elicitation-sep1034-client-defaults': runElicitationDefaults,
   'sse-retry': runSseRetry,
+  'request-metadata': runRequestMetadata,
+  'sep-2322-client-request-state': runRequestState,
+  'http-standard-headers': runStandardHeaders,
+  'http-custom-headers': runCustomHeaders,
+  'http-invalid-tool-headers': runInvalidToolHeaders,
+  'json-schema-ref-no-deref': runRefNoDeref,
+  'json-schema-2020-12-preservation': runSchemaPreservation,
 }

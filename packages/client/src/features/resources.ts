@@ -1,49 +1,39 @@
-import type {
-  EmptyResult,
-  ListResourcesResult,
-  ListResourceTemplatesResult,
-  PaginatedRequestParams,
-  ReadResourceRequestParams,
-  ReadResourceResult,
-  RequestOptions,
-  Session,
-  SubscribeRequestParams,
-  UnsubscribeRequestParams,
-} from '@plugboard/protocol'
+import type { ListResourcesResult, ListResourceTemplatesResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResult, Session } from '@plugboard/protocol'
+import type { CacheableRequestOptions, ClientCache } from '../cache.js'
 import type { ClientEvents, Emitter } from '../events.js'
 
 /**
- * Reading the server's resources and subscribing to them; `notifications/resources/updated` and
- * `…/list_changed` become the `resourceUpdated` and `resourceListChanged` events.
+ * Listing and reading the server's resources (subscribing to them is `subscriptions.ts`);
+ * `notifications/resources/updated` and `…/list_changed` drop what the cache holds of them and
+ * become the `resourceUpdated` and `resourceListChanged` events.
  * @see https://modelcontextprotocol.io/specification/2025-11-25/server/resources
  */
 export class Resources {
-  readonly #session: Session
+  readonly #cache: ClientCache
 
-  constructor(session: Session, events: Emitter<ClientEvents>) {
-    this.#session = session
-    session.setNotificationHandler('notifications/resources/updated', (params) => events.emit('resourceUpdated', params))
-    session.setNotificationHandler('notifications/resources/list_changed', (params) => events.emit('resourceListChanged', params))
+  constructor(session: Session, events: Emitter<ClientEvents>, cache: ClientCache) {
+    this.#cache = cache
+    session.setNotificationHandler('notifications/resources/updated', (params) => {
+      cache.invalidate('resources/read', params.uri)
+      events.emit('resourceUpdated', params)
+    })
+    session.setNotificationHandler('notifications/resources/list_changed', (params) => {
+      cache.invalidate('resources/list')
+      cache.invalidate('resources/templates/list')
+      events.emit('resourceListChanged', params)
+    })
   }
 
-  list(params?: PaginatedRequestParams, options?: RequestOptions): Promise<ListResourcesResult> {
-    return this.#session.request('resources/list', params, options)
+  list(params?: PaginatedRequestParams, options?: CacheableRequestOptions): Promise<ListResourcesResult> {
+    return this.#cache.request('resources/list', params, options)
   }
 
-  listTemplates(params?: PaginatedRequestParams, options?: RequestOptions): Promise<ListResourceTemplatesResult> {
-    return this.#session.request('resources/templates/list', params, options)
+  listTemplates(params?: PaginatedRequestParams, options?: CacheableRequestOptions): Promise<ListResourceTemplatesResult> {
+    return this.#cache.request('resources/templates/list', params, options)
   }
 
-  read(params: ReadResourceRequestParams, options?: RequestOptions): Promise<ReadResourceResult> {
-    return this.#session.request('resources/read', params, options)
-  }
-
-  /** Needs the server's `resources.subscribe` capability. */
-  subscribe(params: SubscribeRequestParams, options?: RequestOptions): Promise<EmptyResult> {
-    return this.#session.request('resources/subscribe', params, options)
-  }
-
-  unsubscribe(params: UnsubscribeRequestParams, options?: RequestOptions): Promise<EmptyResult> {
-    return this.#session.request('resources/unsubscribe', params, options)
+  /** May take `input_required` rounds (modern era), answered by this client's own handlers. */
+  read(params: ReadResourceRequestParams, options?: CacheableRequestOptions): Promise<ReadResourceResult> {
+    return this.#cache.request('resources/read', params, options)
   }
 }

@@ -10,19 +10,26 @@ import {
   type Tool,
 } from '@plugboard/protocol'
 import type { ValidateFunction } from 'ajv/dist/2020.js'
+import type { CacheableRequestOptions, ClientCache } from '../cache.js'
 import type { ClientEvents, Emitter } from '../events.js'
 import { compileJsonSchema, describeErrors } from '../json-schema.js'
 import { paginate } from '../pagination.js'
+import { headerParams, headerPaths, type HeaderPaths } from './tool-headers.js'
 
 interface KnownTool {
   readonly tool: Tool
+  /** Its `x-mcp-header` annotations: the arguments a call mirrors into HTTP headers. */
+  readonly headers: HeaderPaths
   /** Compiled on the tool's first call, then reused until the tool list changes. */
   validate?: ValidateFunction
 }
 
 /**
  * Calling the server's tools: `tools/list` pages (remembered), and `tools/call` with the result's
- * `structuredContent` checked against the tool's `outputSchema`.
+ * `structuredContent` checked against the tool's `outputSchema`, and the arguments its
+ * `inputSchema` marks with `x-mcp-header` passed to the transport as `headerParams` (Streamable
+ * HTTP mirrors them as `Mcp-Param-*` headers). A listed tool whose `x-mcp-header` annotations break
+ * the spec's rules is left out of `tools/list`, with an `error` event saying why.
  *
  * The remembered list is dropped on close and on `notifications/tools/list_changed` (which then
  * becomes the `toolListChanged` event). A call to a tool not remembered fetches the whole list
@@ -31,6 +38,8 @@ interface KnownTool {
  */
 export class Tools {
   readonly #session: Session
+  readonly #cache: ClientCache
+  readonly #events: Emitter<ClientEvents>
   readonly #known = new Map<string, KnownTool>()
   /** Whether `#known` holds the full list, so a missing name is really missing. */
   #complete = false
@@ -38,25 +47,37 @@ export class Tools {
   /** Bumped by `invalidate`, so a listing that was in flight across it is not remembered. */
   #generation = 0
 
-  constructor(session: Session, events: Emitter<ClientEvents>) {
+  constructor(session: Session, events: Emitter<ClientEvents>, cache: ClientCache) {
     this.#session = session
+    this.#cache = cache
+    this.#events = events
     session.setNotificationHandler('notifications/tools/list_changed', (params) => {
       this.invalidate()
+      cache.invalidate('tools/list')
       events.emit('toolListChanged', params)
     })
   }
 
-  /** One page of `tools/list`; its tools are remembered for output validation. */
-  async list(params?: PaginatedRequestParams, options?: RequestOptions): Promise<ListToolsResult> {
+  /** One page of `tools/list` (from the cache while fresh); its tools are remembered for calls. */
+  async list(params?: PaginatedRequestParams, options?: CacheableRequestOptions): Promise<ListToolsResult> {
     const generation = this.#generation
-    const result = await this.#session.request('tools/list', params, options)
-    if (generation === this.#generation) for (const tool of result.tools) this.#remember(tool)
-    return result
+    const result = await this.#cache.request('tools/list', params, options)
+    const tools: Tool[] = []
+    for (const tool of result.tools) {
+      const headers = headerPaths(tool)
+      if ('invalid' in headers) {
+        this.#events.emit('error', new McpError(ErrorCode.InvalidParams, `Tool ${tool.name} left out of tools/list: ${headers.invalid}`, { tool: tool.name }))
+        continue
+      }
+      tools.push(tool)
+      if (generation === this.#generation) this.#remember(tool, headers.paths)
+    }
+    return tools.length === result.tools.length ? result : { ...result, tools }
   }
 
-  #remember(tool: Tool): void {
+  #remember(tool: Tool, headers: HeaderPaths): void {
     const old = this.#known.get(tool.name)
-    const known: KnownTool = { tool }
+    const known: KnownTool = { tool, headers }
     // Listing again must not cost a recompile: keep the validator while the schema is unchanged.
     if (old?.validate && JSON.stringify(old.tool.outputSchema) === JSON.stringify(tool.outputSchema)) known.validate = old.validate
     this.#known.set(tool.name, known)
@@ -79,7 +100,8 @@ export class Tools {
     // Gate before listing: a server without tools must reject locally, with nothing sent.
     this.#session.assertCanSend('tools/call')
     const known = await this.#lookup(params.name, options)
-    const result = await this.#session.request('tools/call', params, options)
+    const headers = known && headerParams(known.headers, params.arguments)
+    const result = await this.#session.request('tools/call', params, headers ? { ...options, headerParams: headers } : options)
     if (known?.tool.outputSchema && !result.isError) this.#check(params.name, known, result)
     return result
   }

@@ -123,7 +123,8 @@ export async function settleInputRequired(
   signal?: AbortSignal,
 ): Promise<Record<string, unknown>> {
   let result = first
-  for (let round = 1; result.resultType === 'input_required'; round++) {
+  let round = 1
+  for (; result.resultType === 'input_required'; round++) {
     if (round > maxRounds) throw new McpError(ErrorCode.InternalError, `${request.method} still required input after ${maxRounds} rounds; giving up`, { maxInputRounds: maxRounds })
     const inputRequests = isObject(result.inputRequests) ? result.inputRequests : {}
     const answering = Promise.all(
@@ -147,10 +148,19 @@ export async function settleInputRequired(
     else delete params.requestState
     result = await resend(params)
   }
-  if (result.resultType !== undefined && result.resultType !== 'complete') {
+  if (result.resultType === undefined) return result
+  if (result.resultType !== 'complete') {
     throw new McpError(ErrorCode.InternalError, `Server answered ${request.method} with a resultType this client does not know: ${JSON.stringify(result.resultType)}`)
   }
-  return result
+  // `resultType` steers this loop; callers get the result itself, as from a legacy server. A result
+  // reached through rounds depends on answers no cache key holds: it "MUST NOT be cached" (caching.mdx),
+  // so its caching hints go too.
+  const { resultType: _, ...complete } = result
+  if (round > 1) {
+    delete complete.ttlMs
+    delete complete.cacheScope
+  }
+  return complete
 }
 
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal, method: string): Promise<T> {

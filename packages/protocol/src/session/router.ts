@@ -87,8 +87,9 @@ export class Router {
     return () => this.#notificationHandlers.get(method) === handler && this.#notificationHandlers.delete(method)
   }
 
-  hasRequestHandler(method: string): boolean {
-    return this.#requestHandlers.has(method)
+  /** The handler of `method`, if one is set. */
+  getRequestHandler(method: string): RequestHandler | undefined {
+    return this.#requestHandlers.get(method)
   }
 
   /** Adds middleware around every inbound and outbound request; returns a remover. */

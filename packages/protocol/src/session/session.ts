@@ -161,7 +161,7 @@ export class Session {
       // A server may not ask a client that never opened a legacy session: 2026-07-28 has no
       // server-to-client requests (a handler asks with an input_required round instead).
       if (this.role === 'server' && this.state.protocolVersion === undefined && method !== 'ping') {
-        throw new McpError(ErrorCode.CapabilityNotSupported, `Cannot send ${method}: no session was negotiated on this connection (a 2026-07-28 client is asked inside a handler, with ctx.elicit/sample/listRoots)`)
+        throw new McpError(ErrorCode.CapabilityNotSupported, `Cannot send ${method}: no session was negotiated on this connection (a client without one is asked inside a handler, with ctx.elicit/sample/listRoots)`)
       }
       this.assertCanSend(method)
       const required = options.requiredCapability

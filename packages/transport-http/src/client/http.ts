@@ -24,6 +24,11 @@ export interface HttpRequest {
   body?: string
   /** Gives up waiting for the response after this many ms (DELETE on close). Default: no limit. */
   timeoutMs?: number
+  /**
+   * Aborts this request and its response body (a 2026-07-28 request being cancelled). Only such
+   * requests get one, each its own: no long-lived signal collects a listener per call.
+   */
+  signal?: AbortSignal
 }
 
 export interface HttpResponse {
@@ -74,6 +79,7 @@ class UndiciHttpClient implements HttpClient {
       // The session times requests out; an SSE stream may be idle for minutes.
       headersTimeout: request.timeoutMs ?? 0,
       bodyTimeout: 0,
+      signal: request.signal,
     })
     return {
       status: statusCode,
@@ -116,6 +122,8 @@ class FetchHttpClient implements HttpClient {
   async request(request: HttpRequest): Promise<HttpResponse> {
     if (this.#closed) throw closedError()
     const controller = new AbortController()
+    if (request.signal?.aborted) controller.abort(request.signal.reason)
+    else request.signal?.addEventListener('abort', () => controller.abort(request.signal!.reason), { once: true })
     this.#inflight.add(controller)
     const done = () => this.#inflight.delete(controller)
     const timer = request.timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new Error(`No response within ${request.timeoutMs} ms`)), request.timeoutMs)
@@ -243,10 +251,11 @@ const MAX_ERROR_BODY = 2048
 
 /**
  * An McpError for an HTTP error response: its JSON-RPC error's code and message when the body is
- * one, else InternalError; `data` carries `status` and the body text either way.
+ * one, else InternalError; `data` carries `status` and the body text either way. `text` is the
+ * body when it was read already.
  */
-export async function httpError(response: HttpResponse, what: string): Promise<McpError> {
-  const text = await response.text().catch(() => '')
+export async function httpError(response: HttpResponse, what: string, text?: string): Promise<McpError> {
+  text ??= await response.text().catch(() => '')
   const body = text.length > MAX_ERROR_BODY ? `${text.slice(0, MAX_ERROR_BODY)}…` : text
   let rpc: { code?: unknown; message?: unknown } | undefined
   try {

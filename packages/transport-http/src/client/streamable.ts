@@ -1,7 +1,7 @@
 import {
   ErrorCode,
   McpError,
-  parseMessage,
+  type JSONRPCErrorResponse,
   type JSONRPCMessage,
   type JSONRPCPayload,
   type MessageInfo,
@@ -9,6 +9,7 @@ import {
   type SendOptions,
   type Transport,
 } from '@plugboard/protocol'
+import { modernHeaders, modernVersionOf } from './headers.js'
 import {
   baseHeaders,
   createHttpClient,
@@ -20,21 +21,9 @@ import {
   type HttpResponse,
   type HttpTransportOptions,
 } from './http.js'
-import { readEventStream, remember, type EventSourceMessage } from './sse.js'
+import { DEFAULT_RECONNECTION, ResponseStreams, type ReconnectionOptions, type Stream } from './streams.js'
 
-/** How a broken SSE stream is reconnected, after the server's `retry` if it sent one. */
-export interface ReconnectionOptions {
-  /** First backoff delay in ms (1000). */
-  initialDelayMs: number
-  /** Longest backoff delay in ms (30 000). */
-  maxDelayMs: number
-  /** Each failed attempt multiplies the delay by this (1.5). */
-  growFactor: number
-  /** Consecutive failed attempts before giving up on a stream (2). */
-  maxRetries: number
-}
-
-export const DEFAULT_RECONNECTION: ReconnectionOptions = { initialDelayMs: 1000, maxDelayMs: 30_000, growFactor: 1.5, maxRetries: 2 }
+export { DEFAULT_RECONNECTION, type ReconnectionOptions }
 
 /** Options of {@link StreamableHTTPClientTransport}. */
 export interface StreamableHTTPClientTransportOptions extends HttpTransportOptions {
@@ -45,21 +34,10 @@ export interface StreamableHTTPClientTransportOptions extends HttpTransportOptio
   openGetStream?: boolean
 }
 
-/** One SSE stream: a POST's response stream, or the standalone GET stream. It outlives reconnections. */
-interface Stream {
-  readonly kind: 'post' | 'get'
-  /** Requests whose response this stream still owes. */
-  readonly pending: Set<RequestId>
-  /** Event ids already handled, so a server replaying too much does not deliver twice. */
-  readonly seen: Set<string>
-  lastEventId?: string
-  /** The server's `retry` field, in ms. */
-  retryMs?: number
-  /** Reconnection attempts since the stream last delivered an event. */
-  attempts: number
-  lastFailure?: string
-  response?: HttpResponse
-  timer?: ReturnType<typeof setTimeout>
+/** A request of the modern wire in flight: its POST is aborted to cancel it. */
+interface ModernCall {
+  readonly controller: AbortController
+  stream?: Stream
 }
 
 /** How long `close()` waits for the server to answer its DELETE. */
@@ -79,7 +57,13 @@ const ACCEPT_POST = 'application/json, text/event-stream'
  * send with an `McpError` whose `data` holds `status` and `body`. `close()` ends every stream and
  * DELETEs the session.
  *
+ * A message whose `_meta` names its protocol version (2026-07-28, the modern era) goes on the
+ * modern wire instead: `MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name` and `Mcp-Param-*` headers
+ * (`SendOptions.headerParams`), no session, no GET stream, no resumption; a 4xx answer holding a
+ * JSON-RPC error is delivered as the response; cancelling a request aborts its POST.
+ *
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#streamable-http
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http
  * @example
  * import { Client } from '@plugboard/client'
  * import { StreamableHTTPClientTransport } from '@plugboard/transport-http'
@@ -99,7 +83,7 @@ export class StreamableHTTPClientTransport implements Transport {
 
   readonly #url: URL
   readonly #options: StreamableHTTPClientTransportOptions
-  readonly #reconnection: ReconnectionOptions
+  readonly #streams: ResponseStreams
   #http: HttpClient | undefined
   #sessionId: string | undefined
   #protocolVersion: string | undefined
@@ -107,16 +91,36 @@ export class StreamableHTTPClientTransport implements Transport {
   #closing: Promise<void> | undefined
   /** Why the transport closed itself (an expired session): what requests cut short by it reject with. */
   #closeReason: McpError | undefined
-  #getStream: Stream | undefined
-  readonly #streams = new Set<Stream>()
-  /** Ids of responses already delivered: a replayed or repeated one is dropped. */
-  readonly #answered = new Set<RequestId>()
+  /** Modern requests awaiting their response, by id. */
+  readonly #calls = new Map<RequestId, ModernCall>()
 
   constructor(url: URL | string, options: StreamableHTTPClientTransportOptions = {}) {
     this.#url = new URL(url)
     this.#options = options
-    this.#reconnection = { ...DEFAULT_RECONNECTION, ...options.reconnection }
     this.#sessionId = options.sessionId
+    const transport = this
+    this.#streams = new ResponseStreams(
+      {
+        url: this.#url.href,
+        get open() {
+          return transport.#state === 'open'
+        },
+        get hasSession() {
+          return transport.#sessionId !== undefined
+        },
+        deliver: (payload) => this.#deliver(payload),
+        report: (error) => this.onerror?.(error),
+        get: (lastEventId) =>
+          this.#request('GET', async () => {
+            const headers = { ...(await this.#headers()), accept: 'text/event-stream' } as Record<string, string>
+            if (lastEventId !== undefined) headers['last-event-id'] = lastEventId
+            return { method: 'GET', url: this.#url, headers }
+          }),
+        expire: () => void this.#expire(),
+        settled: (id) => void this.#calls.delete(id),
+      },
+      { ...DEFAULT_RECONNECTION, ...options.reconnection },
+    )
   }
 
   /** The `Mcp-Session-Id` the server assigned (or the one given), until the session ends. */
@@ -124,7 +128,7 @@ export class StreamableHTTPClientTransport implements Transport {
     return this.#sessionId
   }
 
-  /** What goes in `MCP-Protocol-Version`: the revision the session negotiated. */
+  /** What goes in `MCP-Protocol-Version` of a legacy session: the revision it negotiated (a modern message carries its own). */
   get protocolVersion(): string | undefined {
     return this.#protocolVersion
   }
@@ -140,6 +144,8 @@ export class StreamableHTTPClientTransport implements Transport {
    */
   async send(message: JSONRPCPayload, options?: SendOptions): Promise<void> {
     if (this.#state !== 'open') throw new McpError(ErrorCode.ConnectionClosed, 'Not connected')
+    const modern = modernVersionOf(message, options)
+    if (modern !== undefined) return this.#sendModern(message as JSONRPCMessage, modern, options)
     if (options?.protocolVersion) this.#protocolVersion = options.protocolVersion
     const messages = Array.isArray(message) ? message : [message]
     const body = JSON.stringify(message)
@@ -167,29 +173,95 @@ export class StreamableHTTPClientTransport implements Transport {
     if (ids.length === 0 || response.status === 202) {
       if (response.status === 202) await response.drain()
       else response.cancel()
-      if (this.#options.openGetStream !== false && messages.some((m) => 'method' in m && m.method === 'notifications/initialized')) this.#openGetStream()
+      if (this.#options.openGetStream !== false && messages.some((m) => 'method' in m && m.method === 'notifications/initialized')) this.#streams.openGetStream()
       return
     }
+    await this.#receive(response, ids)
+  }
+
+  /**
+   * A message of the modern wire (2026-07-28): a POST with its metadata headers and no session
+   * id, whose response stream is not resumed. A JSON-RPC error answered with a 4xx status is
+   * delivered as the response (that is how a client tells a modern server from a legacy one), and
+   * cancelling a request aborts its POST — closing the response stream is the cancellation, so
+   * the session's `notifications/cancelled` is dropped.
+   * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http
+   */
+  async #sendModern(message: JSONRPCMessage, version: string, options?: SendOptions): Promise<void> {
+    if ('method' in message && message.method === 'notifications/cancelled') return this.#cancel(message.params?.requestId as RequestId | undefined)
+    const id = 'method' in message && 'id' in message ? message.id : undefined
+    const headers = modernHeaders(message, version, options?.headerParams)
+    const call: ModernCall | undefined = id === undefined ? undefined : { controller: new AbortController() }
+    if (call) this.#calls.set(id!, call)
+    const body = JSON.stringify(message)
+    let response: HttpResponse
+    try {
+      response = await this.#request('POST', async () => ({
+        method: 'POST',
+        url: this.#url,
+        headers: { ...(await baseHeaders(this.#options)), ...headers, 'content-type': 'application/json', accept: ACCEPT_POST },
+        body,
+        signal: call?.controller.signal,
+      }))
+    } catch (error) {
+      if (call?.controller.signal.aborted && this.#state === 'open') return
+      if (id !== undefined) this.#calls.delete(id)
+      throw error
+    }
+    if (call?.controller.signal.aborted) return response.cancel()
+    if (this.#state !== 'open') {
+      response.cancel()
+      throw this.#closeReason ?? new McpError(ErrorCode.ConnectionClosed, 'Connection closed')
+    }
+    if (id === undefined || response.status < 200 || response.status > 299 || response.status === 202) {
+      if (id !== undefined) this.#calls.delete(id)
+      if (response.status >= 200 && response.status <= 299) return void (await response.drain())
+      const text = await response.text().catch(() => '')
+      const error = id !== undefined && response.status < 500 ? errorResponseIn(text) : undefined
+      if (!error) throw await httpError(response, `POST ${this.#url.href}`, text)
+      return this.#deliver({ ...error, id: error.id ?? id! })
+    }
+    await this.#receive(response, [id], call)
+  }
+
+  /** Reads the answer to a POST carrying requests `ids`: one JSON body, or an SSE stream as it arrives. */
+  async #receive(response: HttpResponse, ids: RequestId[], modern?: ModernCall): Promise<void> {
     const type = mediaType(response)
     if (type === 'text/event-stream') {
-      const stream = this.#newStream('post', ids)
-      void this.#read(stream, response)
+      const stream = this.#streams.add('post', ids, modern === undefined)
+      if (modern) modern.stream = stream
+      void this.#streams.read(stream, response)
     } else if (type === 'application/json') {
-      const stream = this.#newStream('post', ids)
+      const stream = this.#streams.add('post', ids, modern === undefined)
+      if (modern) modern.stream = stream
       let text: string
       try {
         text = await response.text()
       } catch (error) {
-        this.#forget(stream)
+        this.#streams.forget(stream)
+        if (modern?.controller.signal.aborted) return
         if (this.#state !== 'open') throw this.#closeReason ?? new McpError(ErrorCode.ConnectionClosed, 'Connection closed')
         throw new McpError(ErrorCode.ConnectionClosed, `POST ${this.#url.href}: the JSON response broke off: ${(error as Error)?.message ?? error}`)
       }
-      this.#deliverText(text, stream)
-      this.#fail(stream, "the server's JSON answer to the POST did not contain it")
+      this.#streams.deliverText(text, stream)
+      this.#streams.fail(stream, "the server's JSON answer to the POST did not contain it")
     } else {
       response.cancel()
+      for (const id of ids) this.#calls.delete(id)
       throw new McpError(ErrorCode.InternalError, `POST ${this.#url.href} answered a request with Content-Type ${type ?? '(none)'}; expected application/json or text/event-stream`, { status: response.status })
     }
+  }
+
+  /** Cancels a modern request: its POST is aborted (the server sees the stream close) and nothing more of it is delivered. */
+  #cancel(id: RequestId | undefined): void {
+    const call = id === undefined ? undefined : this.#calls.get(id)
+    if (!call) return
+    this.#calls.delete(id!)
+    if (call.stream) {
+      call.stream.pending.clear()
+      this.#streams.forget(call.stream)
+    }
+    call.controller.abort(new McpError(ErrorCode.RequestCancelled, `Request ${JSON.stringify(id)} was cancelled`))
   }
 
   /** Ends every stream, DELETEs the session (a 405 is fine) and fires `onclose` once. */
@@ -216,12 +288,8 @@ export class StreamableHTTPClientTransport implements Transport {
   async #shutdown(): Promise<void> {
     const wasOpen = this.#state === 'open'
     this.#state = 'closed'
-    for (const stream of this.#streams) {
-      clearTimeout(stream.timer)
-      stream.response?.cancel()
-    }
-    this.#streams.clear()
-    this.#getStream = undefined
+    this.#streams.close()
+    this.#calls.clear()
     if (wasOpen && this.#sessionId !== undefined) await this.terminateSession().catch(() => {})
     await this.#http?.close()
     if (wasOpen) this.onclose?.()
@@ -266,76 +334,6 @@ export class StreamableHTTPClientTransport implements Transport {
     return error
   }
 
-  #newStream(kind: Stream['kind'], pending: RequestId[] = []): Stream {
-    const stream: Stream = { kind, pending: new Set(pending), seen: new Set(), attempts: 0 }
-    this.#streams.add(stream)
-    return stream
-  }
-
-  #forget(stream: Stream): void {
-    clearTimeout(stream.timer)
-    this.#streams.delete(stream)
-    if (this.#getStream === stream) this.#getStream = undefined
-  }
-
-  #openGetStream(): void {
-    if (this.#getStream) return
-    this.#getStream = this.#newStream('get')
-    void this.#resume(this.#getStream)
-  }
-
-  async #read(stream: Stream, response: HttpResponse): Promise<void> {
-    stream.response = response
-    let failure: unknown
-    try {
-      await readEventStream(response.body, { onEvent: (event) => this.#onEvent(stream, event), onRetry: (ms) => (stream.retryMs = ms) })
-    } catch (error) {
-      failure = error
-    }
-    stream.response = undefined
-    if (this.#state !== 'open' || !this.#streams.has(stream)) return
-    if (stream.kind === 'post' && stream.pending.size === 0) return this.#forget(stream)
-    stream.lastFailure = failure === undefined ? 'the server ended the stream' : `the stream broke: ${(failure as Error)?.message ?? failure}`
-    // A POST stream without an event id cannot be resumed: the spec's resumption is by Last-Event-ID.
-    if (stream.kind === 'post' && stream.lastEventId === undefined) return this.#fail(stream, `${stream.lastFailure} before sending it, with no event id to resume from`)
-    this.#reconnect(stream)
-  }
-
-  #onEvent(stream: Stream, event: EventSourceMessage): void {
-    if (event.id !== undefined) {
-      if (event.id !== '' && stream.seen.has(event.id)) return
-      if (event.id !== '') remember(stream.seen, event.id)
-      // An empty id resets the last event id (SSE standard).
-      stream.lastEventId = event.id === '' ? undefined : event.id
-    }
-    stream.attempts = 0
-    if ((event.event !== undefined && event.event !== 'message') || !event.data) return
-    this.#deliverText(event.data, stream)
-  }
-
-  #deliverText(text: string, stream: Stream): void {
-    const parsed = parseMessage(text)
-    if (!parsed.ok) {
-      this.onerror?.(new McpError(parsed.error.error.code, `Invalid JSON-RPC message from ${this.#url.href}: ${parsed.error.error.message}`, parsed.error.error.data))
-      return
-    }
-    let payload = parsed.payload
-    if (Array.isArray(payload)) {
-      payload = payload.filter((m) => this.#isNew(m, stream))
-      if (payload.length === 0) return
-    } else if (!this.#isNew(payload, stream)) return
-    this.#deliver(payload)
-  }
-
-  /** False for a response already delivered (replayed after a reconnect, or repeated). */
-  #isNew(message: JSONRPCMessage, stream: Stream): boolean {
-    if ('method' in message || !('id' in message) || message.id === null) return true
-    stream.pending.delete(message.id)
-    if (this.#answered.has(message.id)) return false
-    remember(this.#answered, message.id)
-    return true
-  }
-
   #deliver(payload: JSONRPCPayload): void {
     try {
       this.onmessage?.(payload)
@@ -343,81 +341,20 @@ export class StreamableHTTPClientTransport implements Transport {
       this.onerror?.(error instanceof Error ? error : new Error(String(error)))
     }
   }
+}
 
-  /**
-   * Answers each request the stream still owes with a local ConnectionClosed error, so the caller
-   * learns now rather than at its timeout.
-   */
-  #fail(stream: Stream, why: string): void {
-    this.#forget(stream)
-    for (const id of stream.pending) {
-      if (this.#answered.has(id)) continue
-      remember(this.#answered, id)
-      this.#deliver({ jsonrpc: '2.0', id, error: { code: ErrorCode.ConnectionClosed, message: `No response to request ${JSON.stringify(id)}: ${why}` } })
-    }
-    stream.pending.clear()
+/** The JSON-RPC error response a 4xx body holds, if it is one (its id may be missing: the server could not tell). */
+function errorResponseIn(text: string): JSONRPCErrorResponse | undefined {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return undefined
   }
-
-  #reconnect(stream: Stream): void {
-    if (stream.attempts >= this.#reconnection.maxRetries) {
-      const why = `gave up reconnecting the ${stream.kind === 'get' ? 'standalone GET' : 'POST'} SSE stream after ${stream.attempts} attempt(s) (${stream.lastFailure})`
-      if (stream.kind === 'post') return this.#fail(stream, why)
-      this.#forget(stream)
-      this.onerror?.(new McpError(ErrorCode.ConnectionClosed, `SSE: ${why}`))
-      return
-    }
-    const delay = this.#delay(stream)
-    stream.attempts++
-    stream.timer = setTimeout(() => {
-      stream.timer = undefined
-      void this.#resume(stream)
-    }, delay)
-  }
-
-  /**
-   * The server's `retry` first (the spec says the client MUST wait that long), then exponential
-   * backoff with jitter, never shorter than `retry`.
-   */
-  #delay(stream: Stream): number {
-    if (stream.attempts === 0 && stream.retryMs !== undefined) return stream.retryMs
-    const { initialDelayMs, growFactor, maxDelayMs } = this.#reconnection
-    const backoff = Math.min(initialDelayMs * growFactor ** stream.attempts, maxDelayMs)
-    return Math.max(backoff / 2 + (Math.random() * backoff) / 2, stream.retryMs ?? 0)
-  }
-
-  /** GET the endpoint: the standalone stream, or a POST stream resumed with `Last-Event-ID`. */
-  async #resume(stream: Stream): Promise<void> {
-    if (this.#state !== 'open') return
-    let response: HttpResponse
-    try {
-      response = await this.#request('GET', async () => {
-        const headers = { ...(await this.#headers()), accept: 'text/event-stream' } as Record<string, string>
-        if (stream.lastEventId !== undefined) headers['last-event-id'] = stream.lastEventId
-        return { method: 'GET', url: this.#url, headers }
-      })
-    } catch (error) {
-      if (this.#state !== 'open') return
-      stream.lastFailure = (error as Error).message
-      return this.#reconnect(stream)
-    }
-    if (this.#state !== 'open' || !this.#streams.has(stream)) return response.cancel()
-    if (response.status === 404 && this.#sessionId !== undefined) {
-      void response.drain()
-      this.#fail(stream, 'the session expired')
-      this.#expire()
-      return
-    }
-    if (response.status === 405) {
-      // The server offers no GET stream (spec: 405 Method Not Allowed); nothing to retry.
-      void response.drain()
-      if (stream.kind === 'get') return this.#forget(stream)
-      return this.#fail(stream, `${stream.lastFailure}, and the server does not allow GET to resume it`)
-    }
-    if (response.status !== 200 || mediaType(response) !== 'text/event-stream') {
-      stream.lastFailure = `GET answered HTTP ${response.status} ${mediaType(response) ?? ''}`.trimEnd()
-      void response.drain()
-      return this.#reconnect(stream)
-    }
-    void this.#read(stream, response)
-  }
+  const b = body as { jsonrpc?: unknown; id?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } } | null
+  if (typeof b !== 'object' || b === null || b.jsonrpc !== '2.0' || typeof b.error?.code !== 'number' || typeof b.error.message !== 'string') return undefined
+  const id = typeof b.id === 'string' || typeof b.id === 'number' ? b.id : null
+  const error: JSONRPCErrorResponse['error'] = { code: b.error.code, message: b.error.message }
+  if (b.error.data !== undefined) error.data = b.error.data
+  return { jsonrpc: '2.0', id, error }
 }

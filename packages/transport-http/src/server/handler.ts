@@ -11,7 +11,6 @@ import {
   type JSONRPCPayload,
   type JSONRPCRequest,
   type JSONRPCResponse,
-  type MessageInfo,
   type Reply,
   type RequestId,
 } from '@plugboard/protocol'
@@ -19,6 +18,8 @@ import { InMemoryEventStore, Stream, streamOfEvent, type EventStore } from './ev
 import { accepts, checkHostAndOrigin, isJsonContentType, type GuardOptions } from './guards.js'
 import { fromRequest, httpError, jsonBody, toResponse, type IncomingRequest, type OutgoingResponse } from './http.js'
 import { LegacySse } from './legacy-sse.js'
+import { ModernPost, isModernVersion } from './modern.js'
+import { PostInfo } from './post-info.js'
 import { HttpSession, type ServerLike, type SessionSettings } from './sessions.js'
 import { KeepAlive, SSE_HEADERS, SseConnection } from './sse.js'
 
@@ -26,7 +27,7 @@ import { KeepAlive, SSE_HEADERS, SseConnection } from './sse.js'
 export interface McpHandlerOptions extends GuardOptions {
   /** The MCP endpoint's path (`/mcp`); other paths answer 404. Default: every path. */
   path?: string
-  /** Answer request POSTs with one JSON body instead of an SSE stream. Default false. */
+  /** Answer request POSTs with one JSON body instead of an SSE stream (a 2026-07-28 `subscriptions/listen` still streams). Default false. */
   enableJsonResponse?: boolean
   /** No sessions: each POST is served on its own, GET and DELETE answer 405. Default false. */
   stateless?: boolean
@@ -97,10 +98,13 @@ const isInitialize = (m: JSONRPCMessage): m is JSONRPCRequest => 'method' in m &
 const isResponse = (m: JSONRPCPayload): boolean => Array.isArray(m) || !('method' in m)
 
 /**
- * Serves an MCP server over Streamable HTTP (2025-03-26 … 2025-11-25), and optionally the
- * 2024-11-05 HTTP+SSE transport: one handler for many sessions of one server. `fetch` runs on
- * Node, Bun, Deno and Workers; `toNodeHandler()` plugs it into `node:http` without building web
- * `Request`/`Response` objects per call.
+ * Serves an MCP server over Streamable HTTP, both eras on one endpoint: legacy clients (2025-03-26
+ * … 2025-11-25) initialize a session; modern ones, whose POSTs name their revision in
+ * `MCP-Protocol-Version` and `_meta`, are served per request with no session (their headers
+ * checked against the body, SEP-2243). Optionally the 2024-11-05 HTTP+SSE transport too. One
+ * handler for many clients of one server. `fetch` runs on Node, Bun, Deno and Workers;
+ * `toNodeHandler()` plugs it into `node:http` without building web `Request`/`Response` objects
+ * per call.
  *
  * @example
  * import { createServer } from 'node:http'
@@ -110,6 +114,7 @@ const isResponse = (m: JSONRPCPayload): boolean => Array.isArray(m) || !('method
  * createServer(toNodeHandler(handler)).listen(3000, '127.0.0.1')
  * // Bun, Deno, Workers: export default { fetch: handler.fetch }
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#streamable-http
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http
  */
 export function createMcpHandler(server: ServerLike, options: McpHandlerOptions = {}): McpHandler {
   const endpoint = new Endpoint(server, options)
@@ -122,43 +127,6 @@ export function createMcpHandler(server: ServerLike, options: McpHandlerOptions 
   }
 }
 
-/** What a request's messages carry to the server: session, credentials, the HTTP request, and the polling hook. */
-class PostInfo implements MessageInfo {
-  readonly sessionId: string | undefined
-  readonly authInfo: AuthInfo | undefined
-  readonly #req: IncomingRequest
-  readonly #stream: Stream | undefined
-  readonly #retryMs: number
-
-  readonly protocolVersion: string | undefined
-  readonly signal: AbortSignal | undefined
-
-  constructor(
-    sessionId: string | undefined,
-    authInfo: AuthInfo | undefined,
-    req: IncomingRequest,
-    stream: Stream | undefined,
-    retryMs: number,
-    served: { protocolVersion?: string; signal?: AbortSignal } = {},
-  ) {
-    this.sessionId = sessionId
-    this.authInfo = authInfo
-    this.protocolVersion = served.protocolVersion
-    this.signal = served.signal
-    this.#req = req
-    this.#stream = stream
-    this.#retryMs = retryMs
-  }
-
-  get request(): MessageInfo['request'] {
-    return { headers: this.#req.headers, url: this.#req.url }
-  }
-
-  closeSSEStream(): boolean {
-    return this.#stream?.disconnect(this.#retryMs) ?? false
-  }
-}
-
 class Endpoint {
   readonly #server: ServerLike
   readonly #options: McpHandlerOptions
@@ -167,6 +135,7 @@ class Endpoint {
   readonly #store: EventStore | undefined
   readonly #keepAlive: KeepAlive
   readonly #legacy: LegacySse | undefined
+  readonly #modern: ModernPost
   readonly #maxBody: number
   readonly #retryMs: number
   readonly #generateId: () => string
@@ -180,6 +149,7 @@ class Endpoint {
     this.#maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY
     this.#retryMs = options.retryMs ?? DEFAULT_RETRY_MS
     this.#generateId = options.sessionIdGenerator ?? (() => crypto.randomUUID())
+    this.#modern = new ModernPost(server, { enableJsonResponse: options.enableJsonResponse === true, keepAlive: this.#keepAlive, retryMs: this.#retryMs, onerror: this.#report })
     this.#settings = {
       store: this.#store,
       standalone: options.enableGetStream !== false,
@@ -234,6 +204,10 @@ class Endpoint {
     }
     if (legacy === 'messages') return this.#legacy!.post(req, authInfo)
     if (legacy === 'sse') return this.#legacy!.open(req, authInfo)
+    // 2026-07-28 has no GET stream and no session to DELETE.
+    if ((req.method === 'GET' || req.method === 'DELETE') && isModernVersion(req.header('mcp-protocol-version'))) {
+      return httpError(405, ErrorCode.InvalidRequest, `Method Not Allowed: protocol revision ${req.header('mcp-protocol-version')!.trim()} has no ${req.method} on the MCP endpoint`, { allow: this.#allowed() })
+    }
     switch (req.method) {
       case 'POST':
         return this.#post(req, authInfo)
@@ -299,6 +273,8 @@ class Endpoint {
       return jsonBody(400, JSON.stringify(id === null ? error : parsed.error))
     }
     const payload = parsed.payload
+    // The modern wire: served per request, whatever session id a client sends along.
+    if (ModernPost.claims(req, payload)) return this.#modern.post(req, payload, authInfo)
     const messages = Array.isArray(payload) ? payload : [payload]
     const initialize = messages.find(isInitialize)
     if (initialize && Array.isArray(payload)) return httpError(400, ErrorCode.InvalidRequest, 'Invalid Request: initialize must be sent alone, not in a batch')
@@ -488,6 +464,7 @@ class Endpoint {
     this.#closed = true
     const sessions = [...this.#sessions.values()]
     await Promise.all(sessions.map((s) => (s.connection ? s.connection.close() : Promise.resolve(s.end())).catch(this.#report)))
+    this.#modern.close()
     await this.#legacy?.close()
     this.#keepAlive.close()
   }

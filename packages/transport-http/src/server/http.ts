@@ -27,6 +27,11 @@ export interface IncomingRequest {
   readonly loopback: boolean | undefined
   /** A web `Request` of the method, URL and headers — without the body — for user hooks. */
   toRequest(): Request
+  /**
+   * Calls `listener` once if the client goes away before the response is complete (it closed the
+   * connection), now if it already has. A 2026-07-28 request is cancelled that way.
+   */
+  onAbort(listener: () => void): void
 }
 
 /** What the handler answers: a body, an SSE stream, or a `Response` a user hook returned. */
@@ -94,6 +99,12 @@ class WebRequest implements IncomingRequest {
   }
   toRequest(): Request {
     return this.#request
+  }
+  onAbort(listener: () => void): void {
+    // Fetch runtimes (Bun, Deno, Workers) abort the request's signal when the client disconnects.
+    const signal = this.#request.signal
+    if (signal.aborted) return listener()
+    signal.addEventListener('abort', listener, { once: true })
   }
 
   async readBody(limit: number): Promise<string | undefined> {

@@ -126,6 +126,8 @@ async function connect<T extends StreamableHTTPClientTransport | SSEClientTransp
         return { role: 'assistant', model: 'scripted', content: { type: 'text', text: 'Paris' } }
       },
       elicitation: { form: async () => ({ action: 'accept', content: { name: 'Ada' } }) },
+      // The legacy wire (sessions, GET stream, resumption); the modern one is in modern-against-our-server.test.ts.
+      versionNegotiation: { mode: 'legacy' },
     },
   )
   clients.push(client)

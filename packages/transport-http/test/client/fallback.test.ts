@@ -21,7 +21,8 @@ afterEach(async () => {
 })
 
 const newClient = () => {
-  const client = new Client({ name: 'fallback-test', version: '0.0.0' })
+  // The initialize handshake only: these servers speak no modern revision to probe for.
+  const client = new Client({ name: 'fallback-test', version: '0.0.0' }, { versionNegotiation: { mode: 'legacy' } })
   clients.push(client)
   return client
 }
@@ -72,6 +73,22 @@ describe('HttpClientTransport', () => {
     expect(initialize).toMatchObject({ method: 'POST', path: '/messages?sessionId=legacy' })
     expect(initialize!.json).toEqual(refused!.json)
     expect(server.requests.slice(3).map(methodOf)).toEqual(['notifications/initialized', 'tools/list'])
+  })
+
+  it('lets a dual-era client probe the modern wire first: the refused probe carries no modern error, so initialize follows, then HTTP+SSE', async () => {
+    const server = await legacyOnly(405)
+    const transport = new HttpClientTransport(server.url)
+    const client = new Client({ name: 'fallback-test', version: '0.0.0' })
+    clients.push(client)
+    await client.connect(transport)
+    expect(transport.kind).toBe('sse')
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['legacy-tool'])
+    const [probe, refused, get] = server.requests
+    expect(probe).toMatchObject({ method: 'POST', path: '/sse', headers: { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'server/discover' } })
+    expect(probe!.headers).not.toHaveProperty('mcp-session-id')
+    expect(methodOf(refused!)).toBe('initialize')
+    expect(refused!.headers).not.toHaveProperty('mcp-protocol-version')
+    expect(get).toMatchObject({ method: 'GET', path: '/sse' })
   })
 
   it('does not fall back on other errors: a 500 rejects connect with its status', async () => {

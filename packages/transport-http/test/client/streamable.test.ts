@@ -51,7 +51,7 @@ describe('StreamableHTTPClientTransport: the wire format', () => {
     const server = await startServer(mcpHandler({ sessionId: 'sess-1', onRequest: (m, res) => json(res, result(m.id, { tools: [] })) }))
     const transport = new StreamableHTTPClientTransport(server.url)
     transports.push(transport)
-    const client = new Client({ name: 'headers', version: '0.0.0' })
+    const client = new Client({ name: 'headers', version: '0.0.0' }, { versionNegotiation: { mode: 'legacy' } })
     await client.connect(transport)
     await client.listTools()
     expect(transport.sessionId).toBe('sess-1')
