@@ -283,3 +283,17 @@ describe('one endpoint for both eras, at the edges', () => {
     expect(c.inbox.filter((m) => 'method' in m && 'id' in m)).toEqual([])
   })
 })
+
+describe('extensions in per-request capabilities', () => {
+  it('serves a request whose client declares an extension the server does not know, as if it declared none', async () => {
+    const server = new McpServer({ name: 'ext', version: '1' })
+    server.registerTool('who', {}, (_args, ctx) => ({ content: [{ type: 'text', text: JSON.stringify(ctx.client.capabilities.extensions ?? null) }] }))
+    const raw = await connectRaw(server)
+    const capabilities = { extensions: { 'com.example/unknown': { any: 'setting' } } }
+    const result = await raw.result('tools/call', { name: 'who', arguments: {}, _meta: modernMeta(capabilities) })
+    expect(result).toMatchObject({ resultType: 'complete', content: [{ text: JSON.stringify(capabilities.extensions) }] })
+    // What is not a capabilities object at all (extensions must map ids to settings objects) is a malformed _meta.
+    const malformed = await raw.request('tools/list', { _meta: modernMeta({ extensions: 'nope' } as never) })
+    expect(malformed).toMatchObject({ error: { code: ErrorCode.InvalidParams, message: expect.stringContaining('extensions') } })
+  })
+})

@@ -9,6 +9,7 @@ import {
   MODERN_PROTOCOL_VERSIONS,
   PROTOCOL_VERSION_META_KEY,
   SERVER_INFO_META_KEY,
+  rev20260728,
   type LoggingLevel,
 } from '../revisions/index.js'
 import { Router } from '../session/router.js'
@@ -71,8 +72,11 @@ export function modernEra(options: ModernEraOptions = {}): Era {
         const supported = router.eras.flatMap((e) => e.versions)
         throw new McpError(ErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${version}`, { supported, requested: version })
       }
-      const capabilities = meta[CLIENT_CAPABILITIES_META_KEY]
-      if (!isObject(capabilities)) throw META_ERROR(`${CLIENT_CAPABILITIES_META_KEY} is required (an object; {} declares none)`)
+      const declared = meta[CLIENT_CAPABILITIES_META_KEY]
+      if (!isObject(declared)) throw META_ERROR(`${CLIENT_CAPABILITIES_META_KEY} is required (an object; {} declares none)`)
+      const checked = rev20260728.ClientCapabilitiesSchema.safeParse(declared)
+      if (!checked.success) throw META_ERROR(`${CLIENT_CAPABILITIES_META_KEY} is malformed: ${checked.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`)
+      const capabilities = checked.data as Record<string, unknown>
       const info = meta[CLIENT_INFO_META_KEY]
       if (info !== undefined && !isObject(info)) throw META_ERROR(`${CLIENT_INFO_META_KEY} must be an Implementation object`)
       let logLevel: LoggingLevel | undefined
