@@ -47,11 +47,11 @@ const REQUESTS: Array<[string, Record<string, unknown>]> = [
 const CACHEABLE = new Set(['server/discover', 'tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'resources/read'])
 
 describe('server/discover (negotiated 2026-07-28)', () => {
-  it('returns the revisions of both eras, capabilities, instructions, serverInfo in _meta, resultType complete and caching hints', async () => {
+  it('returns the revisions a client can name in _meta, capabilities, instructions, serverInfo in _meta, resultType complete and caching hints', async () => {
     const raw = await connectRaw(fullServer())
     const result = await raw.result('server/discover', { _meta: modernMeta() })
-    expect(result.supportedVersions).toEqual(expect.arrayContaining([MODERN, ...SUPPORTED_PROTOCOL_VERSIONS]))
-    expect(result.supportedVersions).toHaveLength(SUPPORTED_PROTOCOL_VERSIONS.length + 1)
+    // The legacy revisions are negotiated with initialize, so discover does not offer them.
+    expect(result.supportedVersions).toEqual([MODERN])
     expect(result.capabilities).toEqual({
       logging: {},
       tools: { listChanged: true },

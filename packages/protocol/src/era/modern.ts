@@ -124,7 +124,10 @@ export function modernEra(options: ModernEraOptions = {}): Era {
     serve(router, identity) {
       identities.set(router, identity)
       router.setRequestHandler('server/discover', () => {
-        const result: Record<string, unknown> = { supportedVersions: [...identity.supportedVersions], capabilities: identity.capabilities(), ...identity.discoverCache }
+        // Only revisions a client can name in _meta: the legacy ones are negotiated with initialize (an
+        // UnsupportedProtocolVersion error still lists every revision the server speaks).
+        const supportedVersions = identity.supportedVersions.filter((v) => (era.versions as readonly string[]).includes(v))
+        const result: Record<string, unknown> = { supportedVersions, capabilities: identity.capabilities(), ...identity.discoverCache }
         if (identity.instructions !== undefined) result.instructions = identity.instructions
         return result as never
       })
