@@ -175,8 +175,7 @@ export class McpServer {
       await this.#router.notify(message, { messageInfo: info })
       return undefined
     }
-    const signal = info?.signal
-    return this.#router.handle(message, { reply, info, signal: () => signal ?? new AbortController().signal })
+    return this.#router.handle(message, { reply, info, signal: info?.signal })
   }
 
   #install(method: string): void {

@@ -92,15 +92,16 @@ export interface Era {
   stamp(params: Record<string, unknown>, session: Session): Record<string, unknown>
   /**
    * Client side: the final result of an outbound request from its first answer — modern: while it
-   * is `input_required`, fulfil the input requests and `resend` with the answers.
+   * is `input_required`, fulfil the input requests and `resend` with the answers. An era without
+   * one (legacy) takes results as they come.
    */
-  settle(
+  settle?(
     session: Session,
     request: { method: string; params: Record<string, unknown> },
     result: Record<string, unknown>,
     resend: (params: Record<string, unknown>) => Promise<Record<string, unknown>>,
     signal?: AbortSignal,
-  ): Promise<Record<string, unknown>>
+  ): Record<string, unknown> | Promise<Record<string, unknown>>
 }
 
 /** The id of a request, as eras and features quote it. */

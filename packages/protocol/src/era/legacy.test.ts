@@ -78,7 +78,7 @@ describe('stateless serving (a request served without a connection)', () => {
     legacyEra.serve(router, { serverInfo, capabilities: () => ({ tools: {} }), supportedVersions: SUPPORTED_PROTOCOL_VERSIONS })
     router.setRequestHandler('tools/list', (_params, ctx) => ({ tools: [], _meta: { servedUnder: ctx.protocolVersion, connected: ctx.connection !== undefined } }))
     const handle = (method: string, params: Record<string, unknown>, protocolVersion?: string) =>
-      router.handle({ jsonrpc: '2.0', id: 1, method, params }, { reply: () => Promise.resolve(), info: { protocolVersion }, signal: () => new AbortController().signal })
+      router.handle({ jsonrpc: '2.0', id: 1, method, params }, { reply: () => Promise.resolve(), info: { protocolVersion } })
     return { handle }
   }
 

@@ -1,7 +1,8 @@
 import { ErrorCode, McpError } from '../errors.js'
 import { DEFAULT_NEGOTIATED_PROTOCOL_VERSION, LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '../revisions/index.js'
 import { Router } from '../session/router.js'
-import type { Era, ServerHello, ServerIdentity } from './era.js'
+import type { Session } from '../session/session.js'
+import type { Era, RequestScope, ServerHello, ServerIdentity } from './era.js'
 import { negotiateProtocolVersion } from './negotiate.js'
 
 // Before initialize completes, only these may be handled (lifecycle: "SHOULD NOT send requests
@@ -12,6 +13,8 @@ const MODERN_RESULT_FIELDS = ['resultType', 'ttlMs', 'cacheScope'] as const
 
 // Routers whose connections follow the legacy lifecycle (`serve` was called for them).
 const served = new WeakSet<Router>()
+// The scope each connection's requests are served under, while its negotiated state is unchanged.
+const scopes = new WeakMap<Session, RequestScope>()
 
 /**
  * The legacy era (2024-11-05 … 2025-11-25): an `initialize` request fixes the revision and both
@@ -44,7 +47,13 @@ export const legacyEra: Era = {
       if (request.method === 'initialize' && initialized) throw new McpError(ErrorCode.InvalidRequest, 'Invalid Request: initialize was already received on this connection')
       if (!initialized && !BEFORE_INITIALIZE.has(request.method)) throw new McpError(ErrorCode.InvalidRequest, `Invalid Request: received ${request.method} before initialize`)
     }
-    return { era: legacyEra, protocolVersion: conn.state.protocolVersion, peer: conn.state.peer, localCapabilities: conn.state.localCapabilities, logLevel: conn.state.logLevel ?? 'debug' }
+    // One scope per connection, remade only when what it reads changed (initialize, logging/setLevel).
+    const state = conn.state
+    const cached = scopes.get(conn)
+    if (cached && cached.protocolVersion === state.protocolVersion && cached.peer === state.peer && cached.localCapabilities === state.localCapabilities && cached.logLevel === (state.logLevel ?? 'debug')) return cached
+    const scope: RequestScope = { era: legacyEra, protocolVersion: state.protocolVersion, peer: state.peer, localCapabilities: state.localCapabilities, logLevel: state.logLevel ?? 'debug' }
+    scopes.set(conn, scope)
+    return scope
   },
 
   asker({ request, inbound }) {
@@ -63,7 +72,7 @@ export const legacyEra: Era = {
       for (const key of MODERN_RESULT_FIELDS) delete copy[key]
       return { result: copy }
     }
-    return { result }
+    return outcome
   },
 
   serve(router, identity: ServerIdentity) {
@@ -101,5 +110,4 @@ export const legacyEra: Era = {
   },
 
   stamp: (params) => params,
-  settle: (_session, _request, result) => Promise.resolve(result),
 }

@@ -134,7 +134,7 @@ export async function settleInputRequired(
         const scope = { era: legacyEra, protocolVersion: session.state.protocolVersion, peer: session.state.peer, localCapabilities: session.state.localCapabilities, logLevel: undefined }
         const response = await session.router.handle(
           { jsonrpc: '2.0', id: `input:${key}`, method: input.method, params: isObject(input.params) ? input.params : {} },
-          { connection: session, reply: () => Promise.resolve(), signal: () => signal ?? new AbortController().signal },
+          { connection: session, reply: () => Promise.resolve(), signal: signal ?? new AbortController().signal },
           scope,
         )
         if ('error' in response) throw McpError.fromError(response.error)

@@ -31,9 +31,11 @@ export interface Inbound {
   readonly info?: MessageInfo
   /** The connection it came on; absent for a request served on its own (an HTTP POST of the modern era, stateless HTTP). */
   readonly connection?: Session
-  /** Fires when the peer cancels the request or its stream or connection closes. */
-  signal(): AbortSignal
+  /** Fires when the request is cancelled, if the caller decides that (a request served on its own: its response can no longer be delivered); else the connection's cancellation applies. */
+  readonly signal?: AbortSignal
 }
+
+const NEVER = new AbortController().signal
 
 export interface RouterOptions {
   role: Role
@@ -121,7 +123,7 @@ export class Router {
    */
   async handle(request: JSONRPCRequest, inbound: Inbound, given?: RequestScope): Promise<JSONRPCResponse> {
     const { id, method } = request
-    const fail = (error: McpError): JSONRPCResponse => ({ jsonrpc: '2.0', id, error: error.toJSON() })
+    const fail = (error: McpError) => errorResponse(id, error)
     const call: EraCall = { request, inbound, router: this }
     let scope: RequestScope
     if (given) {
@@ -148,7 +150,7 @@ export class Router {
       if (!parsed.success) return fail(new McpError(ErrorCode.InvalidParams, `Invalid params for ${method}: ${parsed.error.message}`, { issues: parsed.error.issues }))
       params = parsed.data as AnyParams
     }
-    const ctx = this.#context(request, params, inbound, scope, era.asker(call, scope))
+    const ctx = this.#context(call, params, scope, era)
     let outcome: { result: Record<string, unknown> } | { thrown: unknown }
     try {
       outcome = { result: ((await this.run({ direction: 'inbound', method, params, ctx }, async () => (await handler(params as never, ctx)) as Record<string, unknown>)) ?? {}) as Record<string, unknown> }
@@ -187,7 +189,10 @@ export class Router {
     }
   }
 
-  #context(request: JSONRPCRequest, params: AnyParams, inbound: Inbound, scope: RequestScope, ask: Asker): RequestContext {
+  #context(call: EraCall, params: AnyParams, scope: RequestScope, era: Era): RequestContext {
+    const { request, inbound } = call
+    // The asker is made on first use: most handlers never ask the peer anything.
+    let ask: Asker | undefined
     const id = request.id
     const meta = params._meta
     const progressToken = meta?.progressToken as string | number | undefined
@@ -197,7 +202,7 @@ export class Router {
       requestId: id,
       method: request.method,
       get signal() {
-        return inbound.signal()
+        return inbound.signal ?? inbound.connection?.signalOf(id) ?? NEVER
       },
       meta,
       progressToken,
@@ -220,9 +225,13 @@ export class Router {
         assertCanSend(this.role, method, scope.protocolVersion, scope.peer.capabilities, scope.localCapabilities)
         return notify(method, p)
       },
-      sendRequest: (method, p, options) => ask(method, p as Record<string, unknown>, options) as never,
+      sendRequest: (method, p, options) => (ask ??= era.asker(call, scope))(method, p as Record<string, unknown>, options) as never,
     }
   }
+}
+
+function errorResponse(id: JSONRPCRequest['id'], error: McpError): JSONRPCResponse {
+  return { jsonrpc: '2.0', id, error: error.toJSON() }
 }
 
 /**

@@ -17,13 +17,15 @@ import type { MessageInfo, SendOptions, Transport } from '../transport.js'
 import { InFlight } from './cancellation.js'
 import type { PeerInfo } from './context.js'
 import { PendingRequests, type RequestOptions } from './pending.js'
-import { assertCanSend, Router, type Middleware, type MiddlewareCall, type NotificationHandler, type RequestHandler } from './router.js'
+import { assertCanSend, Router, type Inbound, type Middleware, type MiddlewareCall, type NotificationHandler, type RequestHandler } from './router.js'
 
 export type Role = 'client' | 'server'
 export type Reply = (message: JSONRPCPayload, options?: SendOptions) => Promise<void>
 export type { Middleware, MiddlewareCall, NotificationHandler, RequestHandler }
 
 type AnyParams = Record<string, unknown> & { _meta?: Record<string, unknown> }
+/** Turns a response's result into what the caller gets (validated; settled by the era). */
+type Finish = (result: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>
 
 /** What a legacy connection negotiated. Modern (2026-07-28) requests carry their own in `_meta`. */
 export interface SessionState {
@@ -70,6 +72,7 @@ export class Session {
   readonly #options: SessionOptions
   readonly #pending = new PendingRequests()
   readonly #inflight = new InFlight()
+  #inbound: Inbound | undefined
   #transport?: Transport
   #nextId = 0
   #closed = false
@@ -173,15 +176,19 @@ export class Session {
     }
     if (options.signal?.aborted) return Promise.reject(new McpError(ErrorCode.RequestCancelled, `Request ${method} was cancelled before it was sent`, { reason: String(options.signal.reason) }))
     const call: MiddlewareCall = { direction: 'outbound', method, params: { ...(params as AnyParams | undefined) } }
-    return this.router.run(call, async () => {
+    return this.router.run(call, () => {
       const era = this.era
-      const send = (p: AnyParams) => this.#sendRequest(method, era ? (era.stamp(p, this) as AnyParams) : p, options)
-      const first = await send(call.params)
-      return validateResult(method, era ? await era.settle(this, { method, params: call.params }, first, send, options.signal) : first)
+      // The final result is made in the response's own resolution: no extra promise per request.
+      return this.#sendRequest(method, era ? (era.stamp(call.params, this) as AnyParams) : call.params, options, (first) => {
+        if (!era?.settle) return validateResult(method, first)
+        const resend = (p: AnyParams) => this.#sendRequest(method, era.stamp(p, this) as AnyParams, options)
+        const settled = era.settle(this, { method, params: call.params }, first, resend, options.signal)
+        return settled instanceof Promise ? settled.then((result) => validateResult(method, result)) : validateResult(method, settled)
+      })
     }) as Promise<R>
   }
 
-  #sendRequest(method: string, params: AnyParams, options: RequestOptions & { reply?: Reply }): Promise<Record<string, unknown>> {
+  #sendRequest(method: string, params: AnyParams, options: RequestOptions & { reply?: Reply }, finish?: Finish): Promise<Record<string, unknown>> {
     const id = this.#nextId++
     const send = options.reply ?? this.#send
     const sendOptions: SendOptions = { relatedRequestId: options.relatedRequestId, protocolVersion: this.state.protocolVersion }
@@ -206,7 +213,14 @@ export class Session {
           method,
           onprogress: options.onprogress,
           reject,
-          resolve: (result) => resolve(result as Record<string, unknown>),
+          resolve: (result) => {
+            if (!finish) return resolve(result as Record<string, unknown>)
+            try {
+              resolve(finish(result as Record<string, unknown>))
+            } catch (error) {
+              reject(error)
+            }
+          },
         },
         {
           timeout: options.timeout ?? this.#options.timeout ?? DEFAULT_TIMEOUT,
@@ -270,11 +284,17 @@ export class Session {
       return void answer({ jsonrpc: '2.0', id, error: new McpError(ErrorCode.InvalidRequest, `Request id ${JSON.stringify(id)} is already in use by a request in flight`).toJSON() })
     }
     this.#inflight.begin(id)
-    const inflight = this.#inflight
-    const response = await this.router.handle(request, { reply, info, connection: this, signal: () => inflight.signal(id) })
+    // Most requests come on the connection's own transport with nothing said about them: one shared Inbound.
+    const inbound = reply === this.#send && info === undefined ? (this.#inbound ??= { reply, connection: this }) : { reply, info, connection: this }
+    const response = await this.router.handle(request, inbound)
     // No response at all for a request the peer cancelled.
     if (!this.#inflight.cancelled(id)) await answer(response)
     this.#inflight.end(id)
+  }
+
+  /** The signal of an inbound request in flight: fires when the peer cancels it or the connection closes. */
+  signalOf(id: RequestId): AbortSignal {
+    return this.#inflight.signal(id)
   }
 
   /** Resolves once an inbound request has been answered (or dropped, if cancelled). */
