@@ -45,6 +45,13 @@ export function modernEra(options: ModernEraOptions = {}): Era {
   const rounds = new WeakMap<EraCall, InputRound>()
   let codec: RequestStateCodec | undefined
   const maxRounds = options.maxInputRounds ?? 10
+  // What server/discover and UnsupportedProtocolVersion offer, the same list in both (the referee
+  // correlates them): the revisions a client can name in _meta. Legacy ones are negotiated with
+  // initialize, so a client retrying with one of them in _meta would get nowhere.
+  const offered = (router: Router): string[] => {
+    const mine = era.versions as readonly string[]
+    return identities.get(router)?.supportedVersions.filter((v) => mine.includes(v)) ?? [...mine]
+  }
 
   const era: Era = {
     name: 'modern',
@@ -69,8 +76,7 @@ export function modernEra(options: ModernEraOptions = {}): Era {
       }
       if (typeof version !== 'string') throw META_ERROR(`${PROTOCOL_VERSION_META_KEY} must be a string`)
       if (!(era.versions as readonly string[]).includes(version)) {
-        const supported = router.eras.flatMap((e) => e.versions)
-        throw new McpError(ErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${version}`, { supported, requested: version })
+        throw new McpError(ErrorCode.UnsupportedProtocolVersion, `Unsupported protocol version: ${version}`, { supported: offered(router), requested: version })
       }
       const declared = meta[CLIENT_CAPABILITIES_META_KEY]
       if (!isObject(declared)) throw META_ERROR(`${CLIENT_CAPABILITIES_META_KEY} is required (an object; {} declares none)`)
@@ -124,10 +130,7 @@ export function modernEra(options: ModernEraOptions = {}): Era {
     serve(router, identity) {
       identities.set(router, identity)
       router.setRequestHandler('server/discover', () => {
-        // Only revisions a client can name in _meta: the legacy ones are negotiated with initialize (an
-        // UnsupportedProtocolVersion error still lists every revision the server speaks).
-        const supportedVersions = identity.supportedVersions.filter((v) => (era.versions as readonly string[]).includes(v))
-        const result: Record<string, unknown> = { supportedVersions, capabilities: identity.capabilities(), ...identity.discoverCache }
+        const result: Record<string, unknown> = { supportedVersions: offered(router), capabilities: identity.capabilities(), ...identity.discoverCache }
         if (identity.instructions !== undefined) result.instructions = identity.instructions
         return result as never
       })
