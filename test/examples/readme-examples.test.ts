@@ -26,6 +26,7 @@ describe('package README examples', () => {
     ['packages/protocol/README.md', ['protocol-quickstart/src/index.ts']],
     ['packages/server/README.md', ['server-quickstart/src/server.ts', 'server-quickstart/src/elicit.ts']],
     ['packages/client/README.md', ['client-quickstart/src/client.ts']],
+    ['packages/auth/README.md', ['auth-quickstart/src/server.ts']],
     ['packages/transport-stdio/README.md', ['stdio-quickstart/src/server.ts', 'stdio-quickstart/src/host.ts']],
     ['packages/transport-http/README.md', ['http-quickstart/src/server.ts', 'http-quickstart/src/worker.ts', 'http-quickstart/src/host.ts']],
   ])('%s shows exactly the code of its example', (readme, files) => {
@@ -121,4 +122,20 @@ describe('package README examples', () => {
       await once(server, 'exit')
     }
   })
+
+  it('auth: the protected server answers 401 with its resource metadata URL, and serves the metadata there', async () => {
+    const server = spawn(process.execPath, ['server.js'], { cwd: `${root}apps/examples/auth-quickstart/dist`, stdio: ['ignore', 'ignore', 'pipe'] })
+    try {
+      const post = () => fetch('http://127.0.0.1:3000/mcp', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' })
+      await expect.poll(() => post().then((r) => r.status, () => 0), { timeout: 10_000 }).toBe(401)
+      const challenge = (await post()).headers.get('www-authenticate')
+      expect(challenge).toContain('resource_metadata="http://127.0.0.1:3000/.well-known/oauth-protected-resource/mcp"')
+      const metadata = await (await fetch('http://127.0.0.1:3000/.well-known/oauth-protected-resource/mcp')).json()
+      expect(metadata).toMatchObject({ resource: 'http://127.0.0.1:3000/mcp', authorization_servers: ['https://auth.example.com'], scopes_supported: ['mcp'] })
+    } finally {
+      server.kill('SIGINT')
+      await once(server, 'exit')
+    }
+  })
+
 })
