@@ -1,4 +1,5 @@
 import { ErrorCode, McpError } from '@plugboard/protocol'
+import { parseWWWAuthenticate } from './www-authenticate.js'
 
 /**
  * The HTTP requests the client transports make, behind one small interface so the transports do
@@ -202,12 +203,38 @@ const closedError = () => new McpError(ErrorCode.ConnectionClosed, 'Connection c
 export type HeadersOption = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>)
 
 /**
- * A bearer-token hook. `token()` is read before every request; on HTTP 401 the transport calls
- * `onUnauthorized()` (refresh or re-authorize there), reads `token()` again and retries once.
+ * What the server said when it refused a request, read from its `WWW-Authenticate` challenge
+ * (the `Bearer` one, else the first): where to discover the authorization server, which scopes
+ * to ask for, and why. The fields a challenge leaves out are absent.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#protected-resource-metadata-discovery
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#step-up-authorization-flow
+ */
+export interface UnauthorizedContext {
+  /** 401 (no valid token), or 403 with `error="insufficient_scope"` (step-up). */
+  status: 401 | 403
+  /** The URL of the refused request. */
+  url: string
+  /** `resource_metadata`: the RFC 9728 Protected Resource Metadata URL. */
+  resourceMetadata?: string
+  /** `scope`: the scopes the server wants for this request. */
+  scope?: string
+  /** `error`: `invalid_token`, `insufficient_scope`, … */
+  error?: string
+  /** `error_description`. */
+  errorDescription?: string
+  /** The raw `WWW-Authenticate` header. */
+  wwwAuthenticate?: string
+}
+
+/**
+ * A bearer-token hook. `token()` is read before every request. On HTTP 401, or on 403 with
+ * `error="insufficient_scope"`, the transport calls `onUnauthorized(ctx)` with the server's
+ * challenge (run discovery, refresh, or re-authorize with `ctx.scope` there), reads `token()` again
+ * and retries once; a second refusal rejects with an McpError whose `data.challenge` is that ctx.
  */
 export interface AuthProvider {
   token(): string | undefined | Promise<string | undefined>
-  onUnauthorized?(): void | Promise<void>
+  onUnauthorized?(ctx: UnauthorizedContext): void | Promise<void>
 }
 
 /** Options every HTTP client transport takes. */
@@ -231,15 +258,35 @@ export async function baseHeaders(options: HttpTransportOptions): Promise<Record
 }
 
 /**
- * Sends a request built by `build` (called again for the retry, so it picks up a new token); on
- * 401 with an auth provider, calls `onUnauthorized()` and retries once.
+ * Sends a request built by `build` (called again for the retry, so it picks up a new token). With
+ * an auth provider, a 401, or a 403 with `error="insufficient_scope"` (step-up), calls
+ * `onUnauthorized(ctx)` and retries once; whatever the retry gets is the caller's to report.
  */
 export async function requestWithAuth(http: HttpClient, options: HttpTransportOptions, build: () => Promise<HttpRequest>): Promise<HttpResponse> {
-  const response = await http.request(await build())
-  if (response.status !== 401 || !options.authProvider) return response
+  const request = await build()
+  const response = await http.request(request)
+  if (!options.authProvider) return response
+  const challenge = challengeOf(response, request.url)
+  if (!challenge || (challenge.status === 403 && challenge.error !== 'insufficient_scope')) return response
   await response.drain()
-  await options.authProvider.onUnauthorized?.()
+  await options.authProvider.onUnauthorized?.(challenge)
   return http.request(await build())
+}
+
+/** The challenge of a 401, or of a 403 that carries `WWW-Authenticate`; `undefined` for any other response. */
+export function challengeOf(response: HttpResponse, url: URL): UnauthorizedContext | undefined {
+  const header = response.header('www-authenticate')
+  if (response.status !== 401 && (response.status !== 403 || header === undefined)) return undefined
+  const context: UnauthorizedContext = { status: response.status as 401 | 403, url: url.href }
+  if (header === undefined) return context
+  context.wwwAuthenticate = header
+  const challenges = parseWWWAuthenticate(header)
+  const params = (challenges.find((c) => c.scheme === 'bearer') ?? challenges[0])?.params ?? {}
+  if (params.resource_metadata !== undefined) context.resourceMetadata = params.resource_metadata
+  if (params.scope !== undefined) context.scope = params.scope
+  if (params.error !== undefined) context.error = params.error
+  if (params.error_description !== undefined) context.errorDescription = params.error_description
+  return context
 }
 
 /** The media type of a Content-Type header, without parameters, lower-cased. */
@@ -250,11 +297,12 @@ export function mediaType(response: HttpResponse): string | undefined {
 const MAX_ERROR_BODY = 2048
 
 /**
- * An McpError for an HTTP error response: its JSON-RPC error's code and message when the body is
- * one, else InternalError; `data` carries `status` and the body text either way. `text` is the
- * body when it was read already.
+ * An McpError for an HTTP error response to `request`: its JSON-RPC error's code and message when
+ * the body is one, else InternalError; `data` carries `status` and the body text either way, and
+ * `challenge` (an {@link UnauthorizedContext}) on a 401 or a 403 with `WWW-Authenticate`. `text`
+ * is the body when it was read already. Request headers (the token) never go into it.
  */
-export async function httpError(response: HttpResponse, what: string, text?: string): Promise<McpError> {
+export async function httpError(response: HttpResponse, request: { method: string; url: URL }, text?: string): Promise<McpError> {
   text ??= await response.text().catch(() => '')
   const body = text.length > MAX_ERROR_BODY ? `${text.slice(0, MAX_ERROR_BODY)}…` : text
   let rpc: { code?: unknown; message?: unknown } | undefined
@@ -266,5 +314,7 @@ export async function httpError(response: HttpResponse, what: string, text?: str
   const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
   const detail = typeof rpc?.message === 'string' ? rpc.message : body
   const code = typeof rpc?.code === 'number' ? rpc.code : ErrorCode.InternalError
-  return new McpError(code, `${what} failed with ${status}${detail ? `: ${detail}` : ''}`, { status: response.status, body })
+  const challenge = challengeOf(response, request.url)
+  const data = challenge ? { status: response.status, body, challenge } : { status: response.status, body }
+  return new McpError(code, `${request.method} ${request.url.href} failed with ${status}${detail ? `: ${detail}` : ''}`, data)
 }

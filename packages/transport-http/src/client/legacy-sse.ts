@@ -65,7 +65,7 @@ export class SSEClientTransport implements Transport {
     let response: HttpResponse
     try {
       response = await this.#request('GET', async () => ({ method: 'GET', url: this.#url, headers: { ...(await this.#headers()), accept: 'text/event-stream' } }))
-      if (response.status !== 200) throw await httpError(response, `GET ${this.#url.href}`)
+      if (response.status !== 200) throw await httpError(response, { method: 'GET', url: this.#url })
       if (mediaType(response) !== 'text/event-stream') {
         response.cancel()
         throw new McpError(ErrorCode.ConnectionClosed, `GET ${this.#url.href} answered Content-Type ${mediaType(response) ?? '(none)'}, not an SSE stream`, { status: response.status })
@@ -104,7 +104,7 @@ export class SSEClientTransport implements Transport {
     if (options?.protocolVersion) this.#protocolVersion = options.protocolVersion
     const body = JSON.stringify(message)
     const response = await this.#request('POST', async () => ({ method: 'POST', url: endpoint, headers: { ...(await this.#headers()), 'content-type': 'application/json' }, body }))
-    if (response.status < 200 || response.status > 299) throw await httpError(response, `POST ${endpoint.href}`)
+    if (response.status < 200 || response.status > 299) throw await httpError(response, { method: 'POST', url: endpoint })
     await response.drain()
   }
 

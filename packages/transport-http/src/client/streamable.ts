@@ -12,6 +12,7 @@ import {
 import { modernHeaders, modernVersionOf } from './headers.js'
 import {
   baseHeaders,
+  challengeOf,
   createHttpClient,
   httpError,
   mediaType,
@@ -166,7 +167,7 @@ export class StreamableHTTPClientTransport implements Transport {
       void response.drain()
       throw this.#expire()
     }
-    if (response.status < 200 || response.status > 299) throw await httpError(response, `POST ${this.#url.href}`)
+    if (response.status < 200 || response.status > 299) throw await httpError(response, { method: 'POST', url: this.#url })
 
     const ids: RequestId[] = []
     for (const m of messages) if ('method' in m && 'id' in m && m.id !== undefined) ids.push(m.id)
@@ -217,8 +218,9 @@ export class StreamableHTTPClientTransport implements Transport {
       if (id !== undefined) this.#calls.delete(id)
       if (response.status >= 200 && response.status <= 299) return void (await response.drain())
       const text = await response.text().catch(() => '')
-      const error = id !== undefined && response.status < 500 ? errorResponseIn(text) : undefined
-      if (!error) throw await httpError(response, `POST ${this.#url.href}`, text)
+      // An auth refusal is reported with its challenge (McpError data), not as the request's JSON-RPC error.
+      const error = id !== undefined && response.status < 500 && !challengeOf(response, this.#url) ? errorResponseIn(text) : undefined
+      if (!error) throw await httpError(response, { method: 'POST', url: this.#url }, text)
       return this.#deliver({ ...error, id: error.id ?? id! })
     }
     await this.#receive(response, [id], call)
@@ -282,7 +284,7 @@ export class StreamableHTTPClientTransport implements Transport {
       this.#sessionId = undefined
       return
     }
-    throw await httpError(response, `DELETE ${this.#url.href}`)
+    throw await httpError(response, { method: 'DELETE', url: this.#url })
   }
 
   async #shutdown(): Promise<void> {
