@@ -6,7 +6,7 @@
 // serves both eras. Everything our server sends is checked against the official schema on
 // arrival (SpecTap), and each test ends with the server process gone.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { Client, StreamableHTTPClientTransport, type CallToolResult } from '@modelcontextprotocol/client'
+import { StreamableHTTPClientTransport, type CallToolResult } from '@modelcontextprotocol/client'
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { Transport as OfficialTransport } from '@modelcontextprotocol/sdk/shared/transport.js'
@@ -14,8 +14,8 @@ import { CreateMessageRequestSchema, type CreateMessageRequest } from '@modelcon
 import { afterEach, describe, expect, it } from 'vitest'
 import { EVERYTHING_SERVER_BIN, expectGone } from '../interop/children.js'
 import { SpecTap } from '../interop/spec-tap.js'
+import { answeringV2Client, MODERN } from './v2-client.js'
 
-const MODERN = '2026-07-28'
 
 /** SpecTap over an HTTP transport: it passes on what the SDK tells the transport, so its headers stay right. */
 class HttpSpecTap extends SpecTap {
@@ -77,23 +77,10 @@ afterEach(async () => {
 async function v2Client(url: URL, mode: 'pin' | 'auto' = 'pin') {
   const transport = new StreamableHTTPClientTransport(url)
   const tap = new HttpSpecTap(transport, MODERN)
-  const client = new Client(
-    { name: 'official-v2-client', version: '2.4.0' },
-    { capabilities: { sampling: {}, elicitation: {}, roots: {} }, versionNegotiation: { mode: mode === 'auto' ? 'auto' : { pin: MODERN } } },
+  const { client, asked } = answeringV2Client(
+    { form: { name: 'Grace', age: 85, subscribe: false, color: 'red' }, model: 'http-model', text: 'seven', roots: [{ uri: 'file:///srv/beta', name: 'beta' }] },
+    mode,
   )
-  const asked: Array<{ method: string; params: unknown }> = []
-  client.setRequestHandler('elicitation/create', async (request) => {
-    asked.push({ method: 'elicitation/create', params: request.params })
-    return { action: 'accept', content: { name: 'Grace', age: 85, subscribe: false, color: 'red' } }
-  })
-  client.setRequestHandler('sampling/createMessage', async (request) => {
-    asked.push({ method: 'sampling/createMessage', params: request.params })
-    return { role: 'assistant', model: 'http-model', stopReason: 'endTurn', content: { type: 'text', text: 'seven' } }
-  })
-  client.setRequestHandler('roots/list', async () => {
-    asked.push({ method: 'roots/list', params: {} })
-    return { roots: [{ uri: 'file:///srv/beta', name: 'beta' }] }
-  })
   await client.connect(tap as never)
   closers.push(() => client.close())
   taps.push(tap)

@@ -10,30 +10,17 @@ import type { Transport as OfficialTransport } from '@modelcontextprotocol/sdk/s
 import { afterEach, describe, expect, it } from 'vitest'
 import { EVERYTHING_SERVER_BIN, expectGone } from '../interop/children.js'
 import { SpecTap } from '../interop/spec-tap.js'
+import { answeringV2Client, MODERN } from './v2-client.js'
 
-const MODERN = '2026-07-28'
 const open: Array<{ client: Client; pid: number | undefined; tap: SpecTap }> = []
 
 async function connect(mode: 'auto' | 'pin' = 'pin') {
   const transport = new StdioClientTransport({ command: process.execPath, args: [EVERYTHING_SERVER_BIN], stderr: 'pipe' })
   const tap = new SpecTap(transport as unknown as OfficialTransport, MODERN)
-  const client = new Client(
-    { name: 'official-v2-client', version: '2.4.0' },
-    { capabilities: { sampling: {}, elicitation: {}, roots: {} }, versionNegotiation: { mode: mode === 'auto' ? 'auto' : { pin: MODERN } } },
+  const { client, asked } = answeringV2Client(
+    { form: { name: 'Ada', age: 36, subscribe: true, color: 'green' }, model: 'test-model', text: 'four', roots: [{ uri: 'file:///work/alpha', name: 'alpha' }] },
+    mode,
   )
-  const asked: Array<{ method: string; params: unknown }> = []
-  client.setRequestHandler('elicitation/create', async (request) => {
-    asked.push({ method: 'elicitation/create', params: request.params })
-    return { action: 'accept', content: { name: 'Ada', age: 36, subscribe: true, color: 'green' } }
-  })
-  client.setRequestHandler('sampling/createMessage', async (request) => {
-    asked.push({ method: 'sampling/createMessage', params: request.params })
-    return { role: 'assistant', model: 'test-model', stopReason: 'endTurn', content: { type: 'text', text: 'four' } }
-  })
-  client.setRequestHandler('roots/list', async () => {
-    asked.push({ method: 'roots/list', params: {} })
-    return { roots: [{ uri: 'file:///work/alpha', name: 'alpha' }] }
-  })
   await client.connect(tap as never)
   const entry = { client, pid: transport.pid ?? undefined, tap }
   open.push(entry)
