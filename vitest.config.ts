@@ -9,7 +9,8 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@plugboard\/protocol\/testing$/, replacement: src('./packages/protocol/src/testing/index.ts') },
-      { find: /^@plugboard\/(protocol|server|client|transport-stdio|transport-http|host)$/, replacement: src('./packages/$1/src/index.ts') },
+      { find: /^@plugboard\/auth\/client$/, replacement: src('./packages/auth/src/client/index.ts') },
+      { find: /^@plugboard\/(protocol|server|client|transport-stdio|transport-http|host|auth)$/, replacement: src('./packages/$1/src/index.ts') },
     ],
   },
   test: {

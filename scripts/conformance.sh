@@ -9,8 +9,7 @@
 #      referee holds applicable at 2026-07-28 (no extensions, none removed in 2026-07-28), all at
 #      the stateless 2026-07-28 wire; the rest are counted as not applicable.
 # Each leg runs every server scenario (`--suite all`, one referee run) against the everything-server
-# and every client scenario except auth/* (one referee run each; no OAuth client yet) against the
-# everything-client. Prints PASS/FAIL per scenario and the totals per referee and leg, then
+# and every client scenario, auth/* included (one referee run each), against the everything-client. Prints PASS/FAIL per scenario and the totals per referee and leg, then
 # compares the failures with test/conformance/baseline.txt (`<referee> <leg> server|client
 # <scenario> — <reason>`): exits non-zero on a failure missing from it, or on a baselined scenario
 # that now passes. CONFORMANCE_WRITE_BASELINE=1 also prints the current failures as a new baseline
@@ -114,10 +113,8 @@ run_leg() {
   section Server "$full" >"$work/all-server"
   section Server "$list" >"$out/server/scenarios"
   minus "$work/all-server" "$out/server/scenarios" >"$out/server/not-applicable"
-  # The auth/* client scenarios need an OAuth client, which Plugboard does not have yet.
-  section Client "$full" | grep -v '^auth/' >"$work/all-client" || true
-  section Client "$list" | grep -c '^auth/' >"$out/client/auth-not-run" || true
-  section Client "$list" | grep -v '^auth/' >"$work/client-run" || true
+  section Client "$full" >"$work/all-client" || true
+  section Client "$list" >"$work/client-run" || true
   minus "$work/all-client" "$work/client-run" >"$out/client/not-applicable"
 
   local label="conformance $version @$leg"
@@ -130,7 +127,7 @@ run_leg() {
   run_referee "$server_limit" "$out/server" "$referee" "${server_args[@]}"
 
   local i=0 scenario
-  echo "$label: $(wc -l <"$work/client-run") client scenarios ($(wc -l <"$out/client/not-applicable") not applicable; $(cat "$out/client/auth-not-run") auth/* not run: no OAuth client yet)"
+  echo "$label: $(wc -l <"$work/client-run") client scenarios, $(grep -c '^auth/' "$work/client-run" || true) of them auth/* ($(wc -l <"$out/client/not-applicable") not applicable)"
   while IFS= read -r scenario; do
     i=$((i + 1))
     mkdir -p "$out/client/$i"

@@ -13,7 +13,7 @@
 //                          runs), `not-applicable` (those the referee does not run at the leg's spec
 //                          version), `exit-code`, `log` (the referee's output) and its folders
 //                          `server-<scenario>-<time>/checks.json`
-//   client/                `not-applicable`, `auth-not-run` (a count) and one folder <n>/ per
+//   client/                `not-applicable` and one folder <n>/ per
 //                          scenario run: `scenario`, `exit-code`, `log` and the referee's folder
 //                          `<scenario>-<time>/` with `checks.json` and our `stdout.txt`/`stderr.txt`
 //
@@ -34,7 +34,7 @@ const BASELINE_HEADER = `# Expected failures of the official conformance referee
 #   <referee-version> <leg> server|client <scenario> — <reason>
 # <leg> is \`default\` (no --spec-version) or the --spec-version the leg runs at (2026-07-28).
 # A failure not listed here fails the run, and so does a listed scenario that now passes: fix the
-# cause, then delete its line. The auth/* client scenarios are not run (no OAuth client yet).
+# cause, then delete its line.
 # Regenerate: CONFORMANCE_WRITE_BASELINE=test/conformance/baseline.txt bash scripts/conformance.sh
 # (listed scenarios keep their reason; new ones get their first failing check's message: edit it).
 `
@@ -133,7 +133,6 @@ function runResults(version, leg) {
     results: [...server, ...client].map((r) => ({ ...r, key: `${version} ${leg} ${r.side} ${r.scenario}` })),
     extensions: new Set(readLines(join(dir, 'extensions'))),
     notApplicable: { server: readLines(join(serverDir, 'not-applicable')), client: readLines(join(clientDir, 'not-applicable')) },
-    authNotRun: Number(readLines(join(clientDir, 'auth-not-run'))[0] ?? 0),
   }
 }
 
@@ -188,7 +187,6 @@ function totals(run) {
   if (skipped.length > 0) notes.push(`${skipped.length} skipped by the referee: ${skipped.map((r) => r.scenario).join(', ')}`)
   const na = run.notApplicable
   if (na.server.length + na.client.length > 0) notes.push(`not applicable at ${run.leg}: ${na.server.length} server, ${na.client.length} client`)
-  notes.push(`${run.authNotRun} auth/* client scenarios not run`)
   return `conformance ${run.version} @${run.leg}: server ${count('server')}, client ${count('client')} (${notes.join('; ')})`
 }
 

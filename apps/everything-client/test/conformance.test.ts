@@ -63,6 +63,6 @@ describe('the conformance client target', () => {
 
   it('exits 2 for a scenario it does not know', async () => {
     vi.spyOn(process.stderr, 'write').mockReturnValue(true)
-    expect(await runConformanceScenario('auth/metadata-default', 'http://127.0.0.1:9/mcp')).toBe(2)
+    expect(await runConformanceScenario('no-such-scenario', 'http://127.0.0.1:9/mcp')).toBe(2)
   })
 })

@@ -11,8 +11,8 @@ export type ScenarioRunner = (url: URL) => Promise<void>
 
 /**
  * The official conformance referee's client scenarios we answer, by the name it puts in
- * `MCP_CONFORMANCE_SCENARIO`. The `auth/*` scenarios need an OAuth client, which Plugboard does
- * not have yet; they are not listed, so the referee's run of them fails fast with exit code 2.
+ * `MCP_CONFORMANCE_SCENARIO`. The `auth/*` scenarios are not listed: every one of them runs the
+ * same OAuth client (`runAuth` in ./auth.ts).
  * @see https://github.com/modelcontextprotocol/conformance
  */
 export const SCENARIOS: Readonly<Record<string, ScenarioRunner>> = {

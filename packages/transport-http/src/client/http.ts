@@ -224,18 +224,39 @@ export interface UnauthorizedContext {
   errorDescription?: string
   /** The raw `WWW-Authenticate` header. */
   wwwAuthenticate?: string
+  /** The scheme of the challenge read (`bearer`, `dpop`), lower-cased. */
+  scheme?: string
+  /** The `DPoP-Nonce` response header: the nonce a DPoP proof must carry from now on (RFC 9449 §9). */
+  dpopNonce?: string
+  /** The HTTP method of the refused request. */
+  method: string
+}
+
+/** The request an {@link AuthProvider} is asked to authorize. */
+export interface AuthRequest {
+  method: string
+  url: string
 }
 
 /**
- * A bearer-token hook. `token()` is read before every request. On HTTP 401, or on 403 with
- * `error="insufficient_scope"`, the transport calls `onUnauthorized(ctx)` with the server's
- * challenge (run discovery, refresh, or re-authorize with `ctx.scope` there), reads `token()` again
- * and retries once; a second refusal rejects with an McpError whose `data.challenge` is that ctx.
+ * Authorizes requests. `headers({ method, url })` (or, for a plain bearer token, `token()`) is read
+ * before every request. On HTTP 401, or on 403 with `error="insufficient_scope"`, the transport calls
+ * `onUnauthorized(ctx)` with the server's challenge (run discovery, refresh, re-authorize with
+ * `ctx.scope`, or take up a DPoP nonce there) and sends the request again, up to
+ * {@link MAX_AUTH_RETRIES} times (once without `onUnauthorized`); `onUnauthorized` throws to give up. A refusal it leaves rejects
+ * with an McpError whose `data.challenge` is that ctx.
+ * `@plugboard/auth/client` makes one that runs the whole OAuth flow.
  */
 export interface AuthProvider {
-  token(): string | undefined | Promise<string | undefined>
+  /** A bearer token: sent as `Authorization: Bearer <token>`. Unused when `headers` is given. */
+  token?(): string | undefined | Promise<string | undefined>
+  /** The authorization headers of one request (`Authorization: DPoP …` plus its `DPoP` proof, say). */
+  headers?(request: AuthRequest): Record<string, string> | undefined | Promise<Record<string, string> | undefined>
   onUnauthorized?(ctx: UnauthorizedContext): void | Promise<void>
 }
+
+/** How many times one request is sent again after a challenge (discovery, then a DPoP nonce, then a step-up). */
+export const MAX_AUTH_RETRIES = 3
 
 /** Options every HTTP client transport takes. */
 export interface HttpTransportOptions {
@@ -247,41 +268,63 @@ export interface HttpTransportOptions {
   authProvider?: AuthProvider
 }
 
-/** Custom headers (names lower-cased) plus `authorization` from the auth provider. */
+/** Custom headers, names lower-cased (the auth provider's are added by {@link requestWithAuth}). */
 export async function baseHeaders(options: HttpTransportOptions): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
   const custom = typeof options.headers === 'function' ? await options.headers() : options.headers
   if (custom) for (const name of Object.keys(custom)) out[name.toLowerCase()] = custom[name]!
-  const token = await options.authProvider?.token()
+  return out
+}
+
+/** The auth provider's headers for `request`, names lower-cased. */
+async function authHeaders(provider: AuthProvider, request: HttpRequest): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  if (provider.headers) {
+    const given = await provider.headers({ method: request.method, url: request.url.href })
+    if (given) for (const name of Object.keys(given)) out[name.toLowerCase()] = given[name]!
+    return out
+  }
+  const token = await provider.token?.()
   if (token) out.authorization = `Bearer ${token}`
   return out
 }
 
 /**
- * Sends a request built by `build` (called again for the retry, so it picks up a new token). With
- * an auth provider, a 401, or a 403 with `error="insufficient_scope"` (step-up), calls
- * `onUnauthorized(ctx)` and retries once; whatever the retry gets is the caller's to report.
+ * Sends a request built by `build` (called again for each retry, so it picks up a new token), with
+ * the auth provider's headers. On a 401, or a 403 with `error="insufficient_scope"` (step-up),
+ * calls `onUnauthorized(ctx)` and sends again, at most {@link MAX_AUTH_RETRIES} times; whatever the
+ * last attempt gets is the caller's to report.
  */
 export async function requestWithAuth(http: HttpClient, options: HttpTransportOptions, build: () => Promise<HttpRequest>): Promise<HttpResponse> {
-  const request = await build()
-  const response = await http.request(request)
-  if (!options.authProvider) return response
-  const challenge = challengeOf(response, request.url)
-  if (!challenge || (challenge.status === 403 && challenge.error !== 'insufficient_scope')) return response
-  await response.drain()
-  await options.authProvider.onUnauthorized?.(challenge)
-  return http.request(await build())
+  const provider = options.authProvider
+  if (!provider) return http.request(await build())
+  for (let attempt = 0; ; attempt++) {
+    const request = await build()
+    Object.assign(request.headers, await authHeaders(provider, request))
+    const response = await http.request(request)
+    // Without onUnauthorized, one retry reads token() again (it may have rotated meanwhile).
+    if (attempt === (provider.onUnauthorized ? MAX_AUTH_RETRIES : 1)) return response
+    const challenge = challengeOf(response, request.url, request.method)
+    if (!challenge || (challenge.status === 403 && challenge.error !== 'insufficient_scope')) return response
+    await response.drain()
+    await provider.onUnauthorized?.(challenge)
+  }
 }
 
 /** The challenge of a 401, or of a 403 that carries `WWW-Authenticate`; `undefined` for any other response. */
-export function challengeOf(response: HttpResponse, url: URL): UnauthorizedContext | undefined {
+export function challengeOf(response: HttpResponse, url: URL, method = 'POST'): UnauthorizedContext | undefined {
   const header = response.header('www-authenticate')
   if (response.status !== 401 && (response.status !== 403 || header === undefined)) return undefined
-  const context: UnauthorizedContext = { status: response.status as 401 | 403, url: url.href }
+  const context: UnauthorizedContext = { status: response.status as 401 | 403, url: url.href, method }
+  const nonce = response.header('dpop-nonce')
+  if (nonce !== undefined) context.dpopNonce = nonce
   if (header === undefined) return context
   context.wwwAuthenticate = header
   const challenges = parseWWWAuthenticate(header)
-  const params = (challenges.find((c) => c.scheme === 'bearer') ?? challenges[0])?.params ?? {}
+  // A DPoP challenge that names an error (use_dpop_nonce, invalid_dpop_proof) speaks for this request.
+  const chosen = challenges.find((c) => c.scheme === 'dpop' && c.params.error !== undefined) ?? challenges.find((c) => c.scheme === 'bearer') ?? challenges[0]
+  if (chosen) context.scheme = chosen.scheme
+  const params = chosen?.params ?? {}
   if (params.resource_metadata !== undefined) context.resourceMetadata = params.resource_metadata
   if (params.scope !== undefined) context.scope = params.scope
   if (params.error !== undefined) context.error = params.error
@@ -314,7 +357,7 @@ export async function httpError(response: HttpResponse, request: { method: strin
   const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`
   const detail = typeof rpc?.message === 'string' ? rpc.message : body
   const code = typeof rpc?.code === 'number' ? rpc.code : ErrorCode.InternalError
-  const challenge = challengeOf(response, request.url)
+  const challenge = challengeOf(response, request.url, request.method)
   const data = challenge ? { status: response.status, body, challenge } : { status: response.status, body }
   return new McpError(code, `${request.method} ${request.url.href} failed with ${status}${detail ? `: ${detail}` : ''}`, data)
 }

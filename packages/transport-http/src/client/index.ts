@@ -1,5 +1,6 @@
 export { StreamableHTTPClientTransport, DEFAULT_RECONNECTION, type StreamableHTTPClientTransportOptions, type ReconnectionOptions } from './streamable.js'
 export { SSEClientTransport, type SSEClientTransportOptions } from './legacy-sse.js'
 export { HttpClientTransport, type HttpClientTransportOptions } from './fallback.js'
-export type { AuthProvider, FetchLike, HeadersOption, HttpTransportOptions, UnauthorizedContext } from './http.js'
+export type { AuthProvider, AuthRequest, FetchLike, HeadersOption, HttpTransportOptions, UnauthorizedContext } from './http.js'
+export { MAX_AUTH_RETRIES } from './http.js'
 export { parseWWWAuthenticate, type AuthChallengeHeader } from './www-authenticate.js'

@@ -1,11 +1,12 @@
 // The auth hook of the HTTP client transports against hand-written node:http servers: the
 // WWW-Authenticate challenge of a 401 reaches `onUnauthorized(ctx)`, a 403 insufficient_scope is
-// a step-up with one retry, a second refusal rejects with the challenge and never loops, and the
-// token never shows in an error.
+// a step-up, a request is sent again at most MAX_AUTH_RETRIES times and then rejects with the
+// challenge, `headers()` authorizes each request by method and URL (DPoP), and the token never shows
+// in an error.
 // @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization
 import { McpError, type JSONRPCMessage } from '@plugboard/protocol'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { SSEClientTransport, StreamableHTTPClientTransport, type AuthProvider, type UnauthorizedContext } from '../../src/index.js'
+import { MAX_AUTH_RETRIES, SSEClientTransport, StreamableHTTPClientTransport, type AuthProvider, type UnauthorizedContext } from '../../src/index.js'
 import { closeServers, event, expectNoLeaks, json, messageOf, observe, resourceBaseline, result, sse, startServer, type TestServer } from './helpers.js'
 
 const METADATA = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp'
@@ -51,6 +52,8 @@ describe('StreamableHTTPClientTransport: the auth hook', () => {
     expect(onUnauthorized.mock.calls[0]![0]).toEqual({
       status: 401,
       url: server.url.href,
+      method: 'POST',
+      scheme: 'bearer',
       resourceMetadata: METADATA,
       scope: 'files:read',
       error: 'invalid_token',
@@ -66,7 +69,7 @@ describe('StreamableHTTPClientTransport: the auth hook', () => {
     const server = await guarded('fresh', (res) => void res.writeHead(401).end())
     const { request } = await open(server, { token: () => token, onUnauthorized })
     expect(await request('tools/list')).toEqual(result(1, { ok: true }))
-    expect(onUnauthorized.mock.calls).toEqual([[{ status: 401, url: server.url.href }]])
+    expect(onUnauthorized.mock.calls).toEqual([[{ status: 401, url: server.url.href, method: 'POST' }]])
   })
 
   it('steps up on 403 insufficient_scope: the hook gets the new scope and the retry carries the new token', async () => {
@@ -81,18 +84,67 @@ describe('StreamableHTTPClientTransport: the auth hook', () => {
     expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer narrow', 'Bearer wide'])
   })
 
-  it('after a second 401 rejects with an McpError carrying the status and challenge, having asked twice and no more', async () => {
+  it(`after ${MAX_AUTH_RETRIES} retries rejects with an McpError carrying the status and challenge, and asks no more`, async () => {
     const onUnauthorized = vi.fn()
     const server = await guarded('never', (res) => void res.writeHead(401, { 'www-authenticate': `Bearer resource_metadata="${METADATA}", scope="mcp"` }).end('go away'))
     const { request } = await open(server, { token: () => SECRET, onUnauthorized })
     const error = await request('tools/list').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(McpError)
     expect(error).toMatchObject({ data: { status: 401, body: 'go away', challenge: { status: 401, resourceMetadata: METADATA, scope: 'mcp', url: server.url.href } } })
-    expect(onUnauthorized).toHaveBeenCalledTimes(1)
-    expect(server.requests).toHaveLength(2)
-    // Each request gets its own single retry; the next one is not refused forever either.
+    expect(onUnauthorized).toHaveBeenCalledTimes(MAX_AUTH_RETRIES)
+    expect(server.requests).toHaveLength(MAX_AUTH_RETRIES + 1)
+    // Each request gets its own retries; the next one is not refused forever either.
     await expect(request('tools/list')).rejects.toMatchObject({ data: { status: 401 } })
-    expect(server.requests).toHaveLength(4)
+    expect(server.requests).toHaveLength(2 * (MAX_AUTH_RETRIES + 1))
+  })
+
+  it('gives up as soon as onUnauthorized throws, with its error', async () => {
+    const server = await guarded('never', (res) => void res.writeHead(401, { 'www-authenticate': 'Bearer scope="mcp"' }).end())
+    const { request } = await open(server, {
+      token: () => SECRET,
+      onUnauthorized: () => {
+        throw new Error('the user refused')
+      },
+    })
+    await expect(request('tools/list')).rejects.toThrow('the user refused')
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('with only token(), sends again once (the token may have rotated), without a hook', async () => {
+    let token = 'old'
+    const server = await guarded('new', (res) => {
+      token = 'new'
+      res.writeHead(401).end()
+    })
+    const { request } = await open(server, { token: () => token })
+    expect(await request('tools/list')).toEqual(result(1, { ok: true }))
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer old', 'Bearer new'])
+  })
+
+  it('headers() authorizes each request by method and URL, and a DPoP use_dpop_nonce challenge hands over the DPoP-Nonce', async () => {
+    const asked: { method: string; url: string }[] = []
+    let nonce: string | undefined
+    const seen: UnauthorizedContext[] = []
+    const server = await startServer((req, res) => {
+      if (req.headers.dpop !== 'proof-with-n1') {
+        return json(res, { error: 'use_dpop_nonce' }, { 'www-authenticate': `DPoP error="use_dpop_nonce", resource_metadata="${METADATA}", Bearer resource_metadata="${METADATA}"`, 'dpop-nonce': 'n1' }, 401)
+      }
+      json(res, result((messageOf(req) as { id: number }).id, { ok: true }))
+    })
+    const { request } = await open(server, {
+      headers: (r) => (asked.push(r), { Authorization: 'DPoP tok', DPoP: nonce ? `proof-with-${nonce}` : 'proof' }),
+      onUnauthorized: (ctx) => void (seen.push(ctx), (nonce = ctx.dpopNonce)),
+    })
+    expect(await request('tools/list')).toEqual(result(1, { ok: true }))
+    expect(asked).toEqual([
+      { method: 'POST', url: server.url.href },
+      { method: 'POST', url: server.url.href },
+    ])
+    expect(seen).toMatchObject([{ status: 401, scheme: 'dpop', error: 'use_dpop_nonce', dpopNonce: 'n1', resourceMetadata: METADATA }])
+    expect(server.requests.map((r) => [r.headers.authorization, r.headers.dpop])).toEqual([
+      ['DPoP tok', 'proof'],
+      ['DPoP tok', 'proof-with-n1'],
+    ])
   })
 
   it('rejects a repeated 403 insufficient_scope with the challenge, and never puts the token in the error', async () => {
@@ -102,7 +154,7 @@ describe('StreamableHTTPClientTransport: the auth hook', () => {
     const { request } = await open(server, { token: () => SECRET, onUnauthorized: () => {} })
     const error = (await request('tools/list').catch((e: unknown) => e)) as McpError
     expect(error.data).toMatchObject({ status: 403, challenge: { status: 403, error: 'insufficient_scope', scope: 'admin' } })
-    expect(server.requests).toHaveLength(2)
+    expect(server.requests).toHaveLength(MAX_AUTH_RETRIES + 1)
     expect(server.requests[1]!.headers.authorization).toBe(`Bearer ${SECRET}`)
     for (const text of [error.message, JSON.stringify(error.data), String(error.stack)]) expect(text).not.toContain(SECRET)
   })
@@ -136,7 +188,7 @@ describe('StreamableHTTPClientTransport: the auth hook', () => {
     await expect(request('tools/list', { _meta: meta })).rejects.toMatchObject({ data: { status: 401, challenge: { error: 'invalid_token' } } })
     expect(seen.map((c) => [c.status, c.scope ?? c.error])).toEqual([
       [403, 'b'],
-      [401, 'invalid_token'],
+      ...Array.from({ length: MAX_AUTH_RETRIES }, () => [401, 'invalid_token']),
     ])
   })
 })
@@ -154,7 +206,7 @@ describe('SSEClientTransport: the auth hook', () => {
     const transport = new SSEClientTransport(server.url, { authProvider: { token: () => token, onUnauthorized: (ctx) => void (seen.push(ctx), (token = 'new')) } })
     transports.push(transport)
     await transport.start()
-    expect(seen).toEqual([{ status: 401, url: server.url.href, resourceMetadata: METADATA, scope: 'mcp', wwwAuthenticate: `Bearer resource_metadata="${METADATA}", scope="mcp"` }])
+    expect(seen).toEqual([{ status: 401, url: server.url.href, method: 'GET', scheme: 'bearer', resourceMetadata: METADATA, scope: 'mcp', wwwAuthenticate: `Bearer resource_metadata="${METADATA}", scope="mcp"` }])
     expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer old', 'Bearer new'])
   })
 })
