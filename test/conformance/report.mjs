@@ -41,10 +41,14 @@ const BASELINE_HEADER = `# Expected failures of the official conformance referee
 
 const readLines = (file) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean) : [])
 const folders = (dir) => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [])
-// The referee names each output folder `<prefix><scenario>-<ISO time with : and . as ->`.
+// The referee names each output folder `<prefix><scenario>-<ISO time with : and . as ->`; a scenario
+// named with a slash (`auth/metadata-default`) lands in a subfolder (`auth/metadata-default-<time>`).
 const folderOf = (dir, prefix, scenario) => {
-  const name = folders(dir).find((n) => n.startsWith(`${prefix}${scenario}-`) && /^\d{4}-\d\d-\d\dT[\d-]+Z$/.test(n.slice(prefix.length + scenario.length + 1)))
-  return name && join(dir, name)
+  const slash = scenario.lastIndexOf('/')
+  const parent = slash < 0 ? dir : join(dir, scenario.slice(0, slash))
+  const base = scenario.slice(slash + 1)
+  const name = folders(parent).find((n) => n.startsWith(`${prefix}${base}-`) && /^\d{4}-\d\d-\d\dT[\d-]+Z$/.test(n.slice(prefix.length + base.length + 1)))
+  return name && join(parent, name)
 }
 
 function oneLine(text, max = 200) {
@@ -187,7 +191,7 @@ function totals(run) {
   if (skipped.length > 0) notes.push(`${skipped.length} skipped by the referee: ${skipped.map((r) => r.scenario).join(', ')}`)
   const na = run.notApplicable
   if (na.server.length + na.client.length > 0) notes.push(`not applicable at ${run.leg}: ${na.server.length} server, ${na.client.length} client`)
-  return `conformance ${run.version} @${run.leg}: server ${count('server')}, client ${count('client')} (${notes.join('; ')})`
+  return `conformance ${run.version} @${run.leg}: server ${count('server')}, client ${count('client')}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`
 }
 
 console.log('')

@@ -25,7 +25,7 @@ describe('package README examples', () => {
   it.each([
     ['packages/protocol/README.md', ['protocol-quickstart/src/index.ts']],
     ['packages/server/README.md', ['server-quickstart/src/server.ts', 'server-quickstart/src/elicit.ts']],
-    ['packages/client/README.md', ['client-quickstart/src/client.ts']],
+    ['packages/client/README.md', ['client-quickstart/src/client.ts', 'client-quickstart/src/protected.ts']],
     ['packages/auth/README.md', ['auth-quickstart/src/server.ts']],
     ['packages/transport-stdio/README.md', ['stdio-quickstart/src/server.ts', 'stdio-quickstart/src/host.ts']],
     ['packages/transport-http/README.md', ['http-quickstart/src/server.ts', 'http-quickstart/src/worker.ts', 'http-quickstart/src/host.ts']],

@@ -123,7 +123,8 @@ export class OAuthProvider {
   /** Pre-registered credentials bound to the first issuer they were used with. */
   #boundIssuer: string | undefined
   #dpop: Promise<DPoPKey> | undefined
-  #dpopAlgs = new Map<string, string>()
+  /** oauth4webapi's DPoP handle: it keeps the authorization servers' nonces across token requests. */
+  #dpopHandle: oauth.DPoPHandle | undefined
   /** DPoP nonces the resource servers asked for, by origin. */
   readonly #nonces = new Map<string, string>()
   /** One flow at a time: concurrent refusals wait for the same one. */
@@ -268,8 +269,18 @@ export class OAuthProvider {
     session.attempted.add(scope)
     session.requested = wanted
 
-    const tokens =
-      grant === 'authorization_code' ? await this.#authorizationCode(session, scope) : grant === 'client_credentials' ? await this.#clientCredentials(session, scope) : await this.#jwtBearer(session, scope)
+    const run = () => (grant === 'authorization_code' ? this.#authorizationCode(session, scope) : grant === 'client_credentials' ? this.#clientCredentials(session, scope) : this.#jwtBearer(session, scope))
+    let tokens: oauth.TokenEndpointResponse
+    try {
+      tokens = await run()
+    } catch (error) {
+      // A registration kept from an earlier run that the authorization server no longer knows: register again, once.
+      const forgotten = error instanceof OAuthClientError && error.cause instanceof oauth.ResponseBodyError && error.cause.error === 'invalid_client'
+      if (!forgotten || this.#options.client || session.client.client_id === this.#options.clientMetadataUrl) throw error
+      await this.#store.deleteClient(issuer)
+      Object.assign(session, await this.#register(discovery))
+      tokens = await run()
+    }
     await this.#save(session, tokens)
   }
 
@@ -368,8 +379,8 @@ export class OAuthProvider {
     if (!Array.isArray(algs) || !algs.includes('ES256')) return undefined
     this.#dpop ??= dpopKey(this.#options.dpop === true ? undefined : this.#options.dpop)
     const key = await this.#dpop
-    this.#dpopAlgs.set(as.issuer, 'ES256')
-    return oauth.DPoP({}, key.keyPair)
+    this.#dpopHandle ??= oauth.DPoP({}, key.keyPair)
+    return this.#dpopHandle
   }
 
   /** Runs a token request, once more with the authorization server's DPoP nonce when it asks for one (RFC 9449 §8). */
