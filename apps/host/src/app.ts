@@ -3,6 +3,7 @@ import {
   ConsentPolicy,
   SamplingPolicy,
   ServerManager,
+  type AuthorizationOptions,
   type ConsentPolicyConfig,
   type ConsentStore,
   type HostConfig,
@@ -28,6 +29,14 @@ export interface HostAppOptions {
   sampling?: SamplingPolicyOptions
   /** Restart and health settings of the server manager. */
   manager?: Pick<ServerManagerOptions, 'restart' | 'pingIntervalMs' | 'pingTimeoutMs' | 'connectTimeoutMs' | 'closeGraceMs'>
+  /**
+   * Signing in to servers that ask for OAuth: the token store (default
+   * `~/.config/plugboard/tokens.json`) and more. Without an `open`, each sign-in URL is reported
+   * as an `authorization` event and handed to `openUrl`.
+   */
+  authorization?: AuthorizationOptions
+  /** Opens a sign-in URL in the browser (the CLI's desktop opener); a failure leaves the printed URL to the user. */
+  openUrl?: (url: string) => Promise<void>
   agent?: Pick<AgentOptions, 'maxSteps' | 'system' | 'model' | 'toolTimeoutMs'>
   clientInfo?: { name: string; version: string }
 }
@@ -62,6 +71,13 @@ export class HostApp {
       servers: config.servers,
       roots: config.roots,
       clientInfo: options.clientInfo ?? { name: 'plugboard-host', version: '0.0.0' },
+      authorization: {
+        open: ({ server, url }) => {
+          ui.emit({ type: 'authorization', server, url: url.href })
+          void options.openUrl?.(url.href).catch(() => undefined)
+        },
+        ...options.authorization,
+      },
       client: (server) => ({
         sampling: createSamplingHandler({ server, provider, policy: samplingPolicy, ui }),
         elicitation: {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { ConfigError, ConsentStore, loadConfig, type ConsentPolicyConfig } from '@plugboard/host'
+import { ConfigError, ConsentStore, defaultTokenStorePath, loadConfig, type ConsentPolicyConfig } from '@plugboard/host'
 import { HostApp } from './app.js'
 import type { HostEvent } from './events.js'
 import type { ModelProvider } from './providers/provider.js'
@@ -24,6 +24,8 @@ export const USAGE = `Usage: plugboard-host [--config FILE] [--prompt TEXT [--ap
       --model NAME      the model to use (default: the provider's first)
       --max-steps N     model calls per message before stopping (default 10)
       --consent-store F where "allow always" answers are kept (default ~/.config/plugboard/consent.json)
+      --token-store F   where OAuth tokens of servers you signed in to are kept
+                        (default $PLUGBOARD_TOKEN_STORE, else ~/.config/plugboard/tokens.json)
       --demo            start example servers and play an offline demo conversation
   -h, --help            show this help
 
@@ -48,6 +50,7 @@ const OPTIONS = {
   model: { type: 'string' },
   'max-steps': { type: 'string' },
   'consent-store': { type: 'string' },
+  'token-store': { type: 'string' },
   demo: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const
@@ -115,6 +118,8 @@ async function run(flags: Flags, io: CliIo, stopped: AbortSignal): Promise<numbe
     consentStore: store,
     policy: terminal ? undefined : approvePolicy(approve, config.policy),
     agent: { maxSteps: flags['max-steps'] === undefined ? undefined : Number(flags['max-steps']), model: flags.model },
+    authorization: { tokenStore: flags['token-store'] ?? (io.env.PLUGBOARD_TOKEN_STORE || defaultTokenStorePath(io.env)) },
+    openUrl,
   })
 
   const turn = new AbortController()
@@ -128,6 +133,7 @@ async function run(flags: Flags, io: CliIo, stopped: AbortSignal): Promise<numbe
       return stopped.aborted ? 130 : 0
     }
     if (terminal) terminal.onInterrupt = () => cancel(new Error('Cancelled by the user (Ctrl-C)'))
+    await signIns(app, turn.signal)
     const result = await app.send(flags.prompt!, turn.signal)
     if (flags.json) io.stdout.write(`${JSON.stringify({ type: 'done', text: result.text, end: result.end, steps: result.steps })}\n`)
     // The dialogs' renderer already showed the answer on the terminal; repeat it only where stdout goes elsewhere (a pipe).
@@ -142,6 +148,18 @@ async function run(flags: Flags, io: CliIo, stopped: AbortSignal): Promise<numbe
     terminal?.close()
     await app.close()
   }
+}
+
+/**
+ * One-shot: the message goes to the model once every server waiting for the user to sign in is
+ * ready (or gave up), so its tools are there; the chat does not wait, the server joins when ready.
+ */
+async function signIns(app: HostApp, signal: AbortSignal): Promise<void> {
+  const waiting = app.manager.statuses().filter((s) => s.state === 'authorizing')
+  if (waiting.length === 0) return
+  const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+  await Promise.race([Promise.all(waiting.map((s) => app.manager.ready(s.name).catch(() => undefined))), aborted])
+  await app.catalog.refresh()
 }
 
 /** The consent policy for `--approve`: `read-only` trusts read-only claims, `all` allows what `deny` does not. */

@@ -6,8 +6,10 @@ import type { ServerState } from '@plugboard/host'
  * these as text, `--json` prints each as one line of JSON (a stable format for scripts).
  */
 export type HostEvent =
-  /** A server changed state (`starting`, `ready`, `restarting`, `failed`, `stopped`). */
+  /** A server changed state (`starting`, `ready`, `restarting`, `failed`, `authorizing`, `unauthorized`, `stopped`). */
   | { type: 'server'; name: string; state: ServerState; pid?: number; error?: string; retryInMs?: number }
+  /** A server asks for OAuth authorization: the user signs in at `url` (the host also tries to open it in the browser). */
+  | { type: 'authorization'; server: string; url: string }
   /** A piece of the model's answer, as it streams. */
   | { type: 'text'; text: string }
   /** The model finished one call: its whole text and how many tools it asked for. */

@@ -37,6 +37,9 @@ export function scriptedHost(
     manager: { pingIntervalMs: 0, closeGraceMs: 300, restart: { initialDelayMs: 50, maxDelayMs: 200, jitter: 0 }, ...options.manager },
     ...(options.sampling ? { sampling: options.sampling } : {}),
     ...(options.agent ? { agent: options.agent } : {}),
+    ...(options.authorization ? { authorization: options.authorization } : {}),
+    // As the CLI does: the opener of URL elicitations also opens sign-in pages.
+    ...(options.openUrl ? { openUrl: options.openUrl } : {}),
   })
   return { app, user, events, ui }
 }

@@ -26,6 +26,33 @@ export interface HttpServerConfig {
   transport: 'http' | 'streamable-http' | 'sse'
   url: string
   headers: Record<string, string>
+  /**
+   * How the host signs in when the server asks for OAuth authorization. Absent: it does, unless
+   * `headers` has an `Authorization` header. `false`: never (a 401 is an error). `"oauth": true`
+   * in the file is `{}`.
+   */
+  oauth?: OAuthServerConfig | false
+}
+
+/**
+ * The `oauth` object of an HTTP server entry, in the spelling of Claude Code's `.mcp.json`
+ * (`clientId`, `callbackPort`, `scopes`). Everything is optional: by default the host registers
+ * itself (a Client ID Metadata Document, else Dynamic Client Registration) and asks for the scopes
+ * the server names.
+ */
+export interface OAuthServerConfig {
+  /** Shown by the authorization server on its consent page. Default `Plugboard host`. */
+  clientName?: string
+  /** A client registered beforehand with the authorization server (for one without registration). */
+  clientId?: string
+  /** That client's secret; write `"${MCP_CLIENT_SECRET}"` rather than the secret itself. */
+  clientSecret?: string
+  /** The https URL of a Client ID Metadata Document that is this host's client id. */
+  clientMetadataUrl?: string
+  /** Space-separated scopes to ask for when neither the server's challenge nor its metadata names any. */
+  scope?: string
+  /** A fixed port for the sign-in redirect (`http://127.0.0.1:<port>/callback`), for a `clientId` registered with that URL. Default: a free port. */
+  callbackPort?: number
 }
 
 /** One entry of `mcpServers`, normalized. */
@@ -164,11 +191,24 @@ const StdioSchema = z.looseObject({
   env: z.record(z.string(), z.string()).optional(),
   cwd: z.string().min(1).optional(),
 })
+// Strict: a misspelt `clientID` must not silently fall back to registration.
+const OAuthSchema = z.strictObject({
+  clientName: z.string().min(1).optional(),
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+  clientMetadataUrl: z.string().min(1).optional(),
+  scope: z.string().min(1).optional(),
+  // Claude Code's spelling: one space-separated string; a list is read too.
+  scopes: z.string().min(1).or(stringArray).optional(),
+  callbackPort: z.number().int().min(1).max(65535).optional(),
+})
 const HttpSchema = z.looseObject({
   ...common,
   type: z.enum(['http', 'streamable-http', 'sse']).optional(),
   url: z.string().min(1),
   headers: z.record(z.string(), z.string()).optional(),
+  // Checked by parseOAuth, so a bad field is named rather than lost in a union's error.
+  oauth: z.unknown().optional(),
 })
 const TYPES = ['stdio', 'http', 'streamable-http', 'sse']
 
@@ -209,7 +249,36 @@ function parseServer(raw: unknown, at: PropertyKey[], context: Context): ServerC
   // Checked once expanded: `"url": "${MCP_URL}"` is fine.
   const url = ex(parsed.data.url, 'url')
   if (!/^https?:$/.test(URL.parse(url)?.protocol ?? '')) problems.push(`${formatPath([...at, 'url'])}: expected an http(s) URL, got ${JSON.stringify(url)}`)
-  return { transport: type ?? 'http', url, headers: values(headers, 'headers') }
+  const server: HttpServerConfig = { transport: type ?? 'http', url, headers: values(headers, 'headers') }
+  const oauth = parseOAuth(parsed.data.oauth, [...at, 'oauth'], context)
+  if (oauth !== undefined) server.oauth = oauth
+  return server
+}
+
+/** The `oauth` of an HTTP server: `false`, `true` (= `{}`), or the object; `undefined` when absent or bad. */
+function parseOAuth(value: unknown, at: PropertyKey[], context: Context): OAuthServerConfig | false | undefined {
+  const { problems } = context
+  if (value === undefined) return undefined
+  if (typeof value === 'boolean') return value && {}
+  if (!isObject(value)) return void problems.push(`${formatPath(at)}: expected true, false or an object, got ${describeValue(value)}`)
+  const parsed = OAuthSchema.safeParse(value, { error: describeIssue })
+  if (!parsed.success) return void problems.push(...parsed.error.issues.map((issue) => `${formatPath([...at, ...issue.path])}: ${issue.message}`))
+  const raw = parsed.data
+  const out: OAuthServerConfig = {}
+  for (const key of ['clientName', 'clientId', 'clientSecret', 'clientMetadataUrl', 'scope'] as const) {
+    if (raw[key] !== undefined) out[key] = expand(raw[key], [...at, key], context)
+  }
+  if (raw.scopes !== undefined) {
+    if (raw.scope !== undefined) problems.push(`${formatPath(at)}: has both "scope" and "scopes"; give one`)
+    out.scope = typeof raw.scopes === 'string' ? expand(raw.scopes, [...at, 'scopes'], context) : raw.scopes.join(' ')
+  }
+  if (raw.callbackPort !== undefined) out.callbackPort = raw.callbackPort
+  if (out.clientSecret !== undefined && out.clientId === undefined) problems.push(`${formatPath([...at, 'clientSecret'])}: a client secret needs its "clientId"`)
+  const metadata = out.clientMetadataUrl === undefined ? undefined : URL.parse(out.clientMetadataUrl)
+  if (out.clientMetadataUrl !== undefined && (metadata?.protocol !== 'https:' || metadata.pathname === '/')) {
+    problems.push(`${formatPath([...at, 'clientMetadataUrl'])}: expected an https URL with a path, got ${JSON.stringify(out.clientMetadataUrl)}`)
+  }
+  return out
 }
 
 const VARIABLE = /\$\{([^}]*)\}/g
@@ -258,6 +327,7 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
 
 const EXPECTED: Record<string, string> = {
   string: 'a string',
+  number: 'a number',
   boolean: 'true or false',
   array: 'an array',
   object: 'an object',

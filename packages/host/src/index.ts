@@ -8,8 +8,10 @@ export {
   type ServerConfig,
   type StdioServerConfig,
   type HttpServerConfig,
+  type OAuthServerConfig,
   type ParseConfigOptions,
 } from './config.js'
+export { defaultTokenStorePath, type AuthorizationOptions } from './authorization.js'
 export {
   ServerManager,
   createTransport,

@@ -1,15 +1,18 @@
 import { Client, Emitter, type ClientOptions, type Listener } from '@plugboard/client'
 import type { Implementation, LoggingMessageNotificationParams, Root, Transport } from '@plugboard/protocol'
-import { HttpClientTransport, SSEClientTransport, StreamableHTTPClientTransport } from '@plugboard/transport-http'
+import { HttpClientTransport, SSEClientTransport, StreamableHTTPClientTransport, type AuthProvider } from '@plugboard/transport-http'
 import { StdioClientTransport } from '@plugboard/transport-stdio'
+import { openTokenStore, serverAuthorization, usesOAuth, type AuthorizationOptions, type ServerAuthorization } from './authorization.js'
 import type { ServerConfig } from './config.js'
 
 /**
  * Where a server is in its life: `starting` (spawning, handshake), `ready` (connected),
  * `restarting` (down, waiting out the backoff), `failed` (gave up after `maxAttempts`),
+ * `authorizing` (waiting for the user to sign in to an HTTP server that asked for OAuth),
+ * `unauthorized` (it needs a sign-in the host does not have: `login(name)`),
  * `stopped` (closed by the host).
  */
-export type ServerState = 'starting' | 'ready' | 'restarting' | 'failed' | 'stopped'
+export type ServerState = 'starting' | 'ready' | 'restarting' | 'failed' | 'authorizing' | 'unauthorized' | 'stopped'
 
 /** A snapshot of one server, as the `state` event and `status()` give it. */
 export interface ServerStatus {
@@ -21,7 +24,7 @@ export interface ServerStatus {
   readonly serverInfo?: Implementation
   /** The stdio server's process id. */
   readonly pid?: number
-  /** Why the server is down: the start failure, the crash, the failed ping. */
+  /** Why the server is down: the start failure, the crash, the failed ping, the refused authorization (an `OAuthClientError`). */
   readonly error?: Error
   /** How a stdio server that went down exited: its code (`null` when a signal killed it)… */
   readonly exitCode?: number | null
@@ -71,8 +74,10 @@ export interface ServerManagerOptions {
   connectTimeoutMs?: number
   /** Grace of each stdio shutdown step (stdin EOF, SIGTERM) before the next (2000 ms). */
   closeGraceMs?: number
-  /** Makes each connection's transport; default {@link createTransport}. */
-  createTransport?: (server: string, config: ServerConfig) => Transport
+  /** Signing in to HTTP servers that ask for OAuth: the token store, how the sign-in URL is shown. */
+  authorization?: AuthorizationOptions
+  /** Makes each connection's transport; default {@link createTransport}. `authProvider` is the server's OAuth client, for an HTTP transport. */
+  createTransport?: (server: string, config: ServerConfig, context: { authProvider?: AuthProvider }) => Transport
   /** Source of jitter in [0, 1); default `Math.random`. */
   random?: () => number
 }
@@ -92,19 +97,23 @@ export interface ServerManagerEvents {
   error: { server: string; error: Error }
 }
 
-/** The transport for one configured server: stdio, Streamable HTTP, legacy SSE, or HTTP with SSE fallback. */
-export function createTransport(config: ServerConfig, options: { closeGraceMs?: number } = {}): Transport {
+/**
+ * The transport for one configured server: stdio, Streamable HTTP, legacy SSE, or HTTP with SSE
+ * fallback. An HTTP transport gets `authProvider` (the manager passes the server's OAuth client).
+ */
+export function createTransport(config: ServerConfig, options: { closeGraceMs?: number; authProvider?: AuthProvider } = {}): Transport {
+  if (config.transport === 'stdio') {
+    const { command, args, env, cwd } = config
+    return new StdioClientTransport({ command, args, env, cwd, closeGraceMs: options.closeGraceMs })
+  }
+  const http = { headers: config.headers, ...(options.authProvider ? { authProvider: options.authProvider } : {}) }
   switch (config.transport) {
-    case 'stdio': {
-      const { command, args, env, cwd } = config
-      return new StdioClientTransport({ command, args, env, cwd, closeGraceMs: options.closeGraceMs })
-    }
     case 'streamable-http':
-      return new StreamableHTTPClientTransport(config.url, { headers: config.headers })
+      return new StreamableHTTPClientTransport(config.url, http)
     case 'sse':
-      return new SSEClientTransport(config.url, { headers: config.headers })
+      return new SSEClientTransport(config.url, http)
     case 'http':
-      return new HttpClientTransport(config.url, { headers: config.headers })
+      return new HttpClientTransport(config.url, http)
   }
 }
 
@@ -120,6 +129,10 @@ interface Entry {
   timer?: ReturnType<typeof setTimeout>
   /** Whether the connection's roots are the manager's (the client options brought none). */
   managedRoots?: boolean
+  /** The server's OAuth client, made on its first connection (HTTP servers that use OAuth only). */
+  authorization?: Promise<ServerAuthorization>
+  /** The OAuth client's refusal on the connection of `generation`: why its connect failed. */
+  refusal?: { generation: number; error: Error }
 }
 
 /**
@@ -144,6 +157,7 @@ export class ServerManager {
     if (event !== 'error') this.#events.emit('error', { server: '', error })
   })
   readonly #disposing = new Set<Promise<void>>()
+  #tokenStore: ReturnType<typeof openTokenStore> | undefined
   #roots: Root[] | undefined
   #started: Promise<ServerStatus[]> | undefined
   #closed: Promise<void> | undefined
@@ -164,7 +178,8 @@ export class ServerManager {
 
   /**
    * Connects to every server at once. Resolves when each has had its first attempt: it is `ready`,
-   * or `restarting`/`failed` (see the statuses). Calling it again returns the same promise.
+   * or `restarting`/`failed`, or `authorizing`/`unauthorized` (see the statuses) — a server waiting
+   * for the user to sign in does not hold the others up. Calling it again returns the same promise.
    */
   start(): Promise<ServerStatus[]> {
     if (this.#closed) return Promise.reject(new Error('ServerManager is closed'))
@@ -199,7 +214,7 @@ export class ServerManager {
 
   /**
    * Resolves with the server's `Client` once it is ready (at once if it is); rejects if it ends
-   * `failed` or `stopped` first.
+   * `failed`, `unauthorized` or `stopped` first.
    */
   ready(name: string): Promise<Client> {
     const entry = this.#entries.get(name)
@@ -207,7 +222,7 @@ export class ServerManager {
     return new Promise((resolve, reject) => {
       const check = (status: ServerStatus): boolean => {
         if (status.state === 'ready') resolve(entry.client!)
-        else if (status.state === 'failed' || (status.state === 'stopped' && this.#closed)) {
+        else if (status.state === 'failed' || status.state === 'unauthorized' || (status.state === 'stopped' && this.#closed)) {
           reject(status.error ?? new Error(`Server "${name}" is ${status.state}`))
         } else return false
         return true
@@ -224,6 +239,49 @@ export class ServerManager {
     this.#abandon(entry)
     entry.status = { ...entry.status, failures: 0 }
     await this.#connect(entry)
+  }
+
+  /**
+   * Signs in to an HTTP server's authorization server now (the URL goes to the `authorization.open`
+   * option), whatever its state; then connects it unless it is ready, when its next request carries
+   * the new token. Rejects with the `OAuthClientError` of a failed sign-in (the server is then
+   * `unauthorized` unless it was ready), or an Error for a server that does not use OAuth.
+   */
+  async login(name: string): Promise<void> {
+    const entry = this.#entry(name)
+    const authorization = await this.#authorization(entry)
+    if (this.#closed) return
+    const wasReady = entry.status.state === 'ready'
+    if (!wasReady) {
+      this.#abandon(entry)
+      this.#set(entry, { state: 'authorizing', serverInfo: undefined, error: undefined, retryInMs: undefined })
+    }
+    const generation = entry.generation
+    try {
+      await authorization.login()
+    } catch (error) {
+      if (!wasReady && generation === entry.generation && !this.#closed) {
+        this.#set(entry, { state: authorization.isOAuthError(error) ? 'unauthorized' : 'failed', error: asError(error) })
+      }
+      throw error
+    }
+    // Left alone if it was restarted or closed meanwhile, or is (still) connected.
+    if (generation !== entry.generation || this.#closed || entry.status.state === 'ready') return
+    entry.status = { ...entry.status, failures: 0 }
+    await this.#connect(entry, true)
+  }
+
+  /**
+   * Forgets an HTTP server's tokens, revoking them where its authorization server allows, and
+   * disconnects it: it is `unauthorized` until `login(name)`.
+   */
+  async logout(name: string): Promise<void> {
+    const entry = this.#entry(name)
+    const authorization = await this.#authorization(entry)
+    // Closed first: the session's DELETE still carries the token.
+    await this.#abandon(entry)
+    if (!this.#closed) this.#set(entry, { state: 'unauthorized', serverInfo: undefined, error: undefined, retryInMs: undefined })
+    await authorization.logout()
   }
 
   /** Replaces the roots offered to servers; connected ones get `notifications/roots/list_changed`. */
@@ -252,13 +310,69 @@ export class ServerManager {
       for (const entry of this.#entries.values()) {
         this.#abandon(entry)
         if (entry.status.state !== 'stopped') this.#set(entry, { state: 'stopped', retryInMs: undefined })
+        // Ends a sign-in waiting for the browser, and its loopback listener.
+        if (entry.authorization) this.#dispose(entry.authorization.then((a) => a.close()))
       }
       while (this.#disposing.size > 0) await Promise.all(this.#disposing)
     })()
     return this.#closed
   }
 
-  async #connect(entry: Entry): Promise<void> {
+  #entry(name: string): Entry {
+    const entry = this.#entries.get(name)
+    if (!entry) throw new Error(`No server named "${name}" in the config`)
+    return entry
+  }
+
+  /** The server's OAuth client, made once; the OAuth code is loaded with the first one. */
+  #authorization(entry: Entry): Promise<ServerAuthorization> {
+    const config = entry.config
+    if (config.transport === 'stdio' || !usesOAuth(config)) return Promise.reject(new Error(`Server "${entry.name}" does not use OAuth`))
+    const options = this.#options.authorization ?? {}
+    entry.authorization ??= (async () =>
+      serverAuthorization({
+        server: entry.name,
+        url: config.url,
+        oauth: config.oauth || {},
+        store: await (this.#tokenStore ??= openTokenStore(options.tokenStore)),
+        clientName: options.clientName,
+        open: options.open,
+        timeoutMs: options.timeoutMs,
+      }))()
+    // A failure to load is not kept: the next connection tries again.
+    entry.authorization.catch(() => (entry.authorization = undefined))
+    return entry.authorization
+  }
+
+  /**
+   * The transport's auth provider for the connection of `generation`: the server's OAuth client,
+   * noting why it gave up so the connection's failure is reported as the refusal it is.
+   */
+  #authProvider(entry: Entry, authorization: ServerAuthorization, generation: number): AuthProvider {
+    return {
+      headers: (request) => authorization.headers(request),
+      onUnauthorized: async (challenge) => {
+        try {
+          await authorization.onUnauthorized(challenge)
+        } catch (error) {
+          if (!authorization.isOAuthError(error) || generation !== entry.generation) throw error
+          if (entry.status.state === 'ready') {
+            // Refused mid-session (a revoked refresh token): no browser pops up unasked; the user signs in again.
+            // The connection is detached now (no ping, no events) but closed only by the next login, restart or
+            // close: the client may still be retrying the refused request, which must fail with this reason
+            // rather than with "Connection closed".
+            entry.generation++
+            clearTimeout(entry.timer)
+            entry.timer = undefined
+            this.#set(entry, { state: 'unauthorized', error })
+          } else entry.refusal = { generation, error }
+          throw error
+        }
+      },
+    }
+  }
+
+  async #connect(entry: Entry, signedIn = false): Promise<void> {
     if (this.#closed) return
     const generation = ++entry.generation
     const current = () => generation === entry.generation && !this.#closed
@@ -266,7 +380,13 @@ export class ServerManager {
     let client: Client
     let transport: Transport
     try {
-      transport = this.#options.createTransport?.(entry.name, entry.config) ?? createTransport(entry.config, { closeGraceMs: this.#options.closeGraceMs })
+      const oauth = entry.config.transport !== 'stdio' && usesOAuth(entry.config)
+      const authorization = oauth ? await this.#authorization(entry) : undefined
+      if (!current()) return
+      const authProvider = authorization && this.#authProvider(entry, authorization, generation)
+      transport =
+        this.#options.createTransport?.(entry.name, entry.config, authProvider ? { authProvider } : {}) ??
+        createTransport(entry.config, { closeGraceMs: this.#options.closeGraceMs, ...(authProvider ? { authProvider } : {}) })
       const given = this.#options.client
       const options = (typeof given === 'function' ? given(entry.name) : given) ?? {}
       entry.managedRoots = options.roots === undefined && this.#roots !== undefined
@@ -280,6 +400,8 @@ export class ServerManager {
     try {
       await client.connect(transport, { timeout: this.#options.connectTimeoutMs ?? 30_000 })
     } catch (error) {
+      const refusal = entry.refusal?.generation === generation ? entry.refusal.error : undefined
+      if (refusal) return this.#refused(entry, generation, refusal, signedIn)
       return this.#down(entry, generation, asError(error))
     }
     if (!current()) return
@@ -351,6 +473,23 @@ export class ServerManager {
     entry.timer = setTimeout(() => void this.#connect(entry), delay)
   }
 
+  /**
+   * The OAuth client gave up on the connection of `generation` (it failed with the transport's
+   * McpError; `error` is the `OAuthClientError` saying why). Where only a person can help, sign in
+   * now (once: not again right after a sign-in); else wait, `unauthorized`, for `login(name)`. Not
+   * a failure to retry: a new attempt would be refused the same way.
+   */
+  #refused(entry: Entry, generation: number, error: Error, signedIn: boolean): void {
+    if (generation !== entry.generation || this.#closed) return
+    this.#abandon(entry)
+    const interaction = (error as { code?: unknown }).code === 'interaction_required'
+    if (interaction && !signedIn && this.#options.authorization?.signInOnConnect !== false) {
+      // A failure is reported by the state it leaves (`unauthorized` with its error); nobody awaits this.
+      return void this.login(entry.name).catch(() => {})
+    }
+    this.#set(entry, { state: 'unauthorized', error, retryInMs: undefined })
+  }
+
   /** The delay before attempt `failures + 1`: initial × factor^(failures−1), capped, minus up to `jitter` of it. */
   #backoff(failures: number): number {
     const { initialDelayMs, maxDelayMs, factor, jitter } = this.#restart
@@ -358,22 +497,30 @@ export class ServerManager {
     return Math.round(base * (1 - jitter * (this.#options.random ?? Math.random)()))
   }
 
-  /** Drops the current connection (closing it in the background) and any timer; later events of it are ignored. */
-  #abandon(entry: Entry): void {
+  /** Drops the current connection (closing it in the background: the promise says when it is closed) and any timer; later events of it are ignored. */
+  #abandon(entry: Entry): Promise<void> {
     entry.generation++
     clearTimeout(entry.timer)
     entry.timer = undefined
     const { client, transport } = entry
     entry.client = undefined
     entry.transport = undefined
-    if (!client) return
-    const closing = (async () => {
-      await client.close().catch(() => {})
-      // A transport whose start() failed is not closed by the client's session.
-      await transport?.close().catch(() => {})
-    })()
-    this.#disposing.add(closing)
-    void closing.finally(() => this.#disposing.delete(closing))
+    if (!client) return Promise.resolve()
+    return this.#dispose(
+      (async () => {
+        await client.close().catch(() => {})
+        // A transport whose start() failed is not closed by the client's session.
+        await transport?.close().catch(() => {})
+      })(),
+    )
+  }
+
+  /** Tracks a closing for `close()` to wait on. */
+  #dispose(closing: Promise<void>): Promise<void> {
+    const settled = closing.catch(() => {})
+    this.#disposing.add(settled)
+    void settled.finally(() => this.#disposing.delete(settled))
+    return settled
   }
 
   #set(entry: Entry, patch: Partial<ServerStatus>): void {

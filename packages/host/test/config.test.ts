@@ -241,3 +241,50 @@ describe('config files', () => {
     expect(resolveConfigPath('other.json', options)).toBe(join(options.cwd, 'other.json'))
   })
 })
+
+describe('the oauth setting of HTTP servers', () => {
+  it('reads "oauth": false and true, and the Claude Code object (clientId, callbackPort, scopes) with ${VAR} in the secret', () => {
+    const config = parseConfig(
+      {
+        mcpServers: {
+          off: { url: 'https://a.example.com/mcp', oauth: false },
+          on: { url: 'https://b.example.com/mcp', oauth: true },
+          slack: { type: 'http', url: 'https://mcp.slack.com/mcp', oauth: { clientId: '1601.8899', callbackPort: 3118, clientSecret: '${SLACK_SECRET}', scopes: ['search:read', 'chat:write'] } },
+          cimd: { url: 'https://c.example.com/mcp', oauth: { clientMetadataUrl: 'https://host.example.com/client.json', clientName: 'My host', scope: 'mcp' } },
+          plain: { url: 'https://d.example.com/mcp' },
+        },
+      },
+      { env: { SLACK_SECRET: 'sh' } },
+    )
+    expect(config.servers.off).toEqual({ transport: 'http', url: 'https://a.example.com/mcp', headers: {}, oauth: false })
+    expect(config.servers.on).toMatchObject({ oauth: {} })
+    expect(config.servers.slack).toMatchObject({ oauth: { clientId: '1601.8899', callbackPort: 3118, clientSecret: 'sh', scope: 'search:read chat:write' } })
+    expect(config.servers.cimd).toMatchObject({ oauth: { clientMetadataUrl: 'https://host.example.com/client.json', clientName: 'My host', scope: 'mcp' } })
+    // Unset: the manager decides (OAuth unless headers carry an Authorization header).
+    expect(config.servers.plain).not.toHaveProperty('oauth')
+  })
+
+  it('names every bad oauth field, and never echoes the secret', () => {
+    const problems = problemsOf({
+      mcpServers: {
+        word: { url: 'https://a.example.com/mcp', oauth: 'yes' },
+        typo: { url: 'https://b.example.com/mcp', oauth: { clientID: 'x' } },
+        port: { url: 'https://c.example.com/mcp', oauth: { clientId: 'x', callbackPort: 'x' } },
+        secret: { url: 'https://d.example.com/mcp', oauth: { clientSecret: 'hunter2' } },
+        cimd: { url: 'https://e.example.com/mcp', oauth: { clientMetadataUrl: 'http://host.example.com/client.json' } },
+        both: { url: 'https://f.example.com/mcp', oauth: { scope: 'a', scopes: 'b' } },
+        unset: { url: 'https://g.example.com/mcp', oauth: { clientId: 'x', clientSecret: '${NOPE}' } },
+      },
+    })
+    expect(problems).toEqual([
+      'mcpServers.word.oauth: expected true, false or an object, got a string',
+      'mcpServers.typo.oauth: unknown key "clientID"',
+      'mcpServers.port.oauth.callbackPort: expected a number, got a string',
+      'mcpServers.secret.oauth.clientSecret: a client secret needs its "clientId"',
+      'mcpServers.cimd.oauth.clientMetadataUrl: expected an https URL with a path, got "http://host.example.com/client.json"',
+      'mcpServers.both.oauth: has both "scope" and "scopes"; give one',
+      'mcpServers.unset.oauth.clientSecret: ${NOPE} is not set in the environment',
+    ])
+    expect(problems.join('\n')).not.toContain('hunter2')
+  })
+})

@@ -14,7 +14,7 @@ export interface CommandContext {
 export type CommandOutcome = { next: 'continue' } | { next: 'send'; text: string } | { next: 'exit' }
 
 export const HELP = `Commands:
-  /servers                     each server's state, process and tool count
+  /servers                     each server's state, process and tool count, and whether it needs login
   /tools [server]              the tools the model can call
   /resources [server]          resources and resource templates
   /prompts [server]            prompts; /prompt <name> [json-args] sends one to the model
@@ -23,6 +23,8 @@ export const HELP = `Commands:
   /approve <server>/<tool>     allows a tool always;  /approve revoke <server>/<tool> stops that
   /roots                       the roots offered to servers; /roots add <file-uri> [name], /roots remove <uri>
   /restart <server>            restarts a server
+  /login <server>              signs in to a server that asks for OAuth (in the browser) and connects it
+  /logout <server>             forgets that server's tokens and disconnects it
   /clear                       forgets the conversation
   /exit                        shuts every server down and exits (also Ctrl-D)
 Ctrl-C cancels the running answer or tool call; at an empty prompt, twice exits.
@@ -59,7 +61,8 @@ const COMMANDS: Record<string, Command> = {
     for (const s of app.manager.statuses()) {
       const info = s.serverInfo ? ` ${sanitize(s.serverInfo.name)} ${sanitize(s.serverInfo.version)}` : ''
       const count = tools.filter((t) => t.server === s.name).length
-      write(`${s.name}: ${s.state}${info}${s.pid ? ` pid ${s.pid}` : ''}, ${count} tools${s.failures ? `, ${s.failures} failures` : ''}${s.error ? ` — ${sanitize(s.error.message)}` : ''}\n`)
+      const login = s.state === 'unauthorized' ? ` — needs login: /login ${s.name}` : s.state === 'authorizing' ? ' — waiting for you to sign in in the browser' : ''
+      write(`${s.name}: ${s.state}${info}${s.pid ? ` pid ${s.pid}` : ''}, ${count} tools${s.failures ? `, ${s.failures} failures` : ''}${login}${s.error ? ` — ${sanitize(s.error.message)}` : ''}\n`)
     }
   },
   tools: ([server], { app, write }) => {
@@ -148,6 +151,17 @@ const COMMANDS: Record<string, Command> = {
   restart: async ([server], { app, write }) => {
     if (!server || !app.manager.status(server)) return write(`Usage: /restart <server>; servers: ${app.manager.names.join(', ')}\n`)
     await app.manager.restart(server)
+  },
+  // The sign-in URL is shown (and opened) by the host's `authorization` event; this waits for the browser to come back.
+  login: async ([server], { app, write }) => {
+    if (!server || !app.manager.status(server)) return write(`Usage: /login <server>; servers: ${app.manager.names.join(', ')}\n`)
+    await app.manager.login(server)
+    write(`Signed in to ${server}.\n`)
+  },
+  logout: async ([server], { app, write }) => {
+    if (!server || !app.manager.status(server)) return write(`Usage: /logout <server>; servers: ${app.manager.names.join(', ')}\n`)
+    await app.manager.logout(server)
+    write(`Signed out of ${server}: its tokens are forgotten and it is disconnected. /login ${server} signs in again.\n`)
   },
 }
 

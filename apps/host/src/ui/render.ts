@@ -47,6 +47,8 @@ export function describe(event: HostEvent): string | undefined {
       const retry = event.retryInMs !== undefined && event.state === 'restarting' ? ` (retry in ${(event.retryInMs / 1000).toFixed(1)} s)` : ''
       return `[server] ${event.name} ${event.state}${extra}${retry}`
     }
+    case 'authorization':
+      return `Sign in to ${event.server}: ${sanitize(event.url)}`
     case 'tool_call': {
       const target = event.server ? `${event.server}/${sanitize(event.tool ?? '')}` : sanitize(event.name)
       return `→ tool call ${target} ${clip(JSON.stringify(event.arguments), 200)}`

@@ -21,6 +21,8 @@ interface Hits {
   token: URLSearchParams[]
   register: number
   revoke: URLSearchParams[]
+  /** The client id of each token request's HTTP Basic authentication. */
+  tokenClient: (string | undefined)[]
 }
 
 async function body(req: IncomingMessage): Promise<string> {
@@ -34,13 +36,15 @@ async function body(req: IncomingMessage): Promise<string> {
  * authorization server at /as (metadata, register, authorize → immediate redirect, token, revoke).
  */
 async function world(options: { pkce?: string[] | null; grantTypes?: string[]; tokenError?: string; authorizationServers?: () => string[] } = {}) {
-  const hits: Hits = { authorize: [], token: [], register: 0, revoke: [] }
+  const hits: Hits = { authorize: [], token: [], register: 0, revoke: [], tokenClient: [] }
   let n = 0
   const { origin } = await listen(async (req, res) => {
     const url = new URL(req.url!, 'http://x')
     const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value))
     const issuer = `${origin}/as`
-    if (url.pathname === '/.well-known/oauth-protected-resource/mcp') return json(200, { resource: `${origin}/mcp`, authorization_servers: options.authorizationServers?.() ?? [issuer] })
+    if (url.pathname.startsWith('/.well-known/oauth-protected-resource/')) {
+      return json(200, { resource: `${origin}/${url.pathname.slice('/.well-known/oauth-protected-resource/'.length)}`, authorization_servers: options.authorizationServers?.() ?? [issuer] })
+    }
     if (url.pathname === '/.well-known/oauth-authorization-server/as' || url.pathname === '/.well-known/oauth-authorization-server/as2') {
       const at = url.pathname.endsWith('as2') ? `${origin}/as2` : issuer
       return json(200, {
@@ -69,6 +73,8 @@ async function world(options: { pkce?: string[] | null; grantTypes?: string[]; t
     if (url.pathname.endsWith('/token')) {
       const form = new URLSearchParams(await body(req))
       hits.token.push(form)
+      const basic = req.headers.authorization?.replace(/^Basic /, '')
+      hits.tokenClient.push(basic === undefined ? undefined : decodeURIComponent(Buffer.from(basic, 'base64').toString().split(':')[0]!))
       if (options.tokenError) return json(400, { error: options.tokenError, error_description: `refused ${form.get('code') ?? ''}` })
       n++
       return json(200, { access_token: `access-${n}`, token_type: 'Bearer', expires_in: 3600, refresh_token: `refresh-${n}`, scope: form.get('scope') ?? undefined })
@@ -183,5 +189,38 @@ describe('OAuthProvider', () => {
     const error = (await provider().login(w.server).catch((e: unknown) => e)) as OAuthClientError
     expect(error).toMatchObject({ code: 'token_failed', message: expect.stringContaining('invalid_grant') })
     for (const text of [error.message, String(error.stack)]) expect(text).not.toContain(SECRET)
+  })
+})
+
+describe('OAuthProvider and a shared store', () => {
+  it('a new provider presents the stored Bearer token before any discovery, and runs the flow only when it is refused', async () => {
+    const w = await world()
+    const store = memoryTokenStore()
+    await provider({ store }).login(w.server)
+    const next = provider({ store })
+    expect(await next.headers({ method: 'POST', url: w.server })).toEqual({ authorization: 'Bearer access-1' })
+    expect(w.hits.token).toHaveLength(1)
+    // The server refuses it: the stored refresh token is used, not the same access token again.
+    await next.onUnauthorized({ status: 401, url: w.server, error: 'invalid_token' })
+    expect(await next.headers({ method: 'POST', url: w.server })).toEqual({ authorization: 'Bearer access-2' })
+    expect(w.hits.token.at(-1)!.get('grant_type')).toBe('refresh_token')
+    expect(w.hits.authorize).toHaveLength(1)
+  })
+
+  it('refreshes tokens stored by another provider as the client they were issued to', async () => {
+    const w = await world()
+    const store = memoryTokenStore()
+    await provider({ store }).login(w.server)
+    const issuedTo = (await store.getTokens({ issuer: w.issuer, resource: w.server }))!.client!.client_id
+    // Another provider sharing the store registered since (two sign-ins at once): the store's registration is now another one.
+    await store.setClient(w.issuer, { client_id: 'client-other', client_secret: 'other-secret', token_endpoint_auth_method: 'client_secret_basic' })
+    // The next run presents the stored token, and the server refuses it: refresh, as the client the tokens were issued to.
+    const next = provider({ store })
+    await next.headers({ method: 'POST', url: w.server })
+    await next.onUnauthorized({ status: 401, url: w.server, error: 'invalid_token' })
+    expect(w.hits.token.at(-1)!.get('grant_type')).toBe('refresh_token')
+    expect(w.hits.tokenClient.at(-1)).toBe(issuedTo)
+    expect(issuedTo).toBe('client-1')
+    expect(w.hits.authorize).toHaveLength(1)
   })
 })

@@ -83,6 +83,8 @@ interface Session {
   discovery: Discovery
   client: oauth.Client
   clientAuth: oauth.ClientAuth
+  /** The registration as stored with the tokens (no pre-registered secret). */
+  registration: StoredClient
   tokens?: StoredTokens
   /** Scopes asked for by the last authorization of this resource: the base of a step-up's union. */
   requested: Set<string>
@@ -130,6 +132,8 @@ export class OAuthProvider {
   /** One flow at a time: concurrent refusals wait for the same one. */
   #running: Promise<void> | undefined
   #lastServer: string | undefined
+  /** Tokens of an earlier run presented before discovery, by server; null when there were none to present. */
+  readonly #stored = new Map<string, StoredTokens | null>()
 
   constructor(options: OAuthOptions = {}) {
     this.#options = options
@@ -145,18 +149,38 @@ export class OAuthProvider {
     if (this.#running) await this.#running.catch(() => {})
     const session = this.#sessions.get(server)
     let tokens = session?.tokens
-    if (!session || !tokens) return undefined
+    if (!session) return this.#presentStored(server, request)
+    if (!tokens) return undefined
     if (tokens.expires_at !== undefined && tokens.expires_at - REFRESH_MARGIN_MS <= Date.now() && tokens.refresh_token) {
       await this.#exclusive(() => this.#refresh(session)).catch(() => {})
       tokens = session.tokens
       if (!tokens) return undefined
     }
-    if (tokens.token_type.toLowerCase() === 'dpop' && this.#dpop) {
+    return this.#present(tokens, request)
+  }
+
+  async #present(tokens: StoredTokens, request: AuthRequest): Promise<Record<string, string> | undefined> {
+    if (tokens.token_type.toLowerCase() === 'dpop') {
+      if (!this.#dpop) return undefined
       const key = await this.#dpop
       const proof = await dpopProof(key, request.method, request.url, tokens.access_token, this.#nonces.get(new URL(request.url).origin))
       return { authorization: `DPoP ${tokens.access_token}`, dpop: proof }
     }
     return { authorization: `Bearer ${tokens.access_token}` }
+  }
+
+  /**
+   * Before any discovery (a new process): the unexpired Bearer tokens an earlier run stored for this
+   * server, so the first request needs no 401 round trip. A refusal of them runs the usual flow.
+   */
+  async #presentStored(server: string, request: AuthRequest): Promise<Record<string, string> | undefined> {
+    let stored = this.#stored.get(server)
+    if (stored === undefined) {
+      const found = (await this.#store.tokensFor(server)).filter((f) => f.tokens.token_type.toLowerCase() === 'bearer' && (f.tokens.expires_at === undefined || f.tokens.expires_at - REFRESH_MARGIN_MS > Date.now()))
+      stored = found.length === 1 ? found[0]!.tokens : null
+      this.#stored.set(server, stored)
+    }
+    return stored ? this.#present(stored, request) : undefined
   }
 
   /** Handles the server's refusal of a request: a DPoP nonce to take up, a token to refresh or get, or a step-up. Throws to give up. */
@@ -165,12 +189,12 @@ export class OAuthProvider {
     if (challenge.dpopNonce !== undefined) this.#nonces.set(origin, challenge.dpopNonce)
     if (challenge.error === 'use_dpop_nonce') return
     const server = canonicalResource(challenge.url)
-    const rejected = this.#sessions.get(server)?.tokens?.access_token
+    const rejected = this.#sessions.get(server)?.tokens?.access_token ?? this.#stored.get(server)?.access_token
     await this.#exclusive(async () => {
       const session = this.#sessions.get(server)
       // Another request's refusal already got a new token: try it first.
       if (session?.tokens && session.tokens.access_token !== rejected) return
-      await this.#authorize(server, challenge)
+      await this.#authorize(server, challenge, false, rejected)
     })
   }
 
@@ -188,6 +212,7 @@ export class OAuthProvider {
     if (!server) return
     const session = this.#sessions.get(server)
     this.#sessions.delete(server)
+    this.#stored.delete(server)
     if (session?.tokens) {
       const token = session.tokens.refresh_token ?? session.tokens.access_token
       const as = session.discovery.authorizationServer
@@ -224,7 +249,7 @@ export class OAuthProvider {
     return { ...(insecure ? { [oauth.allowInsecureRequests]: true } : {}), [oauth.customFetch]: this.#fetch }
   }
 
-  async #authorize(server: string, challenge: Challenge, interactive = false): Promise<void> {
+  async #authorize(server: string, challenge: Challenge, interactive = false, rejected?: string): Promise<void> {
     const previous = this.#sessions.get(server)
     const discovery = await discover(this.#fetch, server, challenge.resourceMetadata)
     const { issuer, resource } = discovery
@@ -240,7 +265,11 @@ export class OAuthProvider {
     if (challenge.status === 401 && !interactive) {
       const stored = await this.#store.getTokens(key)
       const usable = stored && (stored.dpop_jkt === undefined || stored.dpop_jkt === (await this.#dpop)?.thumbprint)
-      if (usable && stored.access_token !== session.tokens?.access_token && (stored.expires_at === undefined || stored.expires_at > Date.now())) {
+      // Tokens stored by another provider sharing the store were issued to its registration: refresh as that client.
+      if (usable && stored.client && stored.client.client_id !== session.client.client_id && (stored.client.client_secret !== undefined || stored.client.token_endpoint_auth_method === 'none')) {
+        Object.assign(session, await this.#clientOf(stored.client, discovery.authorizationServer))
+      }
+      if (usable && stored.access_token !== rejected && stored.access_token !== session.tokens?.access_token && (stored.expires_at === undefined || stored.expires_at > Date.now())) {
         session.tokens = stored
         for (const s of scopes(stored.scope)) session.requested.add(s)
         return
@@ -296,7 +325,7 @@ export class OAuthProvider {
   }
 
   /** The client id and authentication at this authorization server, in the spec's order. */
-  async #register(discovery: Discovery): Promise<{ client: oauth.Client; clientAuth: oauth.ClientAuth }> {
+  async #register(discovery: Discovery): Promise<{ client: oauth.Client; clientAuth: oauth.ClientAuth; registration: StoredClient }> {
     const { issuer, authorizationServer: as } = discovery
     const pre = this.#options.client
     if (pre) {
@@ -304,7 +333,7 @@ export class OAuthProvider {
       if (this.#boundIssuer !== issuer) {
         throw new OAuthClientError('registration_failed', `the pre-registered client ${pre.client_id} belongs to ${this.#boundIssuer}, but the server now names the authorization server ${issuer}`)
       }
-      return this.#clientOf({ ...pre }, as)
+      return this.#clientOf({ ...pre }, as, { client_id: pre.client_id, ...(pre.token_endpoint_auth_method ? { token_endpoint_auth_method: pre.token_endpoint_auth_method } : {}) })
     }
     const stored = await this.#store.getClient(issuer)
     if (stored && (stored.client_secret_expires_at === undefined || stored.client_secret_expires_at === 0 || stored.client_secret_expires_at * 1000 > Date.now())) {
@@ -345,7 +374,12 @@ export class OAuthProvider {
     return this.#clientOf(client, as)
   }
 
-  async #clientOf(stored: StoredClient | PreRegisteredClient, as: oauth.AuthorizationServer): Promise<{ client: oauth.Client; clientAuth: oauth.ClientAuth }> {
+  async #clientOf(stored: StoredClient | PreRegisteredClient, as: oauth.AuthorizationServer, registration?: StoredClient): Promise<{ client: oauth.Client; clientAuth: oauth.ClientAuth; registration: StoredClient }> {
+    const { client, clientAuth } = await this.#authOf(stored, as)
+    return { client, clientAuth, registration: registration ?? { ...stored, token_endpoint_auth_method: client.token_endpoint_auth_method as string } }
+  }
+
+  async #authOf(stored: StoredClient | PreRegisteredClient, as: oauth.AuthorizationServer): Promise<{ client: oauth.Client; clientAuth: oauth.ClientAuth }> {
     const supported = as.token_endpoint_auth_methods_supported as string[] | undefined
     const method =
       stored.token_endpoint_auth_method ??
@@ -492,6 +526,7 @@ export class OAuthProvider {
       ...(response.scope ? { scope: response.scope } : session.requested.size > 0 ? { scope: [...session.requested].join(' ') } : {}),
       ...(typeof response.expires_in === 'number' ? { expires_at: Date.now() + response.expires_in * 1000 } : {}),
       ...(dpop ? { dpop_jkt: dpop.thumbprint } : {}),
+      client: session.registration,
     }
     session.tokens = tokens
     await this.#store.setTokens({ issuer: session.discovery.issuer, resource: session.discovery.resource }, tokens)

@@ -101,6 +101,21 @@ describe.each<[string, () => TokenStore]>([
     expect(await store.getClient(AS)).toEqual({ client_id: 'c' })
   })
 
+  it('tokensFor(resource) lists its tokens under each issuer, and nothing of other resources', async () => {
+    const store = create()
+    await store.setTokens({ issuer: AS, resource: MCP }, tokens('a'))
+    await store.setTokens({ issuer: 'https://auth2.example.com', resource: MCP }, tokens('b'))
+    await store.setTokens({ issuer: AS, resource: `${MCP}/other` }, tokens('c'))
+    const found = await store.tokensFor(MCP)
+    expect(found.map((f) => [f.issuer, f.tokens.access_token]).sort()).toEqual([
+      [AS, 'a'],
+      ['https://auth2.example.com', 'b'],
+    ])
+    found[0]!.tokens.access_token = 'changed'
+    expect((await store.tokensFor(MCP)).map((f) => f.tokens.access_token).sort()).toEqual(['a', 'b'])
+    expect(await store.tokensFor('https://nothing.example.com')).toEqual([])
+  })
+
   it('lands every one of many concurrent setTokens calls', async () => {
     const store = create()
     const keys = Array.from({ length: 25 }, (_, i) => ({ issuer: AS, resource: `${MCP}/${i}` }))

@@ -13,6 +13,8 @@ export interface StoredTokens {
   expires_at?: number
   /** DPoP key thumbprint the token is bound to */
   dpop_jkt?: string
+  /** The registration the tokens were issued to: a refresh must authenticate as this client. */
+  client?: StoredClient
 }
 
 /** A client registration (pre-registered or RFC 7591 dynamic) with one authorization server. */
@@ -41,6 +43,8 @@ export interface TokenStore {
   deleteClient(issuer: string): Promise<void>
   /** Everything stored for a resource (logout): its tokens under every issuer. */
   forget(resource: string): Promise<void>
+  /** The tokens stored for a resource, under each issuer (a client starting up presents them before any discovery). */
+  tokensFor(resource: string): Promise<Array<{ issuer: string; tokens: StoredTokens }>>
 }
 
 /** The whole store as one value: what the file holds, and what the memory store keeps. */
@@ -55,14 +59,16 @@ interface Contents {
 // A JSON array cannot collide the way `${issuer}|${resource}` can: both halves are URLs and may hold any separator.
 const tokenKey = (key: TokenKey): string => JSON.stringify([key.issuer, key.resource])
 
-function resourceOf(key: string): string | undefined {
+function keyOf(key: string): TokenKey | undefined {
   try {
     const parsed: unknown = JSON.parse(key)
-    return Array.isArray(parsed) && typeof parsed[1] === 'string' ? parsed[1] : undefined
+    return Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string' ? { issuer: parsed[0], resource: parsed[1] } : undefined
   } catch {
     return undefined
   }
 }
+
+const resourceOf = (key: string): string | undefined => keyOf(key)?.resource
 
 // Null-prototype records: an issuer spelt `__proto__` or `toString` is then just a key.
 const record = <T>(from: Record<string, unknown> = {}): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, from)
@@ -103,6 +109,13 @@ function storeOver(read: () => Promise<Contents>, write: (update: (contents: Con
         for (const k of keys) delete c.tokens[k]
         return keys.length > 0
       }),
+    tokensFor: async (resource) => {
+      const { tokens } = await read()
+      return Object.keys(tokens).flatMap((k) => {
+        const key = keyOf(k)
+        return key?.resource === resource ? [{ issuer: key.issuer, tokens: structuredClone(tokens[k]!) }] : []
+      })
+    },
   }
 }
 
