@@ -58,3 +58,22 @@ describe('bearerAuth', () => {
     expect(result.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", error_description="[^"]*", scope="tools:read tools:call", resource_metadata="https:\/\/mcp\.example\.com\/\.well-known\/oauth-protected-resource\/mcp"$/)
   })
 })
+
+describe('bearerAuth().challenge', () => {
+  it('phrases a tool\'s step-up: insufficient_scope whose scope is the union of the token\'s and the tool\'s, under the scheme the token was presented with', () => {
+    const hook = bearerAuth({ verifyToken: () => undefined, resourceMetadataUrl: METADATA, dpop: true })
+    expect(hook.challenge(['files:write'], { token: 't', scopes: ['files:read'] })).toBe(
+      `Bearer error="insufficient_scope", error_description="This request needs the scopes files:write", scope="files:read files:write", resource_metadata="${METADATA}"`,
+    )
+    const bound = hook.challenge(['files:write', 'files:read'], { token: 't', scopes: ['files:read'], cnf: { jkt: 'k' } })
+    expect(bound).toMatch(/^DPoP error="insufficient_scope", error_description="This request needs the scopes files:write", scope="files:read files:write", algs="ES256 [^"]+", resource_metadata="/)
+  })
+
+  it('treats the DPoP scheme as no credentials when DPoP is not enabled', async () => {
+    let called = false
+    const result = (await auth(() => ((called = true), { token: 'x' }))(request('DPoP abc'))) as Response
+    expect(result.status).toBe(401)
+    expect(result.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${METADATA}"`)
+    expect(called).toBe(false)
+  })
+})

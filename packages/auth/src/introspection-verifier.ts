@@ -1,4 +1,5 @@
 import type { AuthInfo } from '@plugboard/protocol'
+import { confirmationOf } from './confirmation.js'
 
 /** Options of {@link introspectionVerifier}. */
 export interface IntrospectionVerifierOptions {
@@ -26,7 +27,8 @@ interface IntrospectionResponse {
 /**
  * Makes a `verifyToken` for opaque tokens: asks the authorization server's introspection endpoint
  * (RFC 7662) and accepts only an `active` token, issued for `audience` when that is given. An endpoint
- * that fails or answers anything but a JSON object makes the token invalid.
+ * that fails or answers anything but a JSON object makes the token invalid. A DPoP binding
+ * (`cnf.jkt`) in the answer becomes `AuthInfo.cnf`.
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
  */
 export function introspectionVerifier(options: IntrospectionVerifierOptions): (token: string) => Promise<AuthInfo> {
@@ -52,6 +54,9 @@ export function introspectionVerifier(options: IntrospectionVerifierOptions): (t
     if (typeof body.client_id === 'string') info.clientId = body.client_id
     if (typeof body.exp === 'number') info.expiresAt = body.exp
     if (typeof body.sub === 'string') info.extra!['sub'] = body.sub
+    // RFC 9449 §6.2: a DPoP-bound token's introspection answer carries its key's thumbprint.
+    const cnf = confirmationOf(body.cnf)
+    if (cnf) info.cnf = cnf
     return info
   }
 }

@@ -1,5 +1,6 @@
 import type { AuthInfo } from '@plugboard/protocol'
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose'
+import { confirmationOf } from './confirmation.js'
 
 /** Options of {@link jwtVerifier}. */
 export interface JwtVerifierOptions {
@@ -20,7 +21,8 @@ const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 /**
  * Makes a `verifyToken` for JWT access tokens (RFC 9068) with `jose`: checks the signature against
  * the issuer's keys, `iss`, `aud` (the token must have been issued for this server), `exp` (required)
- * and `nbf`, then maps `scope`/`scp` to `scopes` and `client_id`/`azp` to `clientId`.
+ * and `nbf`, then maps `scope`/`scp` to `scopes`, `client_id`/`azp` to `clientId`, and a DPoP
+ * binding `cnf.jkt` to `cnf` (which `bearerAuth` then holds the token's proofs to).
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#token-audience-binding-and-validation
  * @example
  * const verifyToken = jwtVerifier({ issuer: 'https://auth.example.com', audience: 'https://mcp.example.com/mcp',
@@ -49,6 +51,8 @@ function toAuthInfo(token: string, payload: JWTPayload): AuthInfo {
   if (typeof clientId === 'string') info.clientId = clientId
   if (typeof payload.exp === 'number') info.expiresAt = payload.exp
   if (typeof payload.sub === 'string') info.extra!['sub'] = payload.sub
+  const cnf = confirmationOf(payload['cnf'])
+  if (cnf) info.cnf = cnf
   return info
 }
 

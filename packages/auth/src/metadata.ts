@@ -68,11 +68,11 @@ const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-methods
 /**
  * Serves `metadata` on its well-known path, for `createMcpHandler`'s `onRequest` hook: GET answers the
  * JSON (readable by browser clients: `Access-Control-Allow-Origin: *`), OPTIONS a CORS preflight, any
- * other request on another path goes on to the MCP handler. Do not set the handler's `path` option,
- * which answers 404 to other paths before `onRequest` runs; serve the well-known route in front of it instead.
+ * other request on another path goes on to the MCP handler. `onRequest` runs before the handler's
+ * `path` check, so the endpoint can keep `path: '/mcp'`.
  * @param path Default: the path of {@link protectedResourceMetadataUrl} for `metadata.resource`.
  * @example
- * createMcpHandler(server, { onRequest: wellKnownRoute(metadata), authenticate: bearerAuth({ … }) })
+ * createMcpHandler(server, { path: '/mcp', onRequest: wellKnownRoute(metadata), authenticate: bearerAuth({ … }) })
  */
 export function wellKnownRoute(metadata: ProtectedResourceMetadata, path: string = protectedResourceMetadataUrl(metadata.resource).pathname): (request: Request) => Response | undefined {
   const body = JSON.stringify(metadata)

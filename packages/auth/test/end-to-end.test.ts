@@ -31,6 +31,8 @@ async function protectedServer() {
   const server = new McpServer({ name: 'protected', version: '1.0.0' })
   server.registerTool('whoami', {}, (_args, ctx) => ({ content: [{ type: 'text', text: ctx.authInfo?.clientId ?? 'nobody' }] }))
   const handler = createMcpHandler(server, {
+    // onRequest runs before the path check: the well-known route is served beside the endpoint.
+    path: '/mcp',
     stateless: true,
     enableJsonResponse: true,
     onRequest: wellKnownRoute(protectedResourceMetadata({ resource, authorizationServers: [ISSUER], scopesSupported: ['tools:call'] })),
@@ -58,7 +60,7 @@ async function expectServed(call: (authorization?: string) => Promise<Response>,
 }
 
 describe('an MCP server protected by bearerAuth + jwtVerifier over node:http', () => {
-  it('answers a call without a token 401 pointing at its metadata, which the well-known URL serves without a token', async () => {
+  it('answers a call without a token 401 pointing at its metadata, which the well-known URL serves without a token beside path /mcp', async () => {
     const { resource, metadataUrl, call, token } = await protectedServer()
     const response = await call()
     expect(response.status).toBe(401)
@@ -82,7 +84,8 @@ describe('an MCP server protected by bearerAuth + jwtVerifier over node:http', (
     const { call, token } = await protectedServer()
     const response = await call(`Bearer ${await token('tools:read')}`)
     expect(response.status).toBe(403)
-    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", .*scope="tools:call", resource_metadata="/)
+    // The challenge's scope keeps what the token holds and adds what it lacks, so re-authorizing loses nothing.
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="insufficient_scope", .*scope="tools:read tools:call", resource_metadata="/)
     await expectServed(call, await token('tools:call'))
   })
 

@@ -22,6 +22,14 @@ describe('introspectionVerifier', () => {
     expect(new URLSearchParams(request.body).get('token')).toBe('opaque-token-1')
   })
 
+  it('exposes the DPoP binding of an active answer (RFC 9449 §6.2) as AuthInfo.cnf', async () => {
+    const answers = [{ active: true, token_type: 'DPoP', cnf: { jkt: 'thumb-2' } }, { active: true, cnf: 'not an object' }]
+    const { origin } = await jsonServer(() => ({ status: 200, body: answers.shift() }))
+    const verify = introspectionVerifier({ endpoint: origin, clientId: 'rs', clientSecret: 's' })
+    expect((await verify('bound')).cnf).toEqual({ jkt: 'thumb-2' })
+    expect(await verify('odd')).not.toHaveProperty('cnf')
+  })
+
   it('rejects a token the server reports inactive', async () => {
     const { origin } = await jsonServer(() => ({ status: 200, body: { active: false } }))
     const verify = introspectionVerifier({ endpoint: origin, clientId: 'rs', clientSecret: 's' })

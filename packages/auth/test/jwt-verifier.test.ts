@@ -65,6 +65,14 @@ describe('jwtVerifier against a remote JWKS', () => {
     expect(info.clientId).toBe('client-azp')
   })
 
+  it('exposes a DPoP binding (cnf.jkt) as AuthInfo.cnf, and no cnf for an unbound token or another kind of binding', async () => {
+    const { url } = await jwksServer()
+    const verify = jwtVerifier({ issuer: ISSUER, audience: RESOURCE, jwks: url })
+    expect((await verify(await token({ cnf: { jkt: 'thumb-1' } }))).cnf).toEqual({ jkt: 'thumb-1' })
+    expect(await verify(await token())).not.toHaveProperty('cnf')
+    expect(await verify(await token({ cnf: { 'x5t#S256': 'cert-thumb' } }))).not.toHaveProperty('cnf')
+  })
+
   it('accepts a token whose aud array includes this resource', async () => {
     const { url } = await jwksServer()
     const verify = jwtVerifier({ issuer: ISSUER, audience: RESOURCE, jwks: url })

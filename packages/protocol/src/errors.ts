@@ -65,3 +65,28 @@ export class McpError extends Error {
     return this.data === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, data: this.data }
   }
 }
+
+/**
+ * Refuses a request whose access token lacks scopes it needs (a tool's `requiredScopes`): an
+ * `InvalidRequest` error whose `data.requiredScopes` lists every scope the request needs. Where the
+ * HTTP status can still change, `createMcpHandler` answers it as the spec's 403
+ * `insufficient_scope` challenge, so the client can step up; elsewhere it is this JSON-RPC error.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#scope-challenge-handling
+ */
+export class InsufficientScopeError extends McpError {
+  /** Every scope the request needs, granted or not. */
+  readonly requiredScopes: string[]
+
+  constructor(requiredScopes: string[], message = `Insufficient scope: this request needs the scopes ${requiredScopes.join(' ')}`) {
+    super(ErrorCode.InvalidRequest, message, { requiredScopes })
+    this.requiredScopes = requiredScopes
+  }
+
+  /** The InsufficientScopeError a JSON-RPC error object carries, or `undefined` when it is another error. */
+  static from(error: JSONRPCErrorObject): InsufficientScopeError | undefined {
+    if (error.code !== ErrorCode.InvalidRequest) return undefined
+    const scopes = (error.data as { requiredScopes?: unknown } | undefined)?.requiredScopes
+    if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s): s is string => typeof s === 'string')) return undefined
+    return new InsufficientScopeError(scopes, error.message)
+  }
+}

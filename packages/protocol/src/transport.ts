@@ -27,6 +27,11 @@ export interface AuthInfo {
   clientId?: string
   scopes?: string[]
   expiresAt?: number
+  /**
+   * The token's confirmation claim (RFC 7800): `jkt` is the SHA-256 thumbprint of the DPoP key the
+   * token is bound to (RFC 9449 §6). A bound token is accepted only with a proof signed by that key.
+   */
+  cnf?: { jkt?: string }
   extra?: Record<string, unknown>
 }
 

@@ -40,7 +40,13 @@ export interface ServerContext {
   readonly requestId: RequestId
   /** The transport's session id, when it has one (Streamable HTTP). */
   readonly sessionId: string | undefined
-  /** The verified credentials an HTTP auth layer attached to the request. */
+  /**
+   * The verified principal: the credentials an HTTP auth layer (`bearerAuth()` of `@plugboard/auth`)
+   * accepted for this request — token, `clientId`, `scopes`, `expiresAt`, `cnf`. `undefined` where
+   * nothing authenticates the request (stdio, an HTTP endpoint without `authenticate`).
+   */
+  readonly auth: AuthInfo | undefined
+  /** The same object as {@link auth}, under the official SDK's name. */
   readonly authInfo: AuthInfo | undefined
   /** The protocol revision the request is handled under. */
   readonly protocolVersion: string | undefined
@@ -100,6 +106,9 @@ class Context implements ServerContext, ClientLink {
   }
   get sessionId(): string | undefined {
     return this.#request.sessionId ?? this.session?.sessionId
+  }
+  get auth(): AuthInfo | undefined {
+    return this.#request.authInfo
   }
   get authInfo(): AuthInfo | undefined {
     return this.#request.authInfo

@@ -1,4 +1,4 @@
-import { ErrorCode, McpError, type CallToolRequestParams, type CallToolResult, type ContentBlock, type Icon, type ListToolsResult, type Tool, type ToolAnnotations, type ToolExecution } from '@plugboard/protocol'
+import { ErrorCode, InsufficientScopeError, McpError, type CallToolRequestParams, type CallToolResult, type ContentBlock, type Icon, type ListToolsResult, type Tool, type ToolAnnotations, type ToolExecution } from '@plugboard/protocol'
 import type { ServerContext } from '../context.js'
 import { compileSchema, formatIssues, type CompiledSchema, type InferInput, type InferOutput, type SchemaInput } from '../schema.js'
 import { listPage } from './pagination.js'
@@ -16,6 +16,14 @@ export interface ToolConfig<I extends SchemaInput | undefined = undefined, O ext
   icons?: Icon[]
   execution?: ToolExecution
   _meta?: Record<string, unknown>
+  /**
+   * Scopes the caller's access token must all hold to call this tool. Checked before the handler
+   * runs, only for requests an auth layer authenticated (`ctx.auth` set; stdio has none). A call
+   * without them is refused with {@link InsufficientScopeError}, which Streamable HTTP answers 403
+   * `insufficient_scope` where it can, so the client steps up. Server-side only: never listed.
+   * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#scope-challenge-handling
+   */
+  requiredScopes?: string[]
 }
 
 /** The arguments a tool handler receives: the input schema's output type, or a plain record. */
@@ -162,8 +170,8 @@ export class Tools {
   }
 
   /**
-   * Runs a tool. An unknown or disabled tool is a protocol error (-32602, as the spec's example);
-   * bad arguments and a failing handler are tool execution errors — `isError: true` results the
+   * Runs a tool. An unknown or disabled tool is a protocol error (-32602, as the spec's example), and
+   * so is a caller whose token lacks the tool's `requiredScopes` ({@link InsufficientScopeError}); bad arguments and a failing handler are tool execution errors — `isError: true` results the
    * model can read and correct (2025-11-25: "Input validation errors" are tool execution errors).
    * An McpError thrown by the handler is deliberate and goes out as a protocol error — except the
    * local failures of its own calls to the client (timeout, missing capability…), which are results.
@@ -172,6 +180,7 @@ export class Tools {
   async call(params: CallToolRequestParams, ctx: ServerContext): Promise<CallToolResult> {
     const tool = this.#registry.find(params.name)
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Tool ${params.name} not found`, { name: params.name })
+    checkScopes(tool, ctx)
     let args: unknown = params.arguments ?? {}
     if (tool.input) {
       const checked = await tool.input.validate(args)
@@ -187,6 +196,20 @@ export class Tools {
     }
     return finish(tool, result)
   }
+}
+
+/**
+ * A tool's `requiredScopes` against the token that authenticated the call, before its arguments are
+ * even read. A request nobody authenticated (stdio) has no token to judge, so it passes.
+ */
+function checkScopes(tool: ToolEntry, ctx: ServerContext): void {
+  const required = tool.config.requiredScopes
+  const auth = ctx.auth
+  if (!required || required.length === 0 || !auth) return
+  const granted = new Set(auth.scopes ?? [])
+  const missing = required.filter((scope) => !granted.has(scope))
+  if (missing.length === 0) return
+  throw new InsufficientScopeError([...required], `Insufficient scope: tool ${tool.name} needs the scopes ${required.join(' ')}; the access token lacks ${missing.join(' ')}`)
 }
 
 async function finish(tool: ToolEntry, result: ToolResult<unknown>): Promise<CallToolResult> {

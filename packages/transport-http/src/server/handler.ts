@@ -20,12 +20,26 @@ import { fromRequest, httpError, jsonBody, toResponse, type IncomingRequest, typ
 import { LegacySse } from './legacy-sse.js'
 import { ModernPost, isModernVersion } from './modern.js'
 import { PostInfo } from './post-info.js'
+import { scopeRefusal, type ScopeChallenge } from './scope-challenge.js'
 import { HttpSession, type ServerLike, type SessionSettings } from './sessions.js'
 import { KeepAlive, SSE_HEADERS, SseConnection } from './sse.js'
 
+/**
+ * `createMcpHandler`'s `authenticate` hook: verifies a request's credentials. Its optional
+ * `challenge` lets the handler answer a call refused for scope (a tool's `requiredScopes`) with a
+ * 403 step-up challenge; `bearerAuth()` of `@plugboard/auth` makes one with it.
+ */
+export interface AuthenticateHook {
+  (request: Request): AuthInfo | undefined | Response | Promise<AuthInfo | undefined | Response>
+  challenge?: ScopeChallenge
+}
+
 /** Options of {@link createMcpHandler}. */
 export interface McpHandlerOptions extends GuardOptions {
-  /** The MCP endpoint's path (`/mcp`); other paths answer 404. Default: every path. */
+  /**
+   * The MCP endpoint's path (`/mcp`); requests for other paths answer 404 — after `onRequest`, which
+   * can serve them (the Protected Resource Metadata's well-known route). Default: every path.
+   */
   path?: string
   /** Answer request POSTs with one JSON body instead of an SSE stream (a 2026-07-28 `subscriptions/listen` still streams). Default false. */
   enableJsonResponse?: boolean
@@ -49,14 +63,19 @@ export interface McpHandlerOptions extends GuardOptions {
   maxBodyBytes?: number
   /**
    * Verifies the request's credentials: return their `AuthInfo` (it reaches handlers as
-   * `ctx.authInfo`), `undefined` to go on without, or a `Response` (a 401 with
+   * `ctx.auth`), `undefined` to go on without, or a `Response` (a 401 with
    * `WWW-Authenticate`) to answer instead. A session is bound to the `clientId` that opened it.
+   * When the hook has a `challenge` method, a tools/call refused for scope
+   * (`InsufficientScopeError`) and answered as one JSON body is sent as 403 with its challenge;
+   * on an SSE stream, already answered 200, it stays a JSON-RPC error.
    */
-  authenticate?: (request: Request) => AuthInfo | undefined | Response | Promise<AuthInfo | undefined | Response>
+  authenticate?: AuthenticateHook
   /**
-   * Runs before anything but the Host/Origin check (rate limits, logging, CORS preflight): return a
-   * `Response` to answer instead. Hooks read method, URL and headers; the body is the handler's
-   * (from `toNodeHandler` the `Request` has none, and on fetch runtimes a hook must not consume it).
+   * Runs before anything but the Host/Origin check — the `path` check included, so it can serve
+   * other routes (`wellKnownRoute()` of `@plugboard/auth`), rate-limit, log or answer a CORS
+   * preflight: return a `Response` to answer instead. Hooks read method, URL and headers; the body
+   * is the handler's (from `toNodeHandler` the `Request` has none, and on fetch runtimes a hook
+   * must not consume it).
    */
   onRequest?: (request: Request) => Response | undefined | void | Promise<Response | undefined | void>
   /**
@@ -149,7 +168,13 @@ class Endpoint {
     this.#maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY
     this.#retryMs = options.retryMs ?? DEFAULT_RETRY_MS
     this.#generateId = options.sessionIdGenerator ?? (() => crypto.randomUUID())
-    this.#modern = new ModernPost(server, { enableJsonResponse: options.enableJsonResponse === true, keepAlive: this.#keepAlive, retryMs: this.#retryMs, onerror: this.#report })
+    this.#modern = new ModernPost(server, {
+      enableJsonResponse: options.enableJsonResponse === true,
+      keepAlive: this.#keepAlive,
+      retryMs: this.#retryMs,
+      onerror: this.#report,
+      scopeChallenge: options.authenticate?.challenge,
+    })
     this.#settings = {
       store: this.#store,
       standalone: options.enableGetStream !== false,
@@ -187,15 +212,17 @@ class Endpoint {
 
   async #route(req: IncomingRequest): Promise<OutgoingResponse> {
     if (this.#closed) return httpError(503, ErrorCode.InvalidRequest, 'Service Unavailable: the server is shutting down')
-    const legacy = this.#legacy?.route(req)
-    const path = this.#options.path
-    if (!legacy && path !== undefined && req.pathname !== path) return httpError(404, ErrorCode.InvalidRequest, 'Not Found')
     const refused = checkHostAndOrigin(req, this.#options)
     if (refused) return refused
+    // Before the path check: a hook may serve other paths (RFC 9728 metadata lives at
+    // /.well-known/oauth-protected-resource/mcp, beside an endpoint at /mcp).
     if (this.#options.onRequest) {
       const response = await this.#options.onRequest(req.toRequest())
       if (response) return { response }
     }
+    const legacy = this.#legacy?.route(req)
+    const path = this.#options.path
+    if (!legacy && path !== undefined && req.pathname !== path) return httpError(404, ErrorCode.InvalidRequest, 'Not Found')
     let authInfo: AuthInfo | undefined
     if (this.#options.authenticate) {
       const result = await this.#options.authenticate(req.toRequest())
@@ -324,7 +351,8 @@ class Endpoint {
         done()
       }
       // No answer: every request was cancelled by the client.
-      return answer === undefined ? { status: 202, headers } : jsonBody(200, JSON.stringify(answer), headers)
+      if (answer === undefined) return { status: 202, headers }
+      return scopeRefusal(answer, authInfo, this.#options.authenticate?.challenge, headers) ?? jsonBody(200, JSON.stringify(answer), headers)
     }
 
     const stream = session.openStream(requestIds)
@@ -392,7 +420,8 @@ class Endpoint {
       // A JSON body carries the responses only; related notifications have nowhere to go.
       const responses = await serve(() => Promise.resolve())
       if (responses.length === 0) return { status: 202, headers: {} }
-      return jsonBody(200, JSON.stringify(Array.isArray(payload) ? responses : responses[0]))
+      const answer = Array.isArray(payload) ? responses : responses[0]!
+      return scopeRefusal(answer, authInfo, this.#options.authenticate?.challenge) ?? jsonBody(200, JSON.stringify(answer))
     }
     const stream = new Stream('stateless', { store: undefined, onerror: this.#report })
     const conn = new SseConnection()

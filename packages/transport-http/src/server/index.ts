@@ -1,4 +1,5 @@
-export { createMcpHandler, type McpHandler, type McpHandlerOptions } from './handler.js'
+export { createMcpHandler, type AuthenticateHook, type McpHandler, type McpHandlerOptions } from './handler.js'
+export type { ScopeChallenge } from './scope-challenge.js'
 export { InMemoryEventStore, type EventStore, type EventId, type StreamId, type InMemoryEventStoreOptions } from './events.js'
 export type { GuardOptions } from './guards.js'
 export type { ServerLike, ConnectionLike } from './sessions.js'

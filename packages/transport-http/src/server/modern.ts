@@ -19,6 +19,7 @@ import { Stream } from './events.js'
 import { checkParamHeaders, checkStandardHeaders, hasParamHeaders, headerAnnotations, type HeaderAnnotations } from './headers.js'
 import { httpError, jsonBody, type IncomingRequest, type OutgoingResponse } from './http.js'
 import { PostInfo } from './post-info.js'
+import { scopeRefusal, type ScopeChallenge } from './scope-challenge.js'
 import type { ServerLike } from './sessions.js'
 import { SSE_HEADERS, SseConnection, type KeepAlive } from './sse.js'
 
@@ -51,6 +52,8 @@ export interface ModernPostOptions {
   keepAlive: KeepAlive
   retryMs: number
   onerror: (error: Error) => void
+  /** The authenticate hook's challenge: a call refused for scope is answered 403 with it. */
+  scopeChallenge: ScopeChallenge | undefined
 }
 
 /**
@@ -167,7 +170,7 @@ export class ModernPost {
           if (response && !controller.signal.aborted) stream.write(response)
           stream.finish()
         } else if (response) {
-          settle(jsonBody(statusOf(response), JSON.stringify(response)))
+          settle(scopeRefusal(response, info.authInfo, this.#options.scopeChallenge) ?? jsonBody(statusOf(response), JSON.stringify(response)))
         } else {
           settle({ status: 202, headers: {} })
         }
