@@ -5,87 +5,20 @@
 // the client's loopback redirect listener. Bad input is refused with a clear error and no token stored.
 import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { bearerAuth, jwtVerifier, protectedResourceMetadata, protectedResourceMetadataUrl, wellKnownRoute } from '@plugboard/auth'
-import { fileTokenStore, loopbackRedirect, memoryTokenStore, oauthProvider, OAuthClientError, type OAuthOptions, type RedirectHandler, type TokenStore } from '@plugboard/auth/client'
-import { Client } from '@plugboard/client'
-import { McpServer } from '@plugboard/server'
-import { createMcpHandler, StreamableHTTPClientTransport, toNodeHandler } from '@plugboard/transport-http'
+import { fileTokenStore, memoryTokenStore, oauthProvider, OAuthClientError, type TokenStore } from '@plugboard/auth/client'
+import type { Client } from '@plugboard/client'
 import { decodeJwt } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
-import { startAuthorizationServer, type TestAuthorizationServer } from './authorization-server.js'
+import { browser, call, cleanup, connect, listen, onCleanup, setup } from './harness.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const SCOPES = ['mcp:read', 'mcp:write']
 
-const cleanups: (() => Promise<void> | void)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+afterEach(cleanup)
 
-async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ origin: string; http: Server }> {
-  const http = createServer(handler)
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
-  cleanups.push(() => new Promise<void>((resolve) => (http.closeAllConnections(), http.close(() => resolve()))))
-  return { origin: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, http }
-}
-
-interface Setup {
-  as: TestAuthorizationServer
-  /** The MCP endpoint: http://127.0.0.1:<port>/mcp, also its resource identifier. */
-  resource: string
-}
-
-/** An authorization server and a Plugboard MCP server that accepts only its JWTs for this resource. */
-async function setup(options: { accessTokenTtl?: number; resourceMetadata?: (resource: string, issuer: string) => Record<string, unknown> } = {}): Promise<Setup> {
-  let resource = ''
-  const as = await startAuthorizationServer({ resource: () => resource, scopes: SCOPES, ...(options.accessTokenTtl ? { accessTokenTtl: options.accessTokenTtl } : {}) })
-  cleanups.push(() => as.close())
-  const server = new McpServer({ name: 'protected', version: '1.0.0' })
-  server.registerTool('whoami', { description: 'Who the token is for' }, (_args, ctx) => ({ content: [{ type: 'text', text: ctx.authInfo?.clientId ?? 'nobody' }] }))
-  let handler: ReturnType<typeof createMcpHandler> | undefined
-  const { origin } = await listen((req, res) => void toNodeHandler(handler!)(req, res))
-  resource = `${origin}/mcp`
-  const metadata = options.resourceMetadata?.(resource, as.issuer) ?? protectedResourceMetadata({ resource, authorizationServers: [as.issuer], scopesSupported: ['mcp:read'] })
-  handler = createMcpHandler(server, {
-    onRequest: wellKnownRoute(metadata as Parameters<typeof wellKnownRoute>[0]),
-    authenticate: bearerAuth({
-      verifyToken: jwtVerifier({ issuer: as.issuer, audience: resource, jwks: new URL(as.jwksUrl) }),
-      resourceMetadataUrl: protectedResourceMetadataUrl(resource),
-      requiredScopes: ['mcp:read'],
-    }),
-  })
-  cleanups.push(() => handler!.close?.())
-  return { as, resource }
-}
-
-/** The user's browser: approves at the authorization server, then follows the redirect to the client's loopback listener. `tamper` edits the redirect first. */
-function browser(as: TestAuthorizationServer, log: URL[], tamper?: (redirect: URL) => void): RedirectHandler {
-  const handler = loopbackRedirect({
-    open: async (url) => {
-      log.push(url)
-      const back = await as.approve(url)
-      tamper?.(back)
-      await fetch(back).then((r) => r.text())
-    },
-    timeoutMs: 10_000,
-  })
-  cleanups.push(() => handler.close())
-  return handler
-}
-
-async function connect(resource: string, options: OAuthOptions): Promise<Client> {
-  const client = new Client({ name: 'e2e', version: '1.0.0' })
-  await client.connect(new StreamableHTTPClientTransport(new URL(resource), { authProvider: oauthProvider(options) }))
-  cleanups.push(() => client.close())
-  return client
-}
-
-const whoami = async (client: Client) => ((await client.callTool({ name: 'whoami', arguments: {} })).content as { text: string }[])[0]!.text
+const whoami = (client: Client) => call(client, 'whoami')
 
 async function storedTokens(store: TokenStore, issuer: string, resource: string) {
   return store.getTokens({ issuer, resource })
@@ -205,7 +138,7 @@ describe('the client README example (apps/examples/client-quickstart/src/protect
   it('prints the sign-in URL, lists the tools once signed in, keeps the tokens 0600, and signs in silently the next run', async () => {
     const { as, resource } = await setup()
     const home = mkdtempSync(join(tmpdir(), 'plugboard-home-'))
-    cleanups.push(() => rmSync(home, { recursive: true, force: true }))
+    onCleanup(() => rmSync(home, { recursive: true, force: true }))
     const script = `${root}apps/examples/client-quickstart/dist/protected.js`
     // No browser here: the example's default opener fails quietly and the test plays the user with the printed URL.
     const env = { ...process.env, HOME: home, PATH: '/nonexistent', BROWSER: '' }
@@ -230,13 +163,13 @@ describe('the client README example (apps/examples/client-quickstart/src/protect
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
     await signedIn
     expect(await exited).toBe(0)
-    expect(stdout).toContain("[ 'whoami' ]")
+    expect(stdout).toContain("[ 'whoami', 'write' ]")
     expect(statSync(join(home, '.my-cli/tokens.json')).mode & 0o777).toBe(0o600)
 
     const second = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
       execFile(process.execPath, [script, resource], { env, timeout: 15_000 }, (error, out, err) => (error ? reject(error) : resolve({ stdout: out, stderr: err }))),
     )
-    expect(second.stdout).toContain("[ 'whoami' ]")
+    expect(second.stdout).toContain("[ 'whoami', 'write' ]")
     expect(second.stderr).not.toContain(as.issuer)
     // The token file holds tokens for this resource, and nothing of them reached the output.
     const tokens = await fileTokenStore(join(home, '.my-cli/tokens.json')).getTokens({ issuer: as.issuer, resource })

@@ -26,7 +26,7 @@ describe('package README examples', () => {
     ['packages/protocol/README.md', ['protocol-quickstart/src/index.ts']],
     ['packages/server/README.md', ['server-quickstart/src/server.ts', 'server-quickstart/src/elicit.ts']],
     ['packages/client/README.md', ['client-quickstart/src/client.ts', 'client-quickstart/src/protected.ts']],
-    ['packages/auth/README.md', ['auth-quickstart/src/server.ts']],
+    ['packages/auth/README.md', ['auth-quickstart/src/server.ts', 'auth-quickstart/src/machine.ts']],
     ['packages/transport-stdio/README.md', ['stdio-quickstart/src/server.ts', 'stdio-quickstart/src/host.ts']],
     ['packages/transport-http/README.md', ['http-quickstart/src/server.ts', 'http-quickstart/src/worker.ts', 'http-quickstart/src/host.ts']],
   ])('%s shows exactly the code of its example', (readme, files) => {
@@ -131,7 +131,9 @@ describe('package README examples', () => {
       const challenge = (await post()).headers.get('www-authenticate')
       expect(challenge).toContain('resource_metadata="http://127.0.0.1:3000/.well-known/oauth-protected-resource/mcp"')
       const metadata = await (await fetch('http://127.0.0.1:3000/.well-known/oauth-protected-resource/mcp')).json()
-      expect(metadata).toMatchObject({ resource: 'http://127.0.0.1:3000/mcp', authorization_servers: ['https://auth.example.com'], scopes_supported: ['mcp'] })
+      expect(metadata).toMatchObject({ resource: 'http://127.0.0.1:3000/mcp', authorization_servers: ['https://auth.example.com'], scopes_supported: ['files:read'] })
+      expect(challenge).toMatch(/^Bearer /)
+      expect((await fetch('http://127.0.0.1:3000/elsewhere', { method: 'POST', body: '{}' })).status).toBe(404)
     } finally {
       server.kill('SIGINT')
       await once(server, 'exit')

@@ -1,20 +1,21 @@
-// server.js — MCP endpoint at http://127.0.0.1:3000/mcp, metadata at /.well-known/oauth-protected-resource/mcp
+// server.js — MCP endpoint at http://127.0.0.1:3000/mcp, its metadata at /.well-known/oauth-protected-resource/mcp
 import { createServer } from 'node:http'
 import { McpServer } from '@plugboard/server'
 import { createMcpHandler, toNodeHandler } from '@plugboard/transport-http'
 import { bearerAuth, jwtVerifier, protectedResourceMetadata, protectedResourceMetadataUrl, wellKnownRoute } from '@plugboard/auth'
 
-const resource = 'http://127.0.0.1:3000/mcp'
+const resource = 'http://127.0.0.1:3000/mcp' // what tokens must be issued for (their `aud`)
 const issuer = 'https://auth.example.com'
-const server = new McpServer({ name: 'demo', version: '1.0.0' })
-server.registerTool('whoami', {}, (_args, ctx) => ({ content: [{ type: 'text', text: ctx.authInfo?.clientId ?? '?' }] }))
+const server = new McpServer({ name: 'files', version: '1.0.0' })
+server.registerTool('read_file', { requiredScopes: ['files:read'] }, (_args, ctx) => ({ content: [{ type: 'text', text: `hello ${ctx.auth?.clientId}` }] }))
+server.registerTool('write_file', { requiredScopes: ['files:write'] }, () => ({ content: [{ type: 'text', text: 'written' }] }))
 const handler = createMcpHandler(server, {
-  // No `path` option: it would answer 404 on the well-known path before `onRequest` runs.
-  onRequest: wellKnownRoute(protectedResourceMetadata({ resource, authorizationServers: [issuer], scopesSupported: ['mcp'] })),
+  path: '/mcp',
+  onRequest: wellKnownRoute(protectedResourceMetadata({ resource, authorizationServers: [issuer], scopesSupported: ['files:read'] })),
   authenticate: bearerAuth({
     verifyToken: jwtVerifier({ issuer, audience: resource, jwks: new URL(`${issuer}/.well-known/jwks.json`) }),
     resourceMetadataUrl: protectedResourceMetadataUrl(resource),
-    requiredScopes: ['mcp'],
+    dpop: true, // also accept DPoP-bound tokens (RFC 9449)
   }),
 })
 createServer(toNodeHandler(handler)).listen(3000, '127.0.0.1')
