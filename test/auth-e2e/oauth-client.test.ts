@@ -93,6 +93,7 @@ describe('the OAuth client against oidc-provider and a protected Plugboard serve
     const error = await connect(resource, { redirect: browser(as, opened), store }).catch((e: unknown) => e)
     expect(String(error)).toMatch(/evil\.example\.com.*refusing/)
     expect(opened).toHaveLength(0)
+    expect(await store.tokensFor(resource)).toEqual([])
   })
 
   it('refuses authorization server metadata served from another origin in the name of the real issuer', async () => {
@@ -105,9 +106,11 @@ describe('the OAuth client against oidc-provider and a protected Plugboard serve
     })
     const { as, resource } = await setup({ resourceMetadata: (r) => ({ resource: r, authorization_servers: [fake] }) })
     realIssuer = as.issuer
-    const error = await connect(resource, { redirect: browser(as, opened), store: memoryTokenStore() }).catch((e: unknown) => e)
+    const store = memoryTokenStore()
+    const error = await connect(resource, { redirect: browser(as, opened), store }).catch((e: unknown) => e)
     expect(String(error)).toMatch(/names the issuer .* not http:\/\/127\.0\.0\.1:\d+; refusing to use it/)
     expect(opened).toHaveLength(0)
+    expect(await store.tokensFor(resource)).toEqual([])
   })
 
   it('the server refuses a token issued for another resource (audience), with invalid_token', async () => {

@@ -41,7 +41,8 @@ async function serve(): Promise<Served> {
   })
   server.registerTool('route', { inputSchema: { type: 'object', properties: { region: { type: 'string', 'x-mcp-header': 'Region' } }, required: ['region'] } }, (args) => text(`routed to ${String(args.region)}`))
   server.registerTool('wait', {}, async (_args, ctx) => {
-    await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }))
+    // The abort may land before the handler starts (the client aborts as soon as it sees the request go out).
+    if (!ctx.signal.aborted) await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }))
     cancelled.push(String(ctx.signal.reason))
     return text('too late')
   })
