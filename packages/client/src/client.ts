@@ -148,6 +148,17 @@ export class Client {
     return this.#connector.server?.capabilities as ServerCapabilities | undefined
   }
 
+  /**
+   * The settings the server declared for extension `id` (`capabilities.extensions[id]`, `{}` for none),
+   * or `undefined` when it does not offer it. Declare the client's own under
+   * `capabilities.extensions` (they go into `initialize`, and into every modern request's `_meta`).
+   * @see https://modelcontextprotocol.io/extensions/overview#negotiation
+   */
+  getServerExtension(id: string): Record<string, unknown> | undefined {
+    const declared = (this.getServerCapabilities() as { extensions?: Record<string, unknown> } | undefined)?.extensions?.[id]
+    return typeof declared === 'object' && declared !== null && !Array.isArray(declared) ? (declared as Record<string, unknown>) : undefined
+  }
+
   /** The server's `instructions` for the model, if it sent any. */
   getInstructions(): string | undefined {
     return this.#connector.server?.instructions

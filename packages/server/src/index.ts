@@ -1,6 +1,7 @@
 export { McpServer } from './mcp-server.js'
 export type { McpServerOptions, ServerRequestHandler, ServerNotificationHandler, CacheableMethod, CacheHint } from './options.js'
 export { ServerSession } from './server-session.js'
+export { clientExtension, isExtensionId, type ServerExtension, type ExtensionMethod, type ExtensionHost, type StandardSchemaLike } from './extensions.js'
 export type { ServerContext, ClientLink } from './context.js'
 export { ResourceTemplate } from './features/resources.js'
 export type {

@@ -20,6 +20,7 @@ import {
   type Transport,
 } from '@plugboard/protocol'
 import { createContext } from './context.js'
+import { isExtensionId, methodHandler, settingsOf, type ServerExtension } from './extensions.js'
 import { Prompts, type PromptCallback, type PromptConfig, type RegisteredPrompt } from './features/prompts.js'
 import {
   Resources,
@@ -77,6 +78,8 @@ export class McpServer {
   readonly #installed = new Set<string>()
   /** The method table bound to handlers and middleware, built once and shared by every connection and connection-less request. */
   readonly #router: Router
+  /** Installed extensions, by id. */
+  readonly #extensions = new Map<string, ServerExtension>()
 
   constructor(info: Implementation, options: McpServerOptions = {}) {
     const pageSize = options.pageSize ?? 100
@@ -106,6 +109,29 @@ export class McpServer {
       const conn = connection?.owner as ServerSession | undefined
       if (conn) for (const listener of this.#rootsListeners) listener(conn)
     })
+    for (const extension of options.extensions ?? []) this.extend(extension)
+  }
+
+  /**
+   * Installs an MCP extension: declares it under `capabilities.extensions[id]` (with the core
+   * capabilities it needs), adds its methods and middleware, and runs its `setup`. Returns an
+   * uninstaller. Install before `connect()`: a connection's capabilities are fixed when it opens.
+   * @throws TypeError for a malformed id; Error when an extension of that id is installed.
+   */
+  extend(extension: ServerExtension): () => void {
+    if (!isExtensionId(extension.id)) throw new TypeError(`Extension id ${JSON.stringify(extension.id)} is not {vendor-prefix}/{extension-name}`)
+    if (this.#extensions.has(extension.id)) throw new Error(`Extension ${extension.id} is already installed`)
+    this.#extensions.set(extension.id, extension)
+    const undo: (() => void)[] = []
+    for (const [method, spec] of Object.entries(extension.methods ?? {})) undo.push(this.setRequestHandler(method, methodHandler(method, spec) as ServerRequestHandler))
+    if (extension.middleware) undo.push(this.use(extension.middleware))
+    const teardown = extension.setup?.(this)
+    if (teardown) undo.push(teardown)
+    return () => {
+      if (this.#extensions.get(extension.id) !== extension) return
+      this.#extensions.delete(extension.id)
+      for (const run of undo.reverse()) run()
+    }
   }
 
   /** The open connections. */
@@ -209,6 +235,17 @@ export class McpServer {
     if (this.#resources.size > 0 || declared.resources) capabilities.resources = { subscribe: true, listChanged: true, ...declared.resources }
     if (this.#prompts.size > 0 || declared.prompts) capabilities.prompts = { listChanged: true, ...declared.prompts }
     if (this.#prompts.hasCompletions || this.#resources.hasCompletions || declared.completions) capabilities.completions = declared.completions ?? {}
+    if (this.#extensions.size > 0) {
+      const extensions: Record<string, Record<string, unknown>> = { ...(declared as { extensions?: Record<string, Record<string, unknown>> }).extensions }
+      for (const extension of this.#extensions.values()) {
+        extensions[extension.id] = settingsOf(extension)
+        for (const [key, value] of Object.entries(extension.capabilities ?? {})) {
+          const slot = capabilities as Record<string, unknown>
+          slot[key] = { ...(value as object), ...(slot[key] as object | undefined) }
+        }
+      }
+      ;(capabilities as { extensions?: Record<string, Record<string, unknown>> }).extensions = extensions
+    }
     return capabilities
   }
 

@@ -1,5 +1,6 @@
 import type { Era, HandlerParamsOf, HandlerResultOf, RequestMethod, ServerCapabilities } from '@plugboard/protocol'
 import type { ServerContext } from './context.js'
+import type { ServerExtension } from './extensions.js'
 import type { ServerSession } from './server-session.js'
 
 /** Options of {@link McpServer}. */
@@ -31,6 +32,8 @@ export interface McpServerOptions {
    * @see https://modelcontextprotocol.io/specification/2026-07-28/server/utilities/caching
    */
   cache?: Partial<Record<CacheableMethod, CacheHint>>
+  /** MCP extensions to install (Tasks, Skills, your own): see {@link ServerExtension} and `server.extend()`. */
+  extensions?: readonly ServerExtension[]
 }
 
 /** The methods whose results carry caching hints. */
