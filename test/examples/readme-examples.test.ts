@@ -27,6 +27,7 @@ describe('package README examples', () => {
     ['packages/server/README.md', ['server-quickstart/src/server.ts', 'server-quickstart/src/elicit.ts']],
     ['packages/client/README.md', ['client-quickstart/src/client.ts', 'client-quickstart/src/protected.ts']],
     ['packages/auth/README.md', ['auth-quickstart/src/server.ts', 'auth-quickstart/src/machine.ts']],
+    ['packages/skills/README.md', ['skills-quickstart/src/server.ts', 'skills-quickstart/src/host.ts']],
     ['packages/transport-stdio/README.md', ['stdio-quickstart/src/server.ts', 'stdio-quickstart/src/host.ts']],
     ['packages/transport-http/README.md', ['http-quickstart/src/server.ts', 'http-quickstart/src/worker.ts', 'http-quickstart/src/host.ts']],
   ])('%s shows exactly the code of its example', (readme, files) => {
@@ -39,6 +40,11 @@ describe('package README examples', () => {
     expect(stdout).toMatch(/^2026-07-28 /)
     expect(stdout).toContain("name: 'noop'")
     expect(stdout).toContain("'io.modelcontextprotocol/serverInfo': { name: 'raw', version: '1.0.0' }")
+  })
+
+  it('skills: the host lists the skill of the server, loads it verified and reads its reference', async () => {
+    const { stdout } = await run(process.execPath, ['host.js'], { cwd: `${root}apps/examples/skills-quickstart/dist`, timeout: 15_000 })
+    expect(stdout).toBe('release-notes: Write release notes from merged pull requests\n\nGroup changes by kind; follow references/STYLE.md.\n\nOne line per change, in the imperative.\n\n')
   })
 
   it('transport-stdio: the host spawns the clock server, calls now, and both exit', async () => {

@@ -4,6 +4,7 @@ import { runCustomHeaders, runInvalidToolHeaders, runStandardHeaders } from './h
 import { runRefNoDeref, runSchemaPreservation } from './json-schema.js'
 import { runRequestMetadata } from './metadata.js'
 import { runRequestState } from './mrtr.js'
+import { runSkillsNoPrefetch, runSkillsVerify } from './skills.js'
 import { runSseRetry } from './sse-retry.js'
 
 /** Drives one scenario against the referee's server at `url`; rejects if a step fails. */
@@ -27,4 +28,8 @@ export const SCENARIOS: Readonly<Record<string, ScenarioRunner>> = {
   'http-invalid-tool-headers': runInvalidToolHeaders,
   'json-schema-ref-no-deref': runRefNoDeref,
   'json-schema-2020-12-preservation': runSchemaPreservation,
+  'sep-2640-client-no-prefetch': runSkillsNoPrefetch,
+  'sep-2640-client-verify-digest': runSkillsVerify,
+  'sep-2640-client-verify-size': runSkillsVerify,
+  'sep-2640-client-verify-frontmatter': runSkillsVerify,
 }
