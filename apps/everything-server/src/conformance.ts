@@ -7,6 +7,8 @@ import { registerInputRequiredFixtures } from './conformance/mrtr.js'
 import { registerPrompts } from './conformance/prompts.js'
 import { registerResources } from './conformance/resources.js'
 import { registerStatelessFixtures } from './conformance/stateless.js'
+import { registerSkillsFixtures } from './conformance-skills.js'
+import { registerTaskFixtures } from './conformance-tasks.js'
 
 export { CONFORMANCE_URIS } from './conformance/resources.js'
 
@@ -29,4 +31,6 @@ export function registerConformanceFixtures(server: McpServer): void {
   registerHeaderTools(server)
   registerResources(server)
   registerPrompts(server)
+  registerSkillsFixtures(server)
+  registerTaskFixtures(server)
 }

@@ -44,6 +44,7 @@ import { Resources } from './features/resources.js'
 import type { RootsOption } from './features/roots.js'
 import type { SamplingHandler, SamplingOptions } from './features/sampling.js'
 import { Subscriptions, type ListenOptions, type Subscription, type SubscriptionHandlers } from './features/subscriptions.js'
+import { ToolTask, claimTaskMethods, type TaskOptions } from './features/tasks.js'
 import { Tools } from './features/tools.js'
 import type { ClientOptions, ConnectOptions } from './options.js'
 import { ITEMS_KEY, iterateList, type PaginatedItems, type PaginatedMethod } from './pagination.js'
@@ -101,6 +102,7 @@ export class Client {
     // Outermost first: the version retry around everything, then the cache's marking of MRTR results.
     session.use(this.#connector.middleware(session))
     this.#tools = new Tools(session, this.#events, this.#cache)
+    claimTaskMethods(session)
     this.#resources = new Resources(session, this.#events, this.#cache)
     this.#prompts = new Prompts(session, this.#events, this.#cache)
     this.#completion = new Completion(session)
@@ -206,14 +208,33 @@ export class Client {
   }
 
   /**
+   * Calls a tool and returns a handle on its task (MCP Tasks, SEP-2663): `status`, `get()`,
+   * `result()`, `cancel()`, and `for await` over its states, polled every `pollIntervalMs`. Needs the
+   * extension declared: `capabilities: { extensions: { 'io.modelcontextprotocol/tasks': {} } }`. A
+   * server may still answer at once; the handle is then already settled (`taskId` undefined).
+   */
+  callTool(params: CallToolRequestParams, options: RequestOptions & TaskOptions & { task: true }): Promise<ToolTask>
+  // The plain form comes last: `Parameters<Client['callTool']>` reads the last overload.
+  /**
    * Calls a tool. If the tool declares an `outputSchema`, its `structuredContent` is validated
    * (draft 2020-12, validator compiled once per tool): a missing or invalid one rejects with
    * McpError(InvalidParams) whose `data.result` holds the result. `isError` results are not checked.
    * A server that answers `input_required` (modern era) gets its input requests fulfilled by this
    * client's sampling, elicitation and roots handlers, and the call is retried with the answers.
+   * A server that answers with a task (the client declared MCP Tasks) is polled until the task ends.
    */
-  callTool(params: CallToolRequestParams, options?: RequestOptions): Promise<CallToolResult> {
+  callTool(params: CallToolRequestParams, options?: RequestOptions & { task?: false }): Promise<CallToolResult>
+  callTool(params: CallToolRequestParams, options?: RequestOptions & TaskOptions & { task?: boolean }): Promise<CallToolResult | ToolTask> {
+    if (options?.task) {
+      const { task: _, ...rest } = options
+      return this.#tools.start(params, rest)
+    }
     return this.#tools.call(params, options)
+  }
+
+  /** A handle on a task this client (or an earlier run of it, same principal) started, by its `taskId`. */
+  resumeTask(taskId: string, options?: TaskOptions): ToolTask {
+    return new ToolTask(this.#session, { taskId }, options)
   }
 
   /** One page of the server's resources. */

@@ -1,5 +1,6 @@
 import { ErrorCode, McpError, type Middleware, type ServerCapabilities } from '@plugboard/protocol'
 import type { ServerContext } from './context.js'
+import type { RegisteredTool } from './features/tools.js'
 import type { CacheHint } from './options.js'
 
 /**
@@ -43,6 +44,8 @@ export interface ExtensionMethod<P extends Record<string, unknown> = Record<stri
 export interface ExtensionHost {
   setRequestHandler(method: string, handler: (params: Record<string, unknown>, ctx: ServerContext) => Record<string, unknown> | Promise<Record<string, unknown>>): () => void
   use(middleware: Middleware): () => void
+  /** The enabled tool of that name, to read how it was registered (a tasks extension reads its `execution`). */
+  getTool(name: string): RegisteredTool | undefined
 }
 
 /** The part of the Standard Schema interface (standardschema.dev) used here. */

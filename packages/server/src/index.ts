@@ -3,6 +3,7 @@ export type { McpServerOptions, ServerRequestHandler, ServerNotificationHandler,
 export { ServerSession } from './server-session.js'
 export { clientExtension, isExtensionId, type ServerExtension, type ExtensionMethod, type ExtensionHost, type StandardSchemaLike } from './extensions.js'
 export type { ServerContext, ClientLink } from './context.js'
+export { tasks, startTask, memoryTaskStore, type TasksOptions, type TaskStore, type StoredTask, type Task, type TaskStatus, type InputRequest, type MemoryTaskStoreOptions } from './tasks/index.js'
 export { ResourceTemplate } from './features/resources.js'
 export type {
   ResourceMetadata,

@@ -123,7 +123,11 @@ export class McpServer {
     if (this.#extensions.has(extension.id)) throw new Error(`Extension ${extension.id} is already installed`)
     this.#extensions.set(extension.id, extension)
     const undo: (() => void)[] = []
-    for (const [method, spec] of Object.entries(extension.methods ?? {})) undo.push(this.setRequestHandler(method, methodHandler(method, spec) as ServerRequestHandler))
+    for (const [method, spec] of Object.entries(extension.methods ?? {})) {
+      undo.push(this.setRequestHandler(method, methodHandler(method, spec) as ServerRequestHandler))
+      // An extension may reuse a name a later revision dropped (2026-07-28 tasks/get): it serves it there.
+      undo.push(this.#router.claim(method))
+    }
     if (extension.middleware) undo.push(this.use(extension.middleware))
     const teardown = extension.setup?.(this)
     if (teardown) undo.push(teardown)
@@ -147,6 +151,11 @@ export class McpServer {
    */
   registerTool<I extends SchemaInput | undefined = undefined, O extends SchemaInput | undefined = undefined>(name: string, config: ToolConfig<I, O>, callback: ToolCallback<I, O>): RegisteredTool {
     return this.#tools.register(name, config, callback as AnyToolCallback)
+  }
+
+  /** The enabled tool registered under `name`. */
+  getTool(name: string): RegisteredTool | undefined {
+    return this.#tools.get(name)
   }
 
   /** Registers a static resource at `uri`, read by `callback`. */

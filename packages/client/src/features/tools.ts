@@ -14,6 +14,7 @@ import type { CacheableRequestOptions, ClientCache } from '../cache.js'
 import type { ClientEvents, Emitter } from '../events.js'
 import { compileJsonSchema, describeErrors } from '../json-schema.js'
 import { paginate } from '../pagination.js'
+import { ToolTask, declaresTasks, taskOf, type TaskOptions } from './tasks.js'
 import { headerParams, headerPaths, type HeaderPaths } from './tool-headers.js'
 
 interface KnownTool {
@@ -97,13 +98,32 @@ export class Tools {
    * `data.result` still holds the result as received.
    */
   async call(params: CallToolRequestParams, options?: RequestOptions): Promise<CallToolResult> {
+    const { known, result } = await this.#send(params, options)
+    const task = taskOf(result)
+    // A server may answer a client that declared Tasks with a task for any call: wait for its end here.
+    const final = task ? await new ToolTask(this.#session, { task }, options).result() : (result as CallToolResult)
+    if (known?.tool.outputSchema && !final.isError) this.#check(params.name, known, final)
+    return final
+  }
+
+  /** Calls a tool and hands back its task (SEP-2663), or an already-settled handle when the server answered at once. */
+  async start(params: CallToolRequestParams, options?: RequestOptions & TaskOptions): Promise<ToolTask> {
+    const { result } = await this.#send(params, options)
+    const task = taskOf(result)
+    return new ToolTask(this.#session, task ? { task } : { result: result as CallToolResult }, options)
+  }
+
+  async #send(params: CallToolRequestParams, options?: RequestOptions): Promise<{ known: KnownTool | undefined; result: Record<string, unknown> }> {
     // Gate before listing: a server without tools must reject locally, with nothing sent.
     this.#session.assertCanSend('tools/call')
     const known = await this.#lookup(params.name, options)
     const headers = known && headerParams(known.headers, params.arguments)
-    const result = await this.#session.request('tools/call', params, headers ? { ...options, headerParams: headers } : options)
-    if (known?.tool.outputSchema && !result.isError) this.#check(params.name, known, result)
-    return result
+    const result = (await this.#session.request('tools/call', params, headers ? { ...options, headerParams: headers } : options)) as Record<string, unknown>
+    // "A CreateTaskResult for a request that did not declare the extension is an invalid response."
+    if (result.resultType !== undefined && !(result.resultType === 'task' && declaresTasks(this.#session))) {
+      throw new McpError(ErrorCode.InternalError, `Server answered tools/call with a resultType this client did not ask for: ${JSON.stringify(result.resultType)}`)
+    }
+    return { known, result }
   }
 
   #check(name: string, known: KnownTool, result: CallToolResult): void {

@@ -148,10 +148,9 @@ export async function settleInputRequired(
     else delete params.requestState
     result = await resend(params)
   }
-  if (result.resultType === undefined) return result
-  if (result.resultType !== 'complete') {
-    throw new McpError(ErrorCode.InternalError, `Server answered ${request.method} with a resultType this client does not know: ${JSON.stringify(result.resultType)}`)
-  }
+  // Any other type is an extension's (SEP-2663 "task"): it goes to the caller as it came, resultType
+  // included, for the extension that asked for it to handle (and anyone else to refuse).
+  if (result.resultType === undefined || result.resultType !== 'complete') return result
   // `resultType` steers this loop; callers get the result itself, as from a legacy server. A result
   // reached through rounds depends on answers no cache key holds: it "MUST NOT be cached" (caching.mdx),
   // so its caching hints go too.

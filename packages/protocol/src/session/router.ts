@@ -21,8 +21,14 @@ export interface MiddlewareCall {
   /** Inbound only: the handler's context. */
   readonly ctx?: RequestContext
 }
-/** Onion middleware over every request: `(call, next) => next()` passes through; return a result to short-circuit. */
-export type Middleware = (call: MiddlewareCall, next: () => Promise<Record<string, unknown>>) => Promise<Record<string, unknown>>
+/**
+ * Onion middleware over every request: `(call, next) => next()` passes through; return a result to
+ * short-circuit. An inbound middleware may hand the rest of the chain and the handler a context of
+ * its own, `next(ctx)` — its own signal, or its own way of reaching the peer (an extension that lets
+ * a handler outlive its request, such as SEP-2663 tasks). Answering before that `next` settles is
+ * allowed: the handler keeps running, with no one to answer.
+ */
+export type Middleware = (call: MiddlewareCall, next: (ctx?: RequestContext) => Promise<Record<string, unknown>>) => Promise<Record<string, unknown>>
 
 /** Where one inbound request came from and where what it causes goes. */
 export interface Inbound {
@@ -63,6 +69,7 @@ export class Router {
   readonly #requestHandlers = new Map<string, RequestHandler>()
   readonly #notificationHandlers = new Map<string, NotificationHandler>()
   readonly #middleware: Middleware[] = []
+  readonly #claimed = new Map<string, number>()
 
   constructor(options: RouterOptions) {
     this.role = options.role
@@ -94,6 +101,31 @@ export class Router {
     return this.#requestHandlers.get(method)
   }
 
+  /**
+   * Lets the handler of `method` serve it in the revisions where the method table has no such
+   * method: an extension that reuses a name the core dropped (SEP-2663's `tasks/get` in 2026-07-28,
+   * after the 2025-11-25 `tasks/get` it replaces). Where the table has the method, its rules still
+   * apply. Returns a remover.
+   */
+  claim(method: string): () => void {
+    this.#claimed.set(method, (this.#claimed.get(method) ?? 0) + 1)
+    let claimed = true
+    return () => {
+      if (!claimed) return
+      claimed = false
+      const n = (this.#claimed.get(method) ?? 1) - 1
+      if (n > 0) this.#claimed.set(method, n)
+      else this.#claimed.delete(method)
+    }
+  }
+
+  /** Whether `method` is an extension's in `version`: claimed, and not in the method table there. */
+  claims(method: string, version: string | undefined): boolean {
+    if (!this.#claimed.has(method)) return false
+    const entry = methodEntry(method)
+    return entry !== undefined && !existsIn(entry, version)
+  }
+
   /** Adds middleware around every inbound and outbound request; returns a remover. */
   use(middleware: Middleware): () => void {
     this.#middleware.push(middleware)
@@ -103,12 +135,13 @@ export class Router {
     }
   }
 
-  /** Runs `last` inside the middleware chain. */
-  run(call: MiddlewareCall, last: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
-    if (this.#middleware.length === 0) return last()
+  /** Runs `last` inside the middleware chain; `last` gets the context a middleware handed on, if one did. */
+  run(call: MiddlewareCall, last: (ctx: RequestContext | undefined) => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    if (this.#middleware.length === 0) return last(call.ctx)
     const chain = this.#middleware.slice()
-    const step = (i: number): Promise<Record<string, unknown>> => (i === chain.length ? last() : chain[i]!(call, () => step(i + 1)))
-    return step(0)
+    const step = (i: number, current: MiddlewareCall): Promise<Record<string, unknown>> =>
+      i === chain.length ? last(current.ctx) : chain[i]!(current, (ctx) => step(i + 1, ctx ? { ...current, ctx } : current))
+    return step(0, call)
   }
 
   /** The era an inbound request belongs to: the first that accepts it, else the last one (the fallback). */
@@ -138,7 +171,7 @@ export class Router {
       }
     }
     const era = scope.era
-    const entry = methodEntry(method)
+    const entry = this.claims(method, scope.protocolVersion) ? undefined : methodEntry(method)
     const handler = this.#requestHandlers.get(method)
     const declared = !entry?.capability || hasCapability(scope.localCapabilities, entry.capability)
     if (!handler || (entry && (entry.kind !== 'request' || (entry.from !== 'either' && entry.from === this.role) || !declared || !existsIn(entry, scope.protocolVersion)))) {
@@ -153,7 +186,7 @@ export class Router {
     const ctx = this.#context(call, params, scope, era)
     let outcome: { result: Record<string, unknown> } | { thrown: unknown }
     try {
-      outcome = { result: ((await this.run({ direction: 'inbound', method, params, ctx }, async () => (await handler(params as never, ctx)) as Record<string, unknown>)) ?? {}) as Record<string, unknown> }
+      outcome = { result: ((await this.run({ direction: 'inbound', method, params, ctx }, async (given) => (await handler(params as never, given ?? ctx)) as Record<string, unknown>)) ?? {}) as Record<string, unknown> }
     } catch (thrown) {
       outcome = { thrown }
     }

@@ -166,7 +166,8 @@ export class Session {
       if (this.role === 'server' && this.state.protocolVersion === undefined && method !== 'ping') {
         throw new McpError(ErrorCode.CapabilityNotSupported, `Cannot send ${method}: no session was negotiated on this connection (a client without one is asked inside a handler, with ctx.elicit/sample/listRoots)`)
       }
-      this.assertCanSend(method)
+      // A name an extension claimed is its own where the core table has no such method.
+      if (!this.router.claims(method, this.state.protocolVersion)) this.assertCanSend(method)
       const required = options.requiredCapability
       if (required && !hasCapability(this.state.peer.capabilities, required)) {
         throw new McpError(ErrorCode.CapabilityNotSupported, `${this.role === 'client' ? 'Server' : 'Client'} did not declare the ${required} capability needed for this ${method}`, { capability: required })
@@ -180,10 +181,12 @@ export class Session {
       const era = this.era
       // The final result is made in the response's own resolution: no extra promise per request.
       return this.#sendRequest(method, era ? (era.stamp(call.params, this) as AnyParams) : call.params, options, (first) => {
-        if (!era?.settle) return validateResult(method, first)
+        // An extension's method is not the table's: its results are the extension's to check.
+        const check = this.router.claims(method, this.state.protocolVersion) ? (result: Record<string, unknown>) => result : (result: Record<string, unknown>) => validateResult(method, result)
+        if (!era?.settle) return check(first)
         const resend = (p: AnyParams) => this.#sendRequest(method, era.stamp(p, this) as AnyParams, options)
         const settled = era.settle(this, { method, params: call.params }, first, resend, options.signal)
-        return settled instanceof Promise ? settled.then((result) => validateResult(method, result)) : validateResult(method, settled)
+        return settled instanceof Promise ? settled.then(check) : check(settled)
       })
     }) as Promise<R>
   }
@@ -319,10 +322,10 @@ export class Session {
   }
 }
 
-/** A result checked against the method table (unknown methods pass as they are). */
+/** A result checked against the method table (unknown methods, and results of a type an extension added, pass as they are). */
 function validateResult(method: string, result: Record<string, unknown>): Record<string, unknown> {
   const entry = methodEntry(method)
-  if (entry?.kind !== 'request') return result
+  if (entry?.kind !== 'request' || result.resultType !== undefined) return result
   const parsed = entry.result.safeParse(result)
   if (parsed.success) return parsed.data as Record<string, unknown>
   throw new McpError(ErrorCode.InternalError, `Invalid result for ${method}: ${parsed.error.message}`, { issues: parsed.error.issues })

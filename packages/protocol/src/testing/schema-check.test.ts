@@ -115,6 +115,14 @@ describe('withSchemaCheck', () => {
     )
   })
 
+  it('holds a 2026-07-28 result of an extension result type (a SEP-2663 task) to Result only, as the official referee does', async () => {
+    const { checked, ask } = await linked('2026-07-28')
+    const _meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} }
+    await ask({ jsonrpc: '2.0', id: 't1', method: 'tools/call', params: { _meta, name: 'slow' } })
+    await checked.send({ jsonrpc: '2.0', id: 't1', result: { resultType: 'task', taskId: 't', status: 'working', createdAt: '2026-07-28T10:00:00Z', lastUpdatedAt: '2026-07-28T10:00:00Z', ttlMs: null } })
+    expect(checked.violations).toEqual([])
+  })
+
   it('keeps the wrapped transport’s own members and private state working', async () => {
     const { client, checked, settle } = await linked('2025-11-25')
     checked.messageInfo = { sessionId: 's-1' }

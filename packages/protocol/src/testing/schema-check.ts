@@ -228,6 +228,9 @@ function loadSpec(revision: string, specDir = bundledSpecDir()): LoadedSpec {
     // 2026-07-28: any request may be answered "input required"; its `*ResultResponse` defs accept
     // that through a loose union, so each kind of result is checked against its own def instead.
     if (isObject(result) && result.resultType === 'input_required' && 'InputRequiredResult' in defs) return 'InputRequiredResult'
+    // A result type an extension adds (SEP-2663's "task") is not the method's own result: the core
+    // schema knows it only as a Result, as the official referee checks it.
+    if (isObject(result) && typeof result.resultType === 'string' && result.resultType !== 'complete' && 'Result' in defs) return 'Result'
     const own = `${requestDef.slice(0, -'Request'.length)}Result`
     return own in defs ? own : 'Result' in defs ? 'Result' : undefined
   }

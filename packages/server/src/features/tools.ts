@@ -60,6 +60,8 @@ export interface RegisteredTool extends Registered {
   readonly name: string
   readonly title: string | undefined
   readonly description: string | undefined
+  /** How the tool may run as a task (`execution.taskSupport`), as registered; read by a tasks extension. */
+  readonly execution: ToolExecution | undefined
   update(changes: ToolUpdate): void
 }
 
@@ -99,6 +101,9 @@ class ToolEntry implements RegisteredTool {
   }
   get description(): string | undefined {
     return this.config.description
+  }
+  get execution(): ToolExecution | undefined {
+    return this.config.execution
   }
 
   #compile(): void {
@@ -163,6 +168,11 @@ export class Tools {
     const entry = new ToolEntry(this.#registry, name, config, callback)
     this.#registry.add(name, entry)
     return entry
+  }
+
+  /** The enabled tool of that name. */
+  get(name: string): RegisteredTool | undefined {
+    return this.#registry.find(name)
   }
 
   list(cursor: string | undefined, pageSize: number): ListToolsResult {

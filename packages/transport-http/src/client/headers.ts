@@ -14,7 +14,15 @@ const PLAIN = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/
 const SENTINEL = /^=\?base64\?[\s\S]*\?=$/
 // RFC 9110 token (1*tchar): an `x-mcp-header` name.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const NAME_SOURCE: Readonly<Record<string, 'name' | 'uri'>> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' }
+// The Tasks extension's methods are routed by task (SEP-2663: "MUST include Mcp-Name: <taskId>").
+const NAME_SOURCE: Readonly<Record<string, 'name' | 'uri' | 'taskId'>> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+  'tasks/get': 'taskId',
+  'tasks/update': 'taskId',
+  'tasks/cancel': 'taskId',
+}
 const encoder = new TextEncoder()
 
 /**

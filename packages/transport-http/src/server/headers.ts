@@ -47,13 +47,24 @@ export function headerValue(req: IncomingRequest, name: string, encoded = true):
   }
 }
 
-/** Where `Mcp-Name` comes from: `params.name` or `params.uri`, per method. */
-const NAME_SOURCE: Readonly<Record<string, 'name' | 'uri'>> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' }
+/**
+ * Where `Mcp-Name` comes from, per method: `params.name`, `params.uri`, or — for the Tasks
+ * extension's methods (SEP-2663: "clients MUST include `Mcp-Name: <taskId>`") — `params.taskId`.
+ */
+const NAME_SOURCE: Readonly<Record<string, 'name' | 'uri' | 'taskId'>> = {
+  'tools/call': 'name',
+  'prompts/get': 'name',
+  'resources/read': 'uri',
+  'tasks/get': 'taskId',
+  'tasks/update': 'taskId',
+  'tasks/cancel': 'taskId',
+}
 
 /**
  * Checks the standard headers of a modern request against its body: `MCP-Protocol-Version`
  * against `_meta`'s protocol version, `Mcp-Method` against `method`, and — for `tools/call`,
- * `prompts/get`, `resources/read` — `Mcp-Name` against `params.name`/`params.uri`. Values are
+ * `prompts/get`, `resources/read` and `tasks/get|update|cancel` — `Mcp-Name` against
+ * `params.name`/`params.uri`/`params.taskId`. Values are
  * compared case-sensitively; header names are not (the adapters lower-case them).
  */
 export function checkStandardHeaders(req: IncomingRequest, request: JSONRPCRequest): McpError | undefined {

@@ -1,0 +1,177 @@
+import { ErrorCode, McpError, TASKS_EXTENSION_ID, legacyEra, type CallToolResult, type RequestOptions, type Session } from '@plugboard/protocol'
+
+/** Where a task is in its life (SEP-2663); `completed`, `failed` and `cancelled` are final. */
+export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled'
+
+/** A task as `tasks/get` shows it. */
+export interface TaskState {
+  taskId: string
+  status: TaskStatus
+  statusMessage?: string
+  createdAt: string
+  lastUpdatedAt: string
+  ttlMs: number | null
+  pollIntervalMs?: number
+  inputRequests?: Record<string, { method: string; params?: Record<string, unknown> }>
+  result?: CallToolResult
+  error?: { code: number; message: string; data?: unknown }
+}
+
+/** Options of a task handle: how it polls. */
+export interface TaskOptions extends Pick<RequestOptions, 'signal' | 'timeout'> {
+  /** Polling interval when the server suggests none, in ms. Default 1000; never below 50. */
+  pollIntervalMs?: number
+}
+
+const FINAL = new Set<TaskStatus>(['completed', 'failed', 'cancelled'])
+const METHODS = ['tasks/get', 'tasks/update', 'tasks/cancel'] as const
+const MIN_POLL = 50
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Lets `session` send the Tasks extension's methods, which 2026-07-28 dropped from the core table. */
+export function claimTaskMethods(session: Session): void {
+  for (const method of METHODS) session.router.claim(method)
+}
+
+/** Whether this client declared the Tasks extension. */
+export function declaresTasks(session: Session): boolean {
+  const extensions = (session.state.localCapabilities as { extensions?: Record<string, unknown> }).extensions
+  return isObject(extensions?.[TASKS_EXTENSION_ID])
+}
+
+/**
+ * A tool call the server runs as a task (SEP-2663), or answered at once: poll it (`get()`), wait for
+ * its result (`result()`), follow each change (`for await (const state of task)`), or `cancel()` it.
+ * Input the task asks for (`input_required`) is answered with this client's own sampling, elicitation
+ * and roots handlers, each key once. Keep `taskId` to pick the task up later with `client.resumeTask()`.
+ * @see https://github.com/modelcontextprotocol/ext-tasks/blob/main/specification/draft/tasks.md
+ */
+export class ToolTask implements AsyncIterable<TaskState> {
+  /** `undefined` when the server answered the call at once (no task was made). */
+  readonly taskId: string | undefined
+  readonly #session: Session
+  readonly #options: TaskOptions
+  readonly #answered = new Set<string>()
+  #state: TaskState | undefined
+  #immediate: CallToolResult | undefined
+
+  /** @internal */
+  constructor(session: Session, first: { task: TaskState } | { result: CallToolResult } | { taskId: string }, options: TaskOptions = {}) {
+    this.#session = session
+    this.#options = options
+    if ('result' in first) {
+      this.#immediate = first.result
+      this.taskId = undefined
+    } else if ('task' in first) {
+      this.#state = first.task
+      this.taskId = first.task.taskId
+    } else this.taskId = first.taskId
+  }
+
+  /** The last status seen (`completed` for a call answered at once). */
+  get status(): TaskStatus | undefined {
+    return this.#immediate ? 'completed' : this.#state?.status
+  }
+
+  /** The last state seen. */
+  get state(): TaskState | undefined {
+    return this.#state
+  }
+
+  /** Polls once (`tasks/get`) and answers any new input requests. */
+  async get(): Promise<TaskState> {
+    if (this.taskId === undefined) throw new McpError(ErrorCode.InvalidParams, 'This call was answered at once: it has no task to poll')
+    const { _meta: _, resultType: __, ...state } = (await this.#session.request('tasks/get', { taskId: this.taskId }, this.#requestOptions())) as Record<string, unknown>
+    this.#state = state as unknown as TaskState
+    if (this.#state.status === 'input_required') await this.#answer(this.#state)
+    return this.#state
+  }
+
+  /** Waits for the end: the tool's result (an `isError` one included); rejects with the task's error if it `failed`, RequestCancelled if `cancelled`. */
+  async result(): Promise<CallToolResult> {
+    if (this.#immediate) return this.#immediate
+    let state = this.#state
+    if (!state || !FINAL.has(state.status)) for await (state of this);
+    return outcome(state!)
+  }
+
+  /** Asks the server to stop the task (`tasks/cancel`); a task that already ended stays as it ended. */
+  async cancel(): Promise<void> {
+    if (this.taskId === undefined) return
+    await this.#session.request('tasks/cancel', { taskId: this.taskId }, this.#requestOptions())
+  }
+
+  /** Each state the task goes through until it ends, polled every `pollIntervalMs`. */
+  async *[Symbol.asyncIterator](): AsyncIterator<TaskState> {
+    if (this.taskId === undefined) return
+    let last = ''
+    for (;;) {
+      const state = await this.get()
+      const seen = `${state.status} ${state.lastUpdatedAt}`
+      if (seen !== last) {
+        last = seen
+        yield state
+      }
+      if (FINAL.has(state.status)) return
+      await sleep(Math.max(MIN_POLL, state.pollIntervalMs ?? this.#options.pollIntervalMs ?? 1000), this.#options.signal)
+    }
+  }
+
+  #requestOptions(): RequestOptions {
+    const { signal, timeout } = this.#options
+    return { ...(signal ? { signal } : {}), ...(timeout === undefined ? {} : { timeout }) }
+  }
+
+  /** Answers the input requests not answered yet, with this client's own handlers, in one `tasks/update`. */
+  async #answer(state: TaskState): Promise<void> {
+    const session = this.#session
+    const fresh = Object.entries(state.inputRequests ?? {}).filter(([key]) => !this.#answered.has(key))
+    if (fresh.length === 0) return
+    for (const [key] of fresh) this.#answered.add(key)
+    const scope = { era: legacyEra, protocolVersion: session.state.protocolVersion, peer: session.state.peer, localCapabilities: session.state.localCapabilities, logLevel: undefined }
+    const entries = await Promise.all(
+      fresh.map(async ([key, input]) => {
+        const response = await session.router.handle(
+          { jsonrpc: '2.0', id: `task-input:${key}`, method: input.method, params: isObject(input.params) ? input.params : {} },
+          { connection: session, reply: () => Promise.resolve(), signal: this.#options.signal ?? new AbortController().signal },
+          scope,
+        )
+        if ('error' in response) throw McpError.fromError(response.error)
+        return [key, response.result] as const
+      }),
+    )
+    await session.request('tasks/update', { taskId: state.taskId, inputResponses: Object.fromEntries(entries) }, this.#requestOptions())
+  }
+}
+
+function outcome(state: TaskState): CallToolResult {
+  if (state.status === 'completed') {
+    const { resultType: _, ...result } = (state.result ?? { content: [] }) as CallToolResult & { resultType?: string }
+    return result as CallToolResult
+  }
+  if (state.status === 'failed') throw new McpError(state.error?.code ?? ErrorCode.InternalError, state.error?.message ?? `Task ${state.taskId} failed`, state.error?.data)
+  throw new McpError(ErrorCode.RequestCancelled, `Task ${state.taskId} was cancelled`, { taskId: state.taskId })
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cancelled = () => new McpError(ErrorCode.RequestCancelled, 'Polling the task was cancelled', { reason: String(signal?.reason) })
+    if (signal?.aborted) return reject(cancelled())
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(cancelled())
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** The task a `tools/call` answered with, if it did: a flat CreateTaskResult (`resultType: "task"`). */
+export function taskOf(result: Record<string, unknown>): TaskState | undefined {
+  if (result.resultType !== 'task' || typeof result.taskId !== 'string') return undefined
+  const { resultType: _, _meta: __, ...task } = result
+  return task as unknown as TaskState
+}

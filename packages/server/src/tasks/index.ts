@@ -1,0 +1,2 @@
+export { tasks, startTask, type TasksOptions } from './tasks.js'
+export { memoryTaskStore, type TaskStore, type StoredTask, type Task, type TaskStatus, type InputRequest, type MemoryTaskStoreOptions } from './task-store.js'
