@@ -1,6 +1,7 @@
 import { ErrorCode, McpError, type Middleware, type ServerCapabilities } from '@plugboard/protocol'
 import type { ServerContext } from './context.js'
 import type { RegisteredTool } from './features/tools.js'
+import type { McpServer } from './mcp-server.js'
 import type { CacheHint } from './options.js'
 
 /**
@@ -46,6 +47,10 @@ export interface ExtensionHost {
   use(middleware: Middleware): () => void
   /** The enabled tool of that name, to read how it was registered (a tasks extension reads its `execution`). */
   getTool(name: string): RegisteredTool | undefined
+  /** Registers a tool, as `McpServer.registerTool` (an extension that offers its own tools). */
+  registerTool: McpServer['registerTool']
+  /** Registers a resource or template, as `McpServer.registerResource` (Skills serves its files so). */
+  registerResource: McpServer['registerResource']
 }
 
 /** The part of the Standard Schema interface (standardschema.dev) used here. */

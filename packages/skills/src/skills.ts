@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util'
 import { ErrorCode, McpError } from '@plugboard/protocol'
-import type { CacheHint, ExtensionHost, McpServer, RegisteredResource, ServerExtension } from '@plugboard/server'
+import type { CacheHint, RegisteredResource, ServerExtension } from '@plugboard/server'
 import { digestOf } from './digest.js'
 import { parseFrontmatter } from './frontmatter.js'
 import { isSkillName, SKILL_LIMITS, SKILLS_EXTENSION_ID, type Skill, type SkillFrontmatter } from './skill.js'
@@ -116,9 +116,7 @@ export function skills(options: SkillsOptions): ServerExtension {
         },
       }),
     },
-    setup(host) {
-      const server = host as ExtensionHost & Partial<Pick<McpServer, 'registerResource'>>
-      if (typeof server.registerResource !== 'function') throw new TypeError('skills() serves its files as resources: install it on an McpServer')
+    setup(server) {
       const registered: RegisteredResource[] = []
       for (const file of files.values()) {
         const { uri, name, mimeType, description, size, text, blob } = file
