@@ -2,6 +2,7 @@ import {
   ErrorCode,
   McpError,
   SUBSCRIPTION_ID_META_KEY,
+  TASKS_EXTENSION_ID,
   existsIn,
   hasCapability,
   methods,
@@ -11,6 +12,7 @@ import {
 } from '@plugboard/protocol'
 import type { ClientEvents, Emitter, Listener } from '../events.js'
 import { intersect, isEmpty, normalize, same, supported, union, type Flag } from './subscription-filter.js'
+import type { TaskState } from './tasks.js'
 
 /** Listeners of one subscription: called for the notifications its filter asked for (the client's events fire too). */
 export interface SubscriptionHandlers {
@@ -18,6 +20,8 @@ export interface SubscriptionHandlers {
   promptListChanged?: Listener<ClientEvents['promptListChanged']>
   resourceListChanged?: Listener<ClientEvents['resourceListChanged']>
   resourceUpdated?: Listener<ClientEvents['resourceUpdated']>
+  /** `notifications/tasks` of a task named in the filter's `taskIds` (the tasks extension): the whole task, as `tasks/get` shows it. */
+  task?: Listener<TaskState>
 }
 
 /** What `Client.listen` resolves with. */
@@ -55,6 +59,31 @@ const EVENT_FLAG = { toolListChanged: 'toolsListChanged', promptListChanged: 'pr
 const MAX_RELISTENS = 5
 const listenEntry = methods['subscriptions/listen']
 
+// `taskIds` (SEP-2663 task status notifications) rides beside the core filter keys: sorted, unique.
+const taskIdsOf = (filter: SubscriptionFilter): string[] => (Array.isArray(filter.taskIds) ? filter.taskIds.filter((id): id is string => typeof id === 'string') : [])
+function withTaskIds(filter: SubscriptionFilter, ids: string[]): SubscriptionFilter {
+  return ids.length ? { ...filter, taskIds: [...new Set(ids)].sort() } : filter
+}
+
+// The subscriptions of each client's session, for a task handle to follow its task on the shared stream.
+const bySession = new WeakMap<Session, Subscriptions>()
+
+/**
+ * Follows one task over `subscriptions/listen` (`notifications.taskIds`), when the connection's
+ * revision has listen streams and the server offers the tasks extension; `undefined` when it
+ * cannot (the caller polls instead) or the server did not acknowledge the task.
+ */
+export async function followTask(session: Session, taskId: string, onTask: (task: TaskState) => void, options: ListenOptions = {}): Promise<Subscription | undefined> {
+  const subscriptions = bySession.get(session)
+  if (!subscriptions || !existsIn(listenEntry, session.state.protocolVersion) || !offersTasks(session)) return undefined
+  const subscription = await subscriptions.listen({ taskIds: [taskId] }, { task: (task) => task.taskId === taskId && onTask(task) }, options).catch(() => undefined)
+  if (!subscription || taskIdsOf(subscription.acknowledged).includes(taskId)) return subscription
+  await subscription.close()
+  return undefined
+}
+
+const offersTasks = (session: Session) => (session.state.peer.capabilities as { extensions?: Record<string, unknown> } | undefined)?.extensions?.[TASKS_EXTENSION_ID] !== undefined
+
 /**
  * Change notifications a client asked for, kept on the wire whatever the revision: where
  * `subscriptions/listen` exists (modern era) one long-lived listen request carries the union of
@@ -84,18 +113,23 @@ export class Subscriptions {
     this.#session = session
     this.#timeout = options.timeout
     this.#report = options.report
+    bySession.set(session, this)
     session.setNotificationHandler('notifications/subscriptions/acknowledged', (params) => {
       const waiting = this.#awaiting
       const id = (params._meta as Record<string, unknown> | undefined)?.[SUBSCRIPTION_ID_META_KEY] as RequestId | undefined
       // The acknowledgement of a stream already acknowledged (the one being replaced) is not the awaited one.
       if (!waiting || (id !== undefined && id === this.#stream?.id)) return
       waiting.stream.id = id
-      waiting.stream.acknowledged = normalize(params.notifications)
+      waiting.stream.acknowledged = withTaskIds(normalize(params.notifications), taskIdsOf(params.notifications))
       waiting.resolve(params.notifications)
     })
     for (const event of Object.keys(EVENT_FLAG) as (keyof typeof EVENT_FLAG)[]) {
       events.on(event, (params) => this.#deliver(event, params, (entry) => entry.filter[EVENT_FLAG[event]] === true))
     }
+    session.setNotificationHandler('notifications/tasks', (params) => {
+      const { _meta: _, ...task } = params as Record<string, unknown>
+      this.#deliver('task', task as unknown as TaskState, (entry) => taskIdsOf(entry.filter).includes(task.taskId as string))
+    })
     events.on('resourceUpdated', (params) => this.#deliver('resourceUpdated', params, (entry) => entry.filter.resourceSubscriptions?.includes(params.uri) === true))
   }
 
@@ -113,7 +147,7 @@ export class Subscriptions {
 
   /** Adds a subscription and resolves once the server acknowledged it. */
   async listen(filter: SubscriptionFilter, handlers: SubscriptionHandlers = {}, options: ListenOptions = {}): Promise<Subscription> {
-    const entry: Entry = { filter: normalize(filter), handlers }
+    const entry: Entry = { filter: withTaskIds(normalize(filter), taskIdsOf(filter)), handlers }
     this.#active.add(entry)
     let wire: SubscriptionFilter
     try {
@@ -126,7 +160,7 @@ export class Subscriptions {
     let closed = false
     return {
       filter: entry.filter,
-      acknowledged: intersect(entry.filter, wire),
+      acknowledged: withTaskIds(intersect(entry.filter, wire), taskIdsOf(entry.filter).filter((id) => taskIdsOf(wire).includes(id))),
       close: async () => {
         if (closed) return
         closed = true
@@ -199,8 +233,9 @@ export class Subscriptions {
     const session = this.#session
     if (!session.transport) return {}
     // Only what the server can send: a filter it would acknowledge empty opens no stream.
-    const desired = supported(union([...this.#active].map((entry) => entry.filter)), session.state.peer.capabilities)
-    if (!existsIn(listenEntry, session.state.protocolVersion)) return this.#syncSubscribe(desired, options)
+    const core = supported(union([...this.#active].map((entry) => entry.filter)), session.state.peer.capabilities)
+    if (!existsIn(listenEntry, session.state.protocolVersion)) return this.#syncSubscribe(core, options)
+    const desired = withTaskIds(core, offersTasks(session) ? [...this.#active].flatMap((entry) => taskIdsOf(entry.filter)) : [])
     const current = this.#stream
     if (current?.acknowledged && same(current.filter, desired)) return current.acknowledged
     if (isEmpty(desired)) {

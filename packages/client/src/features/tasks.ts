@@ -1,4 +1,5 @@
 import { ErrorCode, McpError, TASKS_EXTENSION_ID, legacyEra, type CallToolResult, type RequestOptions, type Session } from '@plugboard/protocol'
+import { followTask } from './subscriptions.js'
 
 /** Where a task is in its life (SEP-2663); `completed`, `failed` and `cancelled` are final. */
 export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled'
@@ -26,6 +27,8 @@ export interface TaskOptions extends Pick<RequestOptions, 'signal' | 'timeout'> 
 const FINAL = new Set<TaskStatus>(['completed', 'failed', 'cancelled'])
 const METHODS = ['tasks/get', 'tasks/update', 'tasks/cancel'] as const
 const MIN_POLL = 50
+// Following a task on a listen stream, a poll is only the safety net for a lost notification.
+const FOLLOWING_POLL_FACTOR = 10
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Lets `session` send the Tasks extension's methods, which 2026-07-28 dropped from the core table. */
@@ -101,19 +104,46 @@ export class ToolTask implements AsyncIterable<TaskState> {
     await this.#session.request('tasks/cancel', { taskId: this.taskId }, this.#requestOptions())
   }
 
-  /** Each state the task goes through until it ends, polled every `pollIntervalMs`. */
+  /**
+   * Each state the task goes through until it ends: pushed by the server over `subscriptions/listen`
+   * when it offers that (SEP-2663 task status notifications), else polled every `pollIntervalMs`.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<TaskState> {
     if (this.taskId === undefined) return
-    let last = ''
-    for (;;) {
-      const state = await this.get()
-      const seen = `${state.status} ${state.lastUpdatedAt}`
-      if (seen !== last) {
-        last = seen
-        yield state
+    const pushed: TaskState[] = []
+    let wake: (() => void) | undefined
+    const following = await followTask(
+      this.#session,
+      this.taskId,
+      (task) => {
+        pushed.push(task)
+        wake?.()
+      },
+      this.#requestOptions(),
+    )
+    try {
+      let last = ''
+      // Read once after the stream is acknowledged: a change made before it is not missed.
+      let state = await this.get()
+      for (;;) {
+        const seen = `${state.status} ${state.lastUpdatedAt}`
+        if (seen !== last) {
+          last = seen
+          yield state
+        }
+        if (FINAL.has(state.status)) return
+        const interval = Math.max(MIN_POLL, state.pollIntervalMs ?? this.#options.pollIntervalMs ?? 1000)
+        if (pushed.length === 0) await sleep(following ? interval * FOLLOWING_POLL_FACTOR : interval, this.#options.signal, (w) => (wake = w))
+        wake = undefined
+        const next = pushed.shift()
+        if (next) {
+          this.#state = next
+          if (next.status === 'input_required') await this.#answer(next)
+          state = next
+        } else state = await this.get()
       }
-      if (FINAL.has(state.status)) return
-      await sleep(Math.max(MIN_POLL, state.pollIntervalMs ?? this.#options.pollIntervalMs ?? 1000), this.#options.signal)
+    } finally {
+      await following?.close()
     }
   }
 
@@ -153,7 +183,8 @@ function outcome(state: TaskState): CallToolResult {
   throw new McpError(ErrorCode.RequestCancelled, `Task ${state.taskId} was cancelled`, { taskId: state.taskId })
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, or less when woken through `onWake`'s function; rejects when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined, onWake?: (wake: () => void) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const cancelled = () => new McpError(ErrorCode.RequestCancelled, 'Polling the task was cancelled', { reason: String(signal?.reason) })
     if (signal?.aborted) return reject(cancelled())
@@ -161,11 +192,14 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
       clearTimeout(timer)
       reject(cancelled())
     }
-    const timer = setTimeout(() => {
+    const done = () => {
+      clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
       resolve()
-    }, ms)
+    }
+    const timer = setTimeout(done, ms)
     signal?.addEventListener('abort', onAbort, { once: true })
+    onWake?.(done)
   })
 }
 

@@ -39,6 +39,34 @@ const FILTER_OF: Record<ListChanged, 'toolsListChanged' | 'promptsListChanged' |
 // What each opt-in needs the server to have declared.
 const NEEDS: Record<string, string> = { toolsListChanged: 'tools.listChanged', promptsListChanged: 'prompts.listChanged', resourcesListChanged: 'resources.listChanged', resourceSubscriptions: 'resources.subscribe' }
 
+/** How a listen stream's notifications are sent, each stamped with its subscription id. */
+export type ListenSend = (method: string, params: Record<string, unknown>) => Promise<void>
+
+/**
+ * A filter key an extension serves on one listen stream (the tasks extension's `taskIds`): what it
+ * agreed to, echoed in the acknowledgement, and how it starts sending — `attach` runs before the
+ * acknowledgement is written and returns how to stop when the stream ends.
+ */
+export interface ListenClaim {
+  readonly key: string
+  readonly agreed: unknown
+  attach(send: ListenSend): () => void
+}
+
+// Claims made by extension middleware on a listen request, by that request's signal.
+const claims = new WeakMap<AbortSignal, ListenClaim[]>()
+
+/**
+ * Lets an extension serve a filter key of the `subscriptions/listen` request whose signal this is,
+ * from its middleware, before the request reaches the handler. Keys nobody claims are left out of
+ * the acknowledgement, so a client can tell what the server will send.
+ */
+export function claimListen(signal: AbortSignal, claim: ListenClaim): void {
+  const list = claims.get(signal)
+  if (list) list.push(claim)
+  else claims.set(signal, [claim])
+}
+
 interface Listener {
   readonly filter: SubscriptionFilter
   readonly uris: ReadonlySet<string>
@@ -75,7 +103,11 @@ export class Listeners {
     }
     const send = (method: NotificationMethod, params: Record<string, unknown>) => ctx.sendNotification(method, { ...params, _meta: meta } as never)
     const signal = ctx.signal
+    const claimed = claims.get(signal) ?? []
+    claims.delete(signal)
+    for (const claim of claimed) filter[claim.key] = claim.agreed
     if (signal.aborted) return { _meta: meta }
+    let detach: Array<() => void> = []
     let end!: () => void
     const ended = new Promise<Record<string, unknown>>((resolve) => (end = () => resolve({ _meta: meta })))
     const listener: Listener = {
@@ -85,12 +117,15 @@ export class Listeners {
       request: { session: ctx.session, id },
       end: () => {
         this.#listeners.delete(listener)
+        for (const stop of detach) stop()
+        detach = []
         end()
       },
     }
     // Registered before the acknowledgement is written, in the same tick: a change made as soon as
     // the client reads the acknowledgement is not lost, and nothing can be sent ahead of it.
     this.#listeners.add(listener)
+    detach = claimed.map((claim) => claim.attach(send as ListenSend))
     // Cancelled (stdio notifications/cancelled) or the stream closed (HTTP): no response is sent.
     signal.addEventListener('abort', listener.end, { once: true })
     try {

@@ -11,6 +11,7 @@ import {
 } from '@plugboard/protocol'
 import type { ServerContext } from '../context.js'
 import { clientExtension, type ExtensionHost, type ServerExtension } from '../extensions.js'
+import { claimListen, type ListenSend } from '../features/subscriptions.js'
 import { isFinal, memoryTaskStore, type InputRequest, type StoredTask, type TaskStore } from './task-store.js'
 
 /** Options of {@link tasks}. */
@@ -160,6 +161,7 @@ class TaskRun {
     change(task)
     task.lastUpdatedAt = new Date().toISOString()
     const snapshot = structuredClone(task)
+    this.tasks.publish(snapshot)
     return (this.#writes = this.#writes.then(() => this.tasks.store.put(snapshot)).catch((error) => this.tasks.report(error)))
   }
 
@@ -276,6 +278,10 @@ interface TasksRuntime {
   readonly pollIntervalMs: number
   /** Running tasks of this process, by id. */
   readonly live: Map<string, TaskRun>
+  /** Listen streams that asked for `notifications/tasks` of a task, by task id. */
+  readonly watchers: Map<string, Set<ListenSend>>
+  /** Sends the task, as `tasks/get` now answers it, to every listen stream that agreed to it. */
+  publish(task: StoredTask): void
   report(error: unknown): void
 }
 
@@ -297,7 +303,51 @@ export function tasks(options: TasksOptions = {}): ServerExtension {
   if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1) throw new RangeError(`pollIntervalMs must be a positive integer, got ${pollIntervalMs}`)
   let host: ExtensionHost | undefined
   const report = (error: unknown) => options.onerror?.(error instanceof Error ? error : new Error(String(error)))
-  const runtime: TasksRuntime = { store: options.store ?? memoryTaskStore(), ttlMs, pollIntervalMs, live: new Map(), report }
+  const watchers = new Map<string, Set<ListenSend>>()
+  const publish = (task: StoredTask) => {
+    const sends = watchers.get(task.taskId)
+    if (!sends) return
+    const params = wire(task, true)
+    for (const send of sends) send('notifications/tasks', params).catch(report)
+  }
+  const runtime: TasksRuntime = { store: options.store ?? memoryTaskStore(), ttlMs, pollIntervalMs, live: new Map(), watchers, publish, report }
+
+  /**
+   * `notifications.taskIds` of a `subscriptions/listen` (SEP-2663 status notifications): -32021
+   * without the extension on that request; else the stream gets `notifications/tasks` for the ids
+   * that name a task the caller may see — those alone are acknowledged.
+   */
+  async function listen(params: Record<string, unknown>, ctx: RequestContext): Promise<void> {
+    const requested = isObject(params.notifications) ? params.notifications.taskIds : undefined
+    if (requested === undefined) return
+    const scope = { client: { info: undefined, capabilities: (ctx.peer.capabilities ?? {}) as never }, protocolVersion: ctx.protocolVersion }
+    if (!declares(scope)) throw missingCapability('notifications.taskIds of subscriptions/listen')
+    if (!Array.isArray(requested) || !requested.every((id) => typeof id === 'string')) throw new McpError(ErrorCode.InvalidParams, 'Invalid params for subscriptions/listen: notifications.taskIds must be an array of strings')
+    const principal = await principalOf(ctx.authInfo)
+    const agreed: string[] = []
+    for (const taskId of new Set(requested)) {
+      const task = await runtime.store.get(taskId)
+      if (task && task.owner === principal) agreed.push(taskId)
+    }
+    claimListen(ctx.signal, {
+      key: 'taskIds',
+      agreed,
+      attach(send) {
+        for (const taskId of agreed) {
+          const sends = watchers.get(taskId) ?? new Set()
+          sends.add(send)
+          watchers.set(taskId, sends)
+        }
+        return () => {
+          for (const taskId of agreed) {
+            const sends = watchers.get(taskId)
+            sends?.delete(send)
+            if (sends?.size === 0) watchers.delete(taskId)
+          }
+        }
+      },
+    })
+  }
 
   /** The task `params.taskId` names, if the caller may see it; else -32602, as for an unknown one. -32021 first. */
   async function lookup(method: string, params: Record<string, unknown>, ctx: ServerContext): Promise<StoredTask> {
@@ -337,13 +387,19 @@ export function tasks(options: TasksOptions = {}): ServerExtension {
           else if (!isFinal(task.status)) {
             // Orphaned (its process is gone): nothing runs it any more.
             const { inputRequests: _, ...rest } = task
-            await runtime.store.put({ ...rest, status: 'cancelled', lastUpdatedAt: new Date().toISOString() })
+            const cancelled: StoredTask = { ...rest, status: 'cancelled', lastUpdatedAt: new Date().toISOString() }
+            await runtime.store.put(cancelled)
+            publish(cancelled)
           }
           return { resultType: 'complete' }
         },
       },
     },
     middleware: async (call, next) => {
+      if (call.direction === 'inbound' && call.method === 'subscriptions/listen' && call.ctx) {
+        await listen(call.params, call.ctx)
+        return next()
+      }
       if (call.direction !== 'inbound' || call.method !== 'tools/call' || !call.ctx || !host) return next()
       const support = host.getTool(String(call.params.name))?.execution?.taskSupport ?? 'forbidden'
       if (support === 'forbidden') return next()
