@@ -8,7 +8,9 @@ import { StdioClientTransport as ModernStdio } from '@modelcontextprotocol/clien
 import { Client as LegacyClient } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport as LegacyStdio } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js'
-import { Client } from '@plugboard/client'
+import { Client, type TaskStatus } from '@plugboard/client'
+import { TASKS_EXTENSION_ID } from '@plugboard/protocol'
+import { listSkills, loadSkill } from '@plugboard/skills/client'
 import { StdioClientTransport } from '@plugboard/transport-stdio'
 import { describe, expect, it } from 'vitest'
 
@@ -24,8 +26,8 @@ const source = (file: string) => readFileSync(`${root}apps/examples/${file}`, 'u
 describe('package README examples', () => {
   it.each([
     ['packages/protocol/README.md', ['protocol-quickstart/src/index.ts']],
-    ['packages/server/README.md', ['server-quickstart/src/server.ts', 'server-quickstart/src/elicit.ts']],
-    ['packages/client/README.md', ['client-quickstart/src/client.ts', 'client-quickstart/src/protected.ts']],
+    ['packages/server/README.md', ['server-quickstart/src/server.ts', 'server-quickstart/src/elicit.ts', 'server-quickstart/src/task.ts', 'server-quickstart/src/skill.ts']],
+    ['packages/client/README.md', ['client-quickstart/src/client.ts', 'client-quickstart/src/protected.ts', 'client-quickstart/src/task.ts']],
     ['packages/auth/README.md', ['auth-quickstart/src/server.ts', 'auth-quickstart/src/machine.ts']],
     ['packages/skills/README.md', ['skills-quickstart/src/server.ts', 'skills-quickstart/src/host.ts']],
     ['packages/transport-stdio/README.md', ['stdio-quickstart/src/server.ts', 'stdio-quickstart/src/host.ts']],
@@ -92,6 +94,45 @@ describe('package README examples', () => {
       await legacy.close()
       await modern.close()
     }
+  })
+
+  it('server: render-report becomes a task for a client that declared the extension, goes from working to completed, and the server exits', async () => {
+    const client = new Client({ name: 'readme-check', version: '1.0.0' }, { capabilities: { extensions: { [TASKS_EXTENSION_ID]: {} } } })
+    const transport = new StdioClientTransport({ command: process.execPath, args: [`${root}apps/examples/server-quickstart/dist/task.js`] })
+    await client.connect(transport)
+    try {
+      const task = await client.callTool({ name: 'render-report', arguments: { pages: 2 } }, { task: true })
+      expect(task.taskId).toEqual(expect.any(String))
+      const seen: TaskStatus[] = []
+      for await (const state of task) seen.push(state.status)
+      expect(seen).toEqual(['working', 'completed'])
+      expect(await task.result()).toMatchObject({ content: [{ type: 'text', text: 'Rendered 2 pages' }] })
+      // Without { task: true }, callTool waits through the task.
+      expect(await client.callTool({ name: 'render-report', arguments: { pages: 1 } })).toMatchObject({ content: [{ text: 'Rendered 1 pages' }] })
+    } finally {
+      await client.close()
+    }
+    expect(transport.exitCode).toBe(0)
+  })
+
+  it('server: the skill server lists commit-messages, and the host loads it verified', async () => {
+    const client = new Client({ name: 'readme-check', version: '1.0.0' })
+    const transport = new StdioClientTransport({ command: process.execPath, args: [`${root}apps/examples/server-quickstart/dist/skill.js`] })
+    await client.connect(transport)
+    try {
+      const [entry, ...others] = await listSkills(client)
+      expect(others).toEqual([])
+      expect(entry).toMatchObject({ uri: 'skill://commit-messages/SKILL.md', frontmatter: { name: 'commit-messages' } })
+      expect((await loadSkill(client, entry!)).body).toContain('A subject under 60 characters, then why.')
+    } finally {
+      await client.close()
+    }
+    expect(transport.exitCode).toBe(0)
+  })
+
+  it('client: task.js follows a task of the server example to completed, then cancels another', async () => {
+    const { stdout } = await run(process.execPath, ['dist/task.js', '../server-quickstart/dist/task.js'], { cwd: `${root}apps/examples/client-quickstart`, timeout: 15_000 })
+    expect(stdout).toBe("task working\ntask completed\n[ { type: 'text', text: 'Rendered 3 pages' } ]\nbig task cancelled\n")
   })
 
   it('client: connects to server-everything through npx, lists tools and echoes', async () => {

@@ -1,0 +1,17 @@
+import { Client } from '@plugboard/client'
+import { StdioClientTransport } from '@plugboard/transport-stdio'
+
+const client = new Client({ name: 'my-host', version: '1.0.0' }, {
+  capabilities: { extensions: { 'io.modelcontextprotocol/tasks': {} } }, // the server may then answer with a task
+})
+await client.connect(new StdioClientTransport({ command: 'node', args: [process.argv[2] ?? 'reports.js'] }))
+
+const report = await client.callTool({ name: 'render-report', arguments: { pages: 3 } }, { task: true })
+for await (const state of report) console.log(`task ${state.status}`) // working, then completed
+console.log((await report.result()).content)
+
+const big = await client.callTool({ name: 'render-report', arguments: { pages: 1000 } }, { task: true })
+await big.cancel() // the server's handler sees ctx.signal abort
+console.log(`big task ${(await big.get()).status}`) // cancelled
+
+await client.close()

@@ -1,0 +1,115 @@
+// MCP Tasks (SEP-2663) end to end: our Client against our McpServer with `tasks()`, over stdio (a
+// real child process on the built packages) and over Streamable HTTP on 127.0.0.1 (in this process,
+// with bearer tokens). The job tools are in fixtures/jobs.mjs: `job` waits for `release` or its signal.
+import { ErrorCode, type McpError } from '@plugboard/protocol'
+import type { Client, TaskStatus, ToolTask } from '@plugboard/client'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { closeAndCheck, events, httpTaskServer, recordHandles, stdioTaskServer } from './harness.js'
+
+beforeEach(recordHandles)
+afterEach(closeAndCheck)
+
+const job = (client: Client, label: string): Promise<ToolTask> => client.callTool({ name: 'job', arguments: { label } }, { task: true })
+const release = (client: Client, label: string) => client.callTool({ name: 'release', arguments: { label } })
+const rejection = (promise: Promise<unknown>): Promise<McpError> => promise.then(() => expect.unreachable('it resolved'), (error: McpError) => error)
+const NOT_FOUND = { code: ErrorCode.InvalidParams, message: expect.stringContaining('Task not found') }
+
+describe.each([
+  ['stdio', stdioTaskServer],
+  ['Streamable HTTP', httpTaskServer],
+])('tasks over %s', (_transport, serve) => {
+  it('answers a declaring client with a task at once, then reports working and completed, and result() gives the tool result', async () => {
+    const client = await (await serve()).connect()
+    const task = await job(client, 'report')
+    expect(task.taskId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(task.state).toMatchObject({ status: 'working', ttlMs: 3_600_000, pollIntervalMs: 20 })
+    const seen: TaskStatus[] = []
+    for await (const state of task) {
+      seen.push(state.status)
+      if (state.status === 'working') {
+        expect(state.statusMessage).toBe('report is running')
+        await release(client, 'report')
+      }
+    }
+    expect(seen).toEqual(['working', 'completed'])
+    expect(await task.result()).toMatchObject({ content: [{ type: 'text', text: 'report done' }] })
+    expect(await events(client)).toEqual(['report started'])
+  })
+
+  it('cancels a running task: its status is cancelled at once, the handler sees its signal abort, and result() rejects with RequestCancelled', async () => {
+    const client = await (await serve()).connect()
+    const task = await job(client, 'long')
+    await task.cancel()
+    expect((await task.get()).status).toBe('cancelled')
+    expect(await rejection(task.result())).toMatchObject({ code: ErrorCode.RequestCancelled })
+    await vi.waitFor(async () => expect(await events(client)).toEqual(['long started', `long aborted: Task ${task.taskId} ended`]))
+    // A task that ended stays as it ended.
+    await task.cancel()
+    expect((await task.get()).status).toBe('cancelled')
+  })
+
+  it('forgets a task once its ttlMs has passed: tasks/get answers -32602 and the handler is aborted', async () => {
+    const client = await (await serve({ ttlMs: 300 })).connect()
+    const task = await job(client, 'stale')
+    expect(task.state).toMatchObject({ status: 'working', ttlMs: 300 })
+    await vi.waitFor(async () => expect(await events(client)).toContain(`stale aborted: Task ${task.taskId} expired`), { timeout: 5000, interval: 50 })
+    expect(await rejection(task.get())).toMatchObject(NOT_FOUND)
+    expect(await rejection(client.resumeTask(task.taskId!).result())).toMatchObject(NOT_FOUND)
+    expect(await rejection(task.cancel())).toMatchObject(NOT_FOUND)
+  })
+
+  it('bounds the memory store: with maxTasks running a new task is refused with -32603, and once one finished it is evicted for the next', async () => {
+    const client = await (await serve({ maxTasks: 2 })).connect()
+    const a = await job(client, 'a')
+    const b = await job(client, 'b')
+    expect(await rejection(job(client, 'c'))).toMatchObject({ code: ErrorCode.InternalError, message: expect.stringContaining('Too many tasks in progress (2)') })
+    await release(client, 'a')
+    expect(await a.result()).toMatchObject({ content: [{ text: 'a done' }] })
+    const d = await job(client, 'd')
+    expect(d.status).toBe('working')
+    // The oldest finished task made room; the running one stayed.
+    expect(await rejection(a.get())).toMatchObject(NOT_FOUND)
+    expect((await b.get()).status).toBe('working')
+    await release(client, 'b')
+    await release(client, 'd')
+    expect(await b.result()).toMatchObject({ content: [{ text: 'b done' }] })
+    expect(await d.result()).toMatchObject({ content: [{ text: 'd done' }] })
+    expect(await events(client)).toEqual(['a started', 'b started', 'd started'])
+  })
+})
+
+describe('tasks over Streamable HTTP, across connections and principals', () => {
+  it('keeps a task running after its connection was cut, and a new client resumes it by id and gets the result', async () => {
+    const server = await httpTaskServer()
+    const first = await server.connect()
+    const task = await job(first, 'upload')
+    const taskId = task.taskId!
+    server.cut()
+    await first.close()
+    const second = await server.connect()
+    const resumed = second.resumeTask(taskId)
+    expect((await resumed.get()).status).toBe('working')
+    await release(second, 'upload')
+    expect(await resumed.result()).toMatchObject({ content: [{ type: 'text', text: 'upload done' }] })
+    // Nothing aborted the handler when the connection went.
+    expect(await events(second)).toEqual(['upload started'])
+  })
+
+  it('refuses another principal’s task as unknown (-32602) on tasks/get and tasks/cancel, and leaves it running for its owner', async () => {
+    const server = await httpTaskServer()
+    const alice = await server.connect('alice')
+    const bob = await server.connect('bob')
+    const task = await job(alice, 'private')
+    const stolen = bob.resumeTask(task.taskId!)
+    expect(await rejection(stolen.get())).toMatchObject(NOT_FOUND)
+    expect(await rejection(stolen.cancel())).toMatchObject(NOT_FOUND)
+    // Nor does bob get its status notifications: the server does not agree to follow it for him.
+    const subscription = await bob.listen({ taskIds: [task.taskId!] })
+    expect(subscription.acknowledged.taskIds ?? []).toEqual([])
+    await subscription.close()
+    expect((await task.get()).status).toBe('working')
+    await release(alice, 'private')
+    expect(await task.result()).toMatchObject({ content: [{ text: 'private done' }] })
+    expect(await events(alice)).toEqual(['private started'])
+  })
+})
