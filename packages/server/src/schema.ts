@@ -4,9 +4,7 @@
  * import the user's schema library; everything goes through the `~standard` interface.
  * @see https://standardschema.dev
  */
-import { Ajv2020 } from 'ajv/dist/2020.js'
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
-import addFormatsModule from 'ajv-formats'
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 
 /** The Standard Schema v1 interface, declared here so the server has no dependency for it. */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
@@ -253,19 +251,53 @@ function checkShape(shape: SchemaShape, keys: string[], value: unknown): Validat
 
 // ---- raw JSON Schema, checked with ajv --------------------------------------------------------------
 
-// ajv-formats is CommonJS: under NodeNext its default import is typed as the module, at runtime it is the plugin.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void
+// ajv (with ajv-formats) is ~90 CommonJS modules: loading it costs a stdio server tens of milliseconds of
+// cold start that most servers, whose tools declare Standard Schemas, never need. So it is loaded on the
+// first raw JSON Schema: synchronously through `require` where the runtime has one (Node, Deno, Bun — the
+// same module instance an `import` would give, ajv being CommonJS), else by a dynamic `import()` before
+// the first validation (bundlers see that one and ship ajv).
+
+type AjvKit = { Ajv: typeof Ajv2020; addFormats: (ajv: Ajv2020) => void }
 
 let sharedAjv: Ajv2020 | undefined
+let pendingAjv: Promise<Ajv2020> | undefined
 
-/** One ajv for the process: creating an instance costs far more than compiling a schema with it. */
-function ajv(): Ajv2020 {
-  if (sharedAjv) return sharedAjv
+function makeAjv(kit: AjvKit): Ajv2020 {
   // strict: false — user schemas carry vendor keywords (`x-…`, `examples`) that must not fail registration.
   // addUsedSchema: false — two tools may reuse one `$id` without clashing in the shared instance.
-  sharedAjv = new Ajv2020({ allErrors: true, strict: false, addUsedSchema: false })
-  addFormats(sharedAjv)
-  return sharedAjv
+  const instance = new kit.Ajv({ allErrors: true, strict: false, addUsedSchema: false })
+  kit.addFormats(instance)
+  return instance
+}
+
+// ajv-formats is CommonJS: its default export is the plugin, or a module object holding it as `default`.
+function pluginOf(module: unknown): (ajv: Ajv2020) => void {
+  return ((module as { default?: unknown }).default ?? module) as (ajv: Ajv2020) => void
+}
+
+function requireAjv(): AjvKit | undefined {
+  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+  const nodeModule = process?.getBuiltinModule?.('node:module') as { createRequire(from: string): (id: string) => unknown } | undefined
+  if (!nodeModule) return undefined
+  try {
+    const require = nodeModule.createRequire(import.meta.url)
+    const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }
+    return { Ajv, addFormats: pluginOf(require('ajv-formats')) }
+  } catch {
+    return undefined // a bundle without node_modules beside it: the dynamic import below is the bundled copy
+  }
+}
+
+/** One ajv for the process, or undefined until the dynamic import settles: creating an instance costs far more than compiling a schema with it. */
+function ajvNow(): Ajv2020 | undefined {
+  if (sharedAjv) return sharedAjv
+  const kit = requireAjv()
+  if (kit) return (sharedAjv = makeAjv(kit))
+  pendingAjv ??= Promise.all([import('ajv/dist/2020.js'), import('ajv-formats')]).then(([ajv, formats]) => {
+    sharedAjv ??= makeAjv({ Ajv: ajv.Ajv2020, addFormats: pluginOf(formats.default) })
+    return sharedAjv
+  })
+  return undefined
 }
 
 function compileJsonSchema(schema: JsonSchema): CompiledSchema {
@@ -275,14 +307,26 @@ function compileJsonSchema(schema: JsonSchema): CompiledSchema {
   const { $schema: _, ...rest } = schema
   const checked = asObjectRoot(rest)
   const jsonSchema = schema.$schema === undefined ? checked : { $schema: schema.$schema, ...checked }
-  const instance = ajv()
-  const validator: ValidateFunction = instance.compile(checked)
-  // The compiled function is self-contained; dropping the cache entry keeps the shared ajv from pinning
-  // every schema ever registered (servers built per session would otherwise leak).
-  instance.removeSchema(checked)
+  const compile = (instance: Ajv2020): ValidateFunction => {
+    const validator = instance.compile(checked)
+    // The compiled function is self-contained; dropping the cache entry keeps the shared ajv from pinning
+    // every schema ever registered (servers built per session would otherwise leak).
+    instance.removeSchema(checked)
+    return validator
+  }
+  const check = (validator: ValidateFunction, value: unknown): ValidationResult =>
+    validator(value) ? { ok: true, value } : { ok: false, issues: (validator.errors ?? []).map(ajvIssue) }
+  const instance = ajvNow()
+  // With a synchronous ajv an invalid schema fails registration, as it should; without one, the first call.
+  let validator: ValidateFunction | undefined = instance ? compile(instance) : undefined
   return {
     jsonSchema,
-    validate: (value) => (validator(value) ? { ok: true, value } : { ok: false, issues: (validator.errors ?? []).map(ajvIssue) }),
+    validate: (value) => {
+      if (validator) return check(validator, value)
+      const ready = ajvNow()
+      if (ready) return check((validator = compile(ready)), value)
+      return pendingAjv!.then((loaded) => check((validator ??= compile(loaded)), value))
+    },
   }
 }
 
