@@ -37,11 +37,13 @@ export interface TaskServer {
   connect(as?: Principal): Promise<Client>
   /** Cuts every connection to it (HTTP; a no-op over stdio, where the client owns the only one). */
   cut(): void
+  /** Closes the McpServer (HTTP; over stdio the client closing ends the child); its HTTP handler stays until the test ends. */
+  close(): Promise<void>
 }
 
 const clients = new Set<Client>()
 const children: number[] = []
-const listeners = new Set<{ http: Server; handler: McpHandler }>()
+const listeners = new Set<{ http: Server; handler: McpHandler; server: McpServer }>()
 
 async function connected(options: ClientOptions, transport: StdioClientTransport | StreamableHTTPClientTransport): Promise<Client> {
   const client = new Client({ name: 'extensions-e2e', version: '1.0.0' }, options)
@@ -63,6 +65,7 @@ export async function stdioTaskServer(options: TaskServerOptions = {}): Promise<
       return client
     },
     cut() {},
+    async close() {},
   }
 }
 
@@ -80,11 +83,12 @@ export async function httpTaskServer(options: TaskServerOptions = {}): Promise<T
   })
   const http = createServer(toNodeHandler(handler))
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
-  listeners.add({ http, handler })
+  listeners.add({ http, handler, server })
   const url = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`)
   return {
     connect: (as = 'alice') => connected(DECLARES_TASKS, new StreamableHTTPClientTransport(url, { headers: { authorization: `Bearer ${TOKENS[as].token}` } })),
     cut: () => http.closeAllConnections(),
+    close: () => server.close(),
   }
 }
 
@@ -130,7 +134,9 @@ export function recordHandles(): void {
 export async function closeAndCheck(): Promise<void> {
   await Promise.all([...clients].map((client) => client.close()))
   clients.clear()
-  for (const { http, handler } of listeners) {
+  for (const { http, handler, server } of listeners) {
+    // The handler closes its connections; the server stops what it runs beyond them (running tasks, their timers).
+    await server.close()
     await handler.close()
     http.closeAllConnections()
     await new Promise<void>((resolve) => http.close(() => resolve()))

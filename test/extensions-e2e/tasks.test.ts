@@ -1,7 +1,7 @@
 // MCP Tasks (SEP-2663) end to end: our Client against our McpServer with `tasks()`, over stdio (a
 // real child process on the built packages) and over Streamable HTTP on 127.0.0.1 (in this process,
 // with bearer tokens). The job tools are in fixtures/jobs.mjs: `job` waits for `release` or its signal.
-import { ErrorCode, type McpError } from '@plugboard/protocol'
+import { ErrorCode, isTaskStoreFull, type McpError } from '@plugboard/protocol'
 import type { Client, TaskStatus, ToolTask } from '@plugboard/client'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { closeAndCheck, events, httpTaskServer, recordHandles, stdioTaskServer } from './harness.js'
@@ -42,7 +42,7 @@ describe.each([
     await task.cancel()
     expect((await task.get()).status).toBe('cancelled')
     expect(await rejection(task.result())).toMatchObject({ code: ErrorCode.RequestCancelled })
-    await vi.waitFor(async () => expect(await events(client)).toEqual(['long started', `long aborted: Task ${task.taskId} ended`]))
+    await vi.waitFor(async () => expect(await events(client)).toEqual(['long started', `long aborted: Task ${task.taskId} was cancelled by the client (tasks/cancel)`]))
     // A task that ended stays as it ended.
     await task.cancel()
     expect((await task.get()).status).toBe('cancelled')
@@ -52,17 +52,19 @@ describe.each([
     const client = await (await serve({ ttlMs: 300 })).connect()
     const task = await job(client, 'stale')
     expect(task.state).toMatchObject({ status: 'working', ttlMs: 300 })
-    await vi.waitFor(async () => expect(await events(client)).toContain(`stale aborted: Task ${task.taskId} expired`), { timeout: 5000, interval: 50 })
+    await vi.waitFor(async () => expect(await events(client)).toContain(`stale aborted: Task ${task.taskId} expired (its ttlMs passed)`), { timeout: 5000, interval: 50 })
     expect(await rejection(task.get())).toMatchObject(NOT_FOUND)
     expect(await rejection(client.resumeTask(task.taskId!).result())).toMatchObject(NOT_FOUND)
     expect(await rejection(task.cancel())).toMatchObject(NOT_FOUND)
   })
 
-  it('bounds the memory store: with maxTasks running a new task is refused with -32603, and once one finished it is evicted for the next', async () => {
+  it('bounds the memory store: with maxTasks running a new task is refused as "task store full" (retry later), and once one finished it is evicted for the next', async () => {
     const client = await (await serve({ maxTasks: 2 })).connect()
     const a = await job(client, 'a')
     const b = await job(client, 'b')
-    expect(await rejection(job(client, 'c'))).toMatchObject({ code: ErrorCode.InternalError, message: expect.stringContaining('Too many tasks in progress (2)') })
+    const full = await rejection(job(client, 'c'))
+    expect(full).toMatchObject({ code: ErrorCode.InternalError, message: expect.stringContaining('Task store full'), data: { reason: 'task_store_full', maxTasks: 2 } })
+    expect(isTaskStoreFull(full)).toBe(true)
     await release(client, 'a')
     expect(await a.result()).toMatchObject({ content: [{ text: 'a done' }] })
     const d = await job(client, 'd')
@@ -93,6 +95,19 @@ describe('tasks over Streamable HTTP, across connections and principals', () => 
     expect(await resumed.result()).toMatchObject({ content: [{ type: 'text', text: 'upload done' }] })
     // Nothing aborted the handler when the connection went.
     expect(await events(second)).toEqual(['upload started'])
+  })
+
+  it('stops a running task when the server closes: its handler is aborted saying the server is closing, and no timer is left armed', async () => {
+    const server = await httpTaskServer()
+    const client = await server.connect()
+    const task = await job(client, 'shutdown')
+    const taskId = task.taskId!
+    await server.close()
+    // The handler still answers modern requests (each is served alone): the tools tell what the job saw.
+    const after = await server.connect()
+    expect(await events(after)).toEqual(['shutdown started', `shutdown aborted: Task ${taskId} was stopped: the server is closing`])
+    expect(await after.resumeTask(taskId).get()).toMatchObject({ status: 'cancelled', statusMessage: 'The server closed before the task finished' })
+    // closeAndCheck (afterEach) proves the task's expiry timer was cleared, not left to fire in an hour.
   })
 
   it('refuses another principal’s task as unknown (-32602) on tasks/get and tasks/cancel, and leaves it running for its owner', async () => {

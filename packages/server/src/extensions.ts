@@ -30,6 +30,11 @@ export interface ServerExtension {
   readonly middleware?: Middleware
   /** Runs once at install with the server (to register tools or resources); may return an uninstaller. */
   setup?(server: ExtensionHost): void | (() => void)
+  /**
+   * Runs when the server closes (`McpServer.close()`), before its connections do: stop the work the
+   * extension owns beyond a request — background handlers, timers (Tasks stops its running tasks).
+   */
+  close?(): void | Promise<void>
 }
 
 /** One request method of an extension. */

@@ -314,8 +314,12 @@ export class McpServer {
     await Promise.all(sends)
   }
 
-  /** Ends every `subscriptions/listen` stream gracefully and closes every connection. */
+  /**
+   * Stops what installed extensions run in the background (running tasks, their timers), ends every
+   * `subscriptions/listen` stream gracefully and closes every connection.
+   */
   async close(): Promise<void> {
+    await Promise.all([...this.#extensions.values()].map(async (extension) => extension.close?.()).map((closing) => closing.catch(this.#report)))
     await this.#listeners.close()
     await Promise.all([...this.#sessions].map((conn) => conn.close()))
   }

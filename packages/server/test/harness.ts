@@ -47,6 +47,7 @@ const RECORDED = [
   'notifications/message',
   'notifications/elicitation/complete',
   'notifications/subscriptions/acknowledged',
+  'notifications/tasks/status',
 ] as const
 
 export interface TestClient {
@@ -202,6 +203,8 @@ export interface RawClient {
   /** Sends a request and resolves with its result; fails the test on an error response. */
   result(method: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>
   notify(method: string, params?: Record<string, unknown>): Promise<void>
+  /** Sends any message as it is (a response to one of `requests`). */
+  send(message: JSONRPCMessage): Promise<void>
   /** Every notification received, in order. */
   notifications: JSONRPCNotification[]
   received(method: string): Array<Record<string, unknown>>
@@ -259,6 +262,7 @@ export async function connectRaw(server: McpServer, options: RawConnectOptions =
       return (response as { result: Record<string, unknown> }).result
     },
     notify: (method, params) => clientSide.send({ jsonrpc: '2.0', method, ...(params === undefined ? {} : { params }) } as JSONRPCNotification),
+    send: (message) => clientSide.send(message),
     notifications,
     received: (method) => notifications.filter((n) => n.method === method).map((n) => n.params ?? {}),
     requests,

@@ -1,4 +1,4 @@
-import { ErrorCode, McpError, TASKS_EXTENSION_ID, type JSONRPCResponse, type MessageInfo } from '@plugboard/protocol'
+import { ErrorCode, McpError, TASKS_EXTENSION_ID, TASK_STORE_FULL, TaskEndedError, isTaskStoreFull, type JSONRPCResponse, type MessageInfo } from '@plugboard/protocol'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as z from 'zod'
 import { McpServer, memoryTaskStore, startTask, tasks, type TasksOptions } from '../src/index.js'
@@ -119,10 +119,12 @@ describe('task creation', () => {
     expect(await result(server, 'tools/call', { name: 'sync', arguments: {}, task: { ttl: 1000 } })).toMatchObject({ resultType: 'complete', content: [{ text: 'now' }] })
   })
 
-  it.each(LEGACY_ERAS)('%s: never makes tasks and does not advertise the extension as a legacy tasks capability', async (protocolVersion) => {
+  // 2025-11-25's own experimental tasks (params.task) are in tasks-experimental.test.ts.
+  it.each(LEGACY_ERAS)('%s: makes no task of a call without params.task, extension declared or not, and refuses a task-only tool with -32601', async (protocolVersion) => {
     const { server } = taskServer()
     const { client, hello } = await connect(server, { protocolVersion, capabilities: { extensions: { [TASKS_EXTENSION_ID]: {} } } })
-    expect(hello.capabilities).not.toHaveProperty('tasks')
+    if (protocolVersion === '2025-11-25') expect(hello.capabilities).toMatchObject({ tasks: { requests: { tools: { call: {} } } } })
+    else expect(hello.capabilities).not.toHaveProperty('tasks')
     expect(await client.request('tools/call', { name: 'quick', arguments: { later: true } })).toMatchObject({ content: [{ text: 'as a task' }] })
     await expect(client.request('tools/call', { name: 'only_task', arguments: {} })).rejects.toMatchObject({ code: ErrorCode.MethodNotFound })
   })
@@ -138,14 +140,16 @@ describe('tasks/get, tasks/update, tasks/cancel', () => {
     expect(failed).not.toHaveProperty('result')
   })
 
-  it('cancels a running task at once, aborts its handler signal, and acks a cancel of a finished task the same way', async () => {
+  it('cancels a running task at once, aborts its handler signal saying the client cancelled it, and acks a cancel of a finished task the same way', async () => {
     const { server, aborted } = taskServer()
     const { taskId } = await call(server, 'wait')
     const ack = await result(server, 'tasks/cancel', { taskId })
     expect(Object.keys(ack).filter((k) => k !== '_meta')).toEqual(['resultType'])
     expect(ack.resultType).toBe('complete')
     expect(await get(server, taskId)).toMatchObject({ status: 'cancelled' })
-    expect(await aborted.promise).toBeInstanceOf(McpError)
+    const reason = await aborted.promise
+    expect(reason).toBeInstanceOf(TaskEndedError)
+    expect(reason).toMatchObject({ code: ErrorCode.RequestCancelled, reason: 'cancelled', data: { taskId, reason: 'cancelled' }, message: `Task ${String(taskId)} was cancelled by the client (tasks/cancel)` })
     expect(await result(server, 'tasks/cancel', { taskId })).toMatchObject({ resultType: 'complete' })
     expect(await get(server, taskId)).toMatchObject({ status: 'cancelled' })
   })
@@ -204,13 +208,13 @@ describe('tasks/get, tasks/update, tasks/cancel', () => {
 })
 
 describe('task lifetime and ownership', () => {
-  it('forgets a task once its ttlMs has passed, and aborts it if it still runs', async () => {
+  it('forgets a task once its ttlMs has passed, and aborts it if it still runs, saying it expired', async () => {
     vi.useFakeTimers()
     const { server, aborted } = taskServer({ ttlMs: 60_000 })
     const { taskId } = await call(server, 'wait')
     expect(await get(server, taskId)).toMatchObject({ ttlMs: 60_000 })
     await vi.advanceTimersByTimeAsync(60_001)
-    expect(await aborted.promise).toBeInstanceOf(McpError)
+    expect(await aborted.promise).toMatchObject({ code: ErrorCode.RequestCancelled, reason: 'expired', message: `Task ${String(taskId)} expired (its ttlMs passed)` })
     expect(await error(server, 'tasks/get', { taskId })).toMatchObject({ code: ErrorCode.InvalidParams })
   })
 
@@ -231,10 +235,13 @@ describe('task lifetime and ownership', () => {
     await poll(server, running.taskId)
   })
 
-  it('refuses a full store of running tasks with an error rather than growing', async () => {
+  it('refuses a full store of running tasks with a retry-later error saying so and naming the limit, rather than growing', async () => {
     const { server } = taskServer({ store: memoryTaskStore({ maxTasks: 1 }) })
     await call(server, 'wait')
-    expect(await error(server, 'tools/call', { name: 'wait', arguments: {} })).toMatchObject({ code: ErrorCode.InternalError })
+    const full = await error(server, 'tools/call', { name: 'wait', arguments: {} })
+    expect(full).toMatchObject({ code: ErrorCode.InternalError, message: expect.stringMatching(/^Task store full: 1 tasks are in progress/), data: { reason: TASK_STORE_FULL, maxTasks: 1 } })
+    expect(isTaskStoreFull(McpError.fromError(full))).toBe(true)
+    expect(isTaskStoreFull(new McpError(ErrorCode.InternalError, 'Internal error'))).toBe(false)
   })
 
   it('shows a task only to the principal that created it: anyone else gets -32602, as for an unknown task', async () => {
@@ -250,6 +257,46 @@ describe('task lifetime and ownership', () => {
     }
     expect(await get(server, taskId, alice)).toMatchObject({ status: 'working' })
     gate.resolve()
+  })
+
+  it('stops running tasks when the server closes: the handler aborts saying so, the task ends cancelled, and no timer is left', async () => {
+    vi.useFakeTimers()
+    const store = memoryTaskStore()
+    const { server, aborted } = taskServer({ store, ttlMs: 60_000 })
+    const { taskId } = await call(server, 'wait')
+    expect(vi.getTimerCount()).toBe(1)
+    await server.close()
+    expect(await aborted.promise).toMatchObject({ code: ErrorCode.RequestCancelled, reason: 'closed', message: `Task ${String(taskId)} was stopped: the server is closing` })
+    expect(vi.getTimerCount()).toBe(0)
+    expect(await store.get(taskId as string)).toMatchObject({ status: 'cancelled', statusMessage: 'The server closed before the task finished' })
+  })
+
+  it('leaves no timer of a task when closing a server whose tasks run with no fake clock', async () => {
+    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+    const armed = new Set<ReturnType<typeof setTimeout>>()
+    const realSet = globalThis.setTimeout
+    const realClear = globalThis.clearTimeout
+    const spySet = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((...args: Parameters<typeof setTimeout>) => {
+      const timer = realSet(...args)
+      armed.add(timer)
+      return timer
+    }) as typeof setTimeout)
+    const spyClear = vi.spyOn(globalThis, 'clearTimeout').mockImplementation((timer) => {
+      armed.delete(timer as ReturnType<typeof setTimeout>)
+      realClear(timer)
+    })
+    try {
+      const { server, aborted } = taskServer({ ttlMs: 3_600_000 })
+      await call(server, 'wait')
+      expect(armed.size).toBeGreaterThan(0)
+      await server.close()
+      await aborted.promise
+      expect(armed.size).toBe(0)
+    } finally {
+      spySet.mockRestore()
+      spyClear.mockRestore()
+    }
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBeLessThanOrEqual(before)
   })
 
   it('keeps a task running and readable after the connection that started it closed', async () => {

@@ -5,10 +5,9 @@ import { McpServer } from '@plugboard/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { skills, skillsFromDirectory, SKILLS_EXTENSION_ID, type Skill, type SkillFiles } from '../src/index.js'
-import { FORMS_MD, LOGO, PDF_PROCESSING, SKILL_MD } from './fixtures/pdf-processing.js'
+import { FORMS_MD, LOGO, PDF_PROCESSING, REFUNDS, SKILL_MD } from './fixtures/pdf-processing.js'
 import { closeAll, connectOverHttp, ERAS } from './serve.js'
 
-const REFUNDS: SkillFiles = { path: 'acme/billing/refunds', files: { 'SKILL.md': '---\nname: refunds\ndescription: Issue a refund\n---\nRefund in full.\n' } }
 const sha256 = (bytes: Uint8Array | string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`
 const serve = (...extensions: Parameters<McpServer['extend']>[0][]) => new McpServer({ name: 'skills', version: '1.0.0' }, { extensions })
 const rejection = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as McpError)

@@ -1,22 +1,11 @@
-import { ErrorCode, McpError, TASKS_EXTENSION_ID, legacyEra, type CallToolResult, type RequestOptions, type Session } from '@plugboard/protocol'
+import { ErrorCode, McpError, TASKS_EXTENSION_ID, legacyEra, tasksMethods, type CallToolResult, type DetailedTask, type RequestOptions, type Session, type tasksExtension } from '@plugboard/protocol'
 import { followTask } from './subscriptions.js'
 
 /** Where a task is in its life (SEP-2663); `completed`, `failed` and `cancelled` are final. */
-export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled'
+export type TaskStatus = tasksExtension.TaskStatus
 
-/** A task as `tasks/get` shows it. */
-export interface TaskState {
-  taskId: string
-  status: TaskStatus
-  statusMessage?: string
-  createdAt: string
-  lastUpdatedAt: string
-  ttlMs: number | null
-  pollIntervalMs?: number
-  inputRequests?: Record<string, { method: string; params?: Record<string, unknown> }>
-  result?: CallToolResult
-  error?: { code: number; message: string; data?: unknown }
-}
+/** A task as `tasks/get` shows it (the protocol's `DetailedTask`), its `result` a `CallToolResult`. */
+export type TaskState = DetailedTask & { result?: CallToolResult }
 
 /** Options of a task handle: how it polls. */
 export interface TaskOptions extends Pick<RequestOptions, 'signal' | 'timeout'> {
@@ -25,7 +14,6 @@ export interface TaskOptions extends Pick<RequestOptions, 'signal' | 'timeout'> 
 }
 
 const FINAL = new Set<TaskStatus>(['completed', 'failed', 'cancelled'])
-const METHODS = ['tasks/get', 'tasks/update', 'tasks/cancel'] as const
 const MIN_POLL = 50
 // Following a task on a listen stream, a poll is only the safety net for a lost notification.
 const FOLLOWING_POLL_FACTOR = 10
@@ -33,7 +21,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Lets `session` send the Tasks extension's methods, which 2026-07-28 dropped from the core table. */
 export function claimTaskMethods(session: Session): void {
-  for (const method of METHODS) session.router.claim(method)
+  for (const [method, entry] of Object.entries(tasksMethods)) if (entry.kind === 'request') session.router.claim(method)
 }
 
 /** Whether this client declared the Tasks extension. */
@@ -84,8 +72,12 @@ export class ToolTask implements AsyncIterable<TaskState> {
   /** Polls once (`tasks/get`) and answers any new input requests. */
   async get(): Promise<TaskState> {
     if (this.taskId === undefined) throw new McpError(ErrorCode.InvalidParams, 'This call was answered at once: it has no task to poll')
-    const { _meta: _, resultType: __, ...state } = (await this.#session.request('tasks/get', { taskId: this.taskId }, this.#requestOptions())) as Record<string, unknown>
-    this.#state = state as unknown as TaskState
+    const raw = await this.#session.request('tasks/get', { taskId: this.taskId }, this.#requestOptions())
+    // The session leaves an extension's results to it: checked here, against the extension's table.
+    const parsed = tasksMethods['tasks/get'].result.safeParse(raw)
+    if (!parsed.success) throw new McpError(ErrorCode.InternalError, `Invalid result for tasks/get: ${parsed.error.message}`, { issues: parsed.error.issues })
+    const { _meta: _, resultType: __, ...state } = parsed.data
+    this.#state = state as TaskState
     if (this.#state.status === 'input_required') await this.#answer(this.#state)
     return this.#state
   }

@@ -1,34 +1,17 @@
-import { ErrorCode, McpError } from '@plugboard/protocol'
+import { TaskStoreFullError, type DetailedTask, type TaskInputRequest, type tasksExtension } from '@plugboard/protocol'
 
 /** Where a task is in its life (SEP-2663); `completed`, `failed` and `cancelled` are final. */
-export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled'
+export type TaskStatus = tasksExtension.TaskStatus
 
 /** One input request a task waits on: the `{ method, params }` of an elicitation, sampling or roots request. */
-export interface InputRequest {
-  method: string
-  params: Record<string, unknown>
-}
+export type InputRequest = TaskInputRequest
 
 /**
- * A task as `tasks/get` shows it: the base fields, plus `inputRequests` while `input_required`,
- * `result` once `completed` (the `CallToolResult`, tool errors included) and `error` once `failed`.
+ * A task as `tasks/get` shows it (the protocol's `DetailedTask`): the base fields, plus
+ * `inputRequests` while `input_required`, `result` once `completed` and `error` once `failed`.
  * @see https://github.com/modelcontextprotocol/ext-tasks/blob/main/specification/draft/tasks.md
  */
-export interface Task {
-  taskId: string
-  status: TaskStatus
-  statusMessage?: string
-  /** ISO 8601. */
-  createdAt: string
-  /** ISO 8601, moved on every change. */
-  lastUpdatedAt: string
-  /** Lifetime from `createdAt`, in ms; `null` for unlimited. */
-  ttlMs: number | null
-  pollIntervalMs?: number
-  inputRequests?: Record<string, InputRequest>
-  result?: Record<string, unknown>
-  error?: { code: number; message: string; data?: unknown }
-}
+export type Task = DetailedTask
 
 /** A task as a {@link TaskStore} keeps it: with the principal that created it, never sent. */
 export interface StoredTask extends Task {
@@ -48,6 +31,23 @@ export interface TaskStore {
   /** Replaces the stored task with `task` (same `taskId`). */
   put(task: StoredTask): void | Promise<void>
   delete(taskId: string): void | Promise<void>
+  /**
+   * The tasks of one principal, oldest first, a page at a time; `cursor` is a `nextCursor` it gave.
+   * Optional: without it, a 2025-11-25 client is not offered `tasks/list`.
+   */
+  list?(query: TaskListQuery): TaskListPage | Promise<TaskListPage>
+}
+
+/** What {@link TaskStore.list} is asked: `owner` as in {@link StoredTask.owner} (`undefined`: unauthenticated tasks). */
+export interface TaskListQuery {
+  owner: string | undefined
+  cursor?: string
+}
+
+/** One page of {@link TaskStore.list}. */
+export interface TaskListPage {
+  tasks: StoredTask[]
+  nextCursor?: string
 }
 
 /** Options of {@link memoryTaskStore}. */
@@ -56,6 +56,7 @@ export interface MemoryTaskStoreOptions {
   maxTasks?: number
 }
 
+const LIST_PAGE = 100
 const FINAL = new Set<TaskStatus>(['completed', 'failed', 'cancelled'])
 
 /** Whether a task has reached a final status (it never changes after that). */
@@ -67,7 +68,8 @@ export const isExpired = (task: Task, now = Date.now()): boolean => task.ttlMs !
 /**
  * The in-process {@link TaskStore}: a bounded map. Expired tasks go when next touched, and when a
  * new task needs room; at `maxTasks` the oldest finished task is evicted, and with none finished
- * creating one fails (-32603) rather than grow without bound.
+ * creating one fails with {@link TaskStoreFullError} (-32603, `data.reason: "task_store_full"`,
+ * retry later) rather than grow without bound.
  */
 export function memoryTaskStore(options: MemoryTaskStoreOptions = {}): TaskStore {
   const maxTasks = options.maxTasks ?? 10_000
@@ -90,7 +92,7 @@ export function memoryTaskStore(options: MemoryTaskStoreOptions = {}): TaskStore
             break
           }
         }
-        if (!evicted) throw new McpError(ErrorCode.InternalError, `Too many tasks in progress (${maxTasks}); try again later`)
+        if (!evicted) throw new TaskStoreFullError(maxTasks)
       }
       tasks.set(task.taskId, copy(task))
     },
@@ -108,6 +110,22 @@ export function memoryTaskStore(options: MemoryTaskStoreOptions = {}): TaskStore
     },
     delete(taskId) {
       tasks.delete(taskId)
+    },
+    list({ owner, cursor }) {
+      const now = Date.now()
+      const page: StoredTask[] = []
+      // The cursor is the id of the last task of the previous page; a task deleted since only ends the listing early.
+      let started = cursor === undefined
+      for (const [id, task] of tasks) {
+        if (!started) {
+          started = id === cursor
+          continue
+        }
+        if (task.owner !== owner || isExpired(task, now)) continue
+        if (page.length === LIST_PAGE) return { tasks: page, nextCursor: page[page.length - 1]!.taskId }
+        page.push(copy(task))
+      }
+      return { tasks: page }
     },
   }
 }

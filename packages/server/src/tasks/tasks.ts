@@ -2,16 +2,22 @@ import {
   ErrorCode,
   MODERN_PROTOCOL_VERSIONS,
   McpError,
+  RELATED_TASK_META_KEY,
   TASKS_EXTENSION_ID,
+  TaskEndedError,
   hasCapability,
   methodEntry,
+  type MiddlewareCall,
   type RequestContext,
   type RequestEntry,
   type RequestOptions,
+  type Session,
+  type TaskEndReason,
 } from '@plugboard/protocol'
 import type { ServerContext } from '../context.js'
 import { clientExtension, type ExtensionHost, type ServerExtension } from '../extensions.js'
 import { claimListen, type ListenSend } from '../features/subscriptions.js'
+import { EXPERIMENTAL_TASKS_VERSION, cancelTask, experimentalCapability, experimentalTtl, experimentalWire, getTask, listTasks, notifyStatus, taskResult, type ExperimentalParts } from './experimental.js'
 import { isFinal, memoryTaskStore, type InputRequest, type StoredTask, type TaskStore } from './task-store.js'
 
 /** Options of {@link tasks}. */
@@ -38,8 +44,9 @@ const candidates = new WeakMap<AbortSignal, TaskRun>()
 
 /**
  * Makes the tool call being handled a task, now: the client gets a `CreateTaskResult` at once, and
- * the handler goes on in the background — `ctx.signal` fires on `tasks/cancel` or expiry (never
- * because the request's connection closed), and `ctx.elicit`/`sample`/`listRoots` park the task in
+ * the handler goes on in the background — `ctx.signal` fires on `tasks/cancel`, expiry or
+ * `server.close()` (never because the request's connection closed), its reason a `TaskEndedError`
+ * whose `reason` says which (`cancelled`, `expired`, `closed`), and `ctx.elicit`/`sample`/`listRoots` park the task in
  * `input_required` until the client answers with `tasks/update`. Asks made before it are ordinary
  * 2026-07-28 multi round-trip rounds. Resolves once the task is stored.
  *
@@ -59,6 +66,35 @@ export function startTask(ctx: Pick<ServerContext, 'signal'>, options: { statusM
 /** Whether the request declared the tasks extension, in a revision it exists in (2026-07-28 on: before, it "does not apply"). */
 function declares(ctx: Pick<ServerContext, 'client' | 'protocolVersion'>): boolean {
   return (MODERN_PROTOCOL_VERSIONS as readonly string[]).includes(ctx.protocolVersion ?? '') && clientExtension(ctx, TASKS_EXTENSION_ID) !== undefined
+}
+
+/** Whether the request came on a connection that negotiated 2025-11-25, whose experimental tasks this extension serves too. */
+const experimental = (ctx: { protocolVersion?: string | undefined }): boolean => ctx.protocolVersion === EXPERIMENTAL_TASKS_VERSION
+
+/**
+ * `initialize` that negotiated 2025-11-25: the server declares `capabilities.tasks` on that
+ * connection (its answer, and what the connection holds inbound task requests to). Other revisions
+ * do not have it.
+ */
+function declareExperimental(connection: Session, result: Record<string, unknown>, store: TaskStore): Record<string, unknown> {
+  if (result.protocolVersion !== EXPERIMENTAL_TASKS_VERSION) return result
+  const capabilities = { ...(result.capabilities as Record<string, unknown> | undefined), tasks: experimentalCapability(store) }
+  connection.state.localCapabilities = capabilities
+  return { ...result, capabilities }
+}
+
+/** Whether this server declared 2025-11-25 tasks where the request came (an initialized 2025-11-25 connection). */
+const declaredExperimental = (ctx: RequestContext): boolean => experimental(ctx) && hasCapability(ctx.scope.localCapabilities, 'tasks.requests.tools.call')
+
+/**
+ * `execution` of `tools/list`, where it means something: a 2025-11-25 connection this server declared
+ * `tasks` on. 2026-07-28's `Tool` has no such field — the extension lets the server decide per
+ * call — and earlier revisions never had it.
+ */
+function showExecution(result: Record<string, unknown>, ctx: RequestContext): Record<string, unknown> {
+  if (declaredExperimental(ctx) || !Array.isArray(result.tools)) return result
+  if (!(result.tools as Record<string, unknown>[]).some((tool) => 'execution' in tool)) return result
+  return { ...result, tools: (result.tools as Record<string, unknown>[]).map(({ execution: _, ...tool }) => tool) }
 }
 
 const missingCapability = (what: string) => new McpError(ErrorCode.MissingRequiredClientCapability, `Missing required client capability: ${what} needs the ${TASKS_EXTENSION_ID} extension`, { requiredCapabilities: REQUIRED })
@@ -99,12 +135,22 @@ class TaskRun {
   readonly started = new Promise<StoredTask>((resolve) => (this.#started = resolve))
   #writes: Promise<void> = Promise.resolve()
   #asks = 0
+  /** 2025-11-25: asks sent and not answered yet; the task is `input_required` while there are some. */
+  #waiting = 0
   #expiry: ReturnType<typeof setTimeout> | undefined
   readonly #unlink: () => void
+  #ended!: () => void
+  /** Resolves once the task reached a final status (or expired): what a 2025-11-25 `tasks/result` waits for. */
+  readonly ended = new Promise<void>((resolve) => (this.#ended = resolve))
 
+  /**
+   * `experimental`: a 2025-11-25 task (the client asked with `params.task`), whose asks go to the
+   * client as requests on its connection and whose changes are sent as `notifications/tasks/status`.
+   */
   constructor(
     readonly tasks: TasksRuntime,
     readonly request: RequestContext,
+    readonly experimental?: { ttlMs: number | null },
   ) {
     // Until it is a task, the call is cancelled with its request; after, only by tasks/cancel.
     const onAbort = () => this.controller.abort(request.signal.reason)
@@ -117,6 +163,12 @@ class TaskRun {
   context(): RequestContext {
     const run = this
     const base = this.request
+    if (this.experimental) {
+      return Object.create(base, {
+        signal: { get: () => run.controller.signal },
+        sendRequest: { value: (method: string, params: Record<string, unknown>, options?: RequestOptions) => run.askOnConnection(method, params, options) },
+      }) as RequestContext
+    }
     return Object.create(base, {
       signal: { get: () => run.controller.signal },
       sendRequest: { value: (method: string, params: Record<string, unknown>, options?: RequestOptions) => (run.task ? run.ask(method, params, options) : base.sendRequest(method as never, params as never, options)) },
@@ -131,7 +183,8 @@ class TaskRun {
   }
 
   async #create(statusMessage: string | undefined): Promise<void> {
-    const { ttlMs, pollIntervalMs, store } = this.tasks
+    const { pollIntervalMs, store } = this.tasks
+    const ttlMs = this.experimental ? this.experimental.ttlMs : this.tasks.ttlMs
     const now = new Date().toISOString()
     const task: StoredTask = { taskId: crypto.randomUUID(), status: 'working', createdAt: now, lastUpdatedAt: now, ttlMs, pollIntervalMs }
     if (statusMessage !== undefined) task.statusMessage = statusMessage
@@ -162,6 +215,7 @@ class TaskRun {
     task.lastUpdatedAt = new Date().toISOString()
     const snapshot = structuredClone(task)
     this.tasks.publish(snapshot)
+    if (this.experimental) notifyStatus(this.request.connection, snapshot, this.tasks.report)
     return (this.#writes = this.#writes.then(() => this.tasks.store.put(snapshot)).catch((error) => this.tasks.report(error)))
   }
 
@@ -186,6 +240,26 @@ class TaskRun {
       t.status = 'input_required'
     })
     return answer
+  }
+
+  /**
+   * An ask of a running 2025-11-25 task: a request to the client on the task's connection (not on
+   * the answered `tools/call`'s stream), tagged with the task, the task `input_required` meanwhile.
+   */
+  async askOnConnection(method: string, params: Record<string, unknown>, options: RequestOptions = {}): Promise<Record<string, unknown>> {
+    const task = this.task
+    const connection = this.request.connection
+    if (!task) return this.request.sendRequest(method as never, params as never, options) as Promise<Record<string, unknown>>
+    if (!connection) throw new McpError(ErrorCode.CapabilityNotSupported, `Cannot send ${method}: the task's request came with no connection to ask on`)
+    if (isFinal(task.status) || this.controller.signal.aborted) throw new McpError(ErrorCode.RequestCancelled, `Task ${task.taskId} was cancelled`)
+    const meta = { ...(params._meta as Record<string, unknown> | undefined), [RELATED_TASK_META_KEY]: { taskId: task.taskId } }
+    this.#waiting++
+    await this.#save((t) => void (t.status = 'input_required'))
+    try {
+      return (await connection.request(method as never, { ...params, _meta: meta } as never, { ...options, signal: options.signal ?? this.controller.signal })) as Record<string, unknown>
+    } finally {
+      if (--this.#waiting === 0 && task.status === 'input_required') await this.#save((t) => void (t.status = 'working'))
+    }
   }
 
   /**
@@ -219,7 +293,7 @@ class TaskRun {
 
   /** The handler returned: the task completed with its result (a tool error included). */
   complete(result: Record<string, unknown>): Promise<void> {
-    return this.#finish((t) => {
+    return this.#finish('completed', (t) => {
       const { resultType: _, ...rest } = result
       t.status = 'completed'
       t.result = rest
@@ -228,7 +302,7 @@ class TaskRun {
 
   /** The handler threw: a JSON-RPC error makes the task `failed`. */
   fail(thrown: unknown): Promise<void> {
-    return this.#finish((t) => {
+    return this.#finish('failed', (t) => {
       const error = thrown instanceof McpError && !LOCAL_CODES.has(thrown.code) ? thrown : new McpError(ErrorCode.InternalError, 'Internal error')
       if (!(thrown instanceof McpError)) this.tasks.report(thrown instanceof Error ? thrown : new Error(String(thrown)))
       t.status = 'failed'
@@ -239,24 +313,36 @@ class TaskRun {
 
   /** `tasks/cancel`: the task is `cancelled` at once, and its handler is told through `ctx.signal`. */
   cancel(): Promise<void> {
-    return this.#finish((t) => {
+    return this.#finish('cancelled', (t) => {
       t.status = 'cancelled'
     })
   }
 
-  #finish(change: (task: StoredTask) => void): Promise<void> {
+  /**
+   * The server is closing: the task is `cancelled`, saying why, and its handler is stopped. A store
+   * that outlives the process (a database) so shows a final task, not one `working` for ever.
+   */
+  stop(): Promise<void> {
+    return this.#finish('closed', (t) => {
+      t.status = 'cancelled'
+      t.statusMessage = 'The server closed before the task finished'
+    })
+  }
+
+  #finish(why: TaskEndReason, change: (task: StoredTask) => void): Promise<void> {
     const task = this.task!
     if (isFinal(task.status)) return this.#writes
     const done = this.#save((t) => {
       change(t)
       delete t.inputRequests
     })
-    this.#end(new McpError(ErrorCode.RequestCancelled, `Task ${task.taskId} ended`))
+    this.#end(new TaskEndedError(task.taskId, why))
     return done
   }
 
-  #end(reason: McpError): void {
+  #end(reason: TaskEndedError): void {
     clearTimeout(this.#expiry)
+    this.#ended()
     this.tasks.live.delete(this.task!.taskId)
     candidates.delete(this.controller.signal)
     for (const waiter of this.#waiters.values()) waiter.reject(reason)
@@ -266,7 +352,7 @@ class TaskRun {
 
   #expire(): void {
     const task = this.task!
-    this.#end(new McpError(ErrorCode.RequestCancelled, `Task ${task.taskId} expired`))
+    this.#end(new TaskEndedError(task.taskId, 'expired'))
     this.#writes = this.#writes.then(() => this.tasks.store.delete(task.taskId)).catch((error) => this.tasks.report(error))
   }
 }
@@ -312,6 +398,11 @@ export function tasks(options: TasksOptions = {}): ServerExtension {
   }
   const runtime: TasksRuntime = { store: options.store ?? memoryTaskStore(), ttlMs, pollIntervalMs, live: new Map(), watchers, publish, report }
 
+  /** Stops every running task of this process: handlers aborted (reason `closed`), expiry timers cleared, final states written. */
+  async function stopAll(): Promise<void> {
+    await Promise.all([...runtime.live.values()].map((run) => run.stop()))
+  }
+
   /**
    * `notifications.taskIds` of a `subscriptions/listen` (SEP-2663 status notifications): -32021
    * without the extension on that request; else the stream gets `notifications/tasks` for the ids
@@ -351,7 +442,8 @@ export function tasks(options: TasksOptions = {}): ServerExtension {
 
   /** The task `params.taskId` names, if the caller may see it; else -32602, as for an unknown one. -32021 first. */
   async function lookup(method: string, params: Record<string, unknown>, ctx: ServerContext): Promise<StoredTask> {
-    if (!declares(ctx)) throw missingCapability(method)
+    // 2025-11-25: the method table already held the request to the `tasks` capability this connection declared.
+    if (!experimental(ctx) && !declares(ctx)) throw missingCapability(method)
     const taskId = params.taskId
     if (typeof taskId !== 'string') throw new McpError(ErrorCode.InvalidParams, `Invalid params for ${method}: taskId must be a string`)
     const task = await runtime.store.get(taskId)
@@ -360,11 +452,47 @@ export function tasks(options: TasksOptions = {}): ServerExtension {
     return task
   }
 
+  /** A task whose process is gone: nothing runs it any more, so it is `cancelled` in the store. */
+  async function cancelOrphan(task: StoredTask): Promise<StoredTask> {
+    const { inputRequests: _, ...rest } = task
+    const cancelled: StoredTask = { ...rest, status: 'cancelled', lastUpdatedAt: new Date().toISOString() }
+    await runtime.store.put(cancelled)
+    publish(cancelled)
+    return cancelled
+  }
+
+  const parts: ExperimentalParts = {
+    store: runtime.store,
+    lookup,
+    live: (taskId) => runtime.live.get(taskId),
+    principal: (ctx) => principalOf(ctx.auth),
+  }
+
+  /** A 2025-11-25 `tools/call` with `params.task`: the task is made before the handler runs (the client asked for one), and answered `{ task }`. */
+  async function experimentalCall(call: MiddlewareCall & { ctx: RequestContext }, support: string, next: (ctx?: RequestContext) => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    // "Servers SHOULD return a -32601 (Method not found) error if a client attempts to do so."
+    if (support === 'forbidden') throw new McpError(ErrorCode.MethodNotFound, `Tool ${String(call.params.name)} does not support running as a task`)
+    const requested = call.params.task as Record<string, unknown>
+    const run = new TaskRun(runtime, call.ctx, { ttlMs: experimentalTtl(requested.ttl, runtime.ttlMs) })
+    try {
+      await run.start()
+    } catch (error) {
+      run.dispose()
+      throw error
+    }
+    next(run.context()).then(
+      (result) => run.complete(result),
+      (thrown: unknown) => run.fail(thrown),
+    )
+    return { task: experimentalWire(run.task!) }
+  }
+
   return {
     id: TASKS_EXTENSION_ID,
     methods: {
       'tasks/get': {
         handler: async (params, ctx) => {
+          if (experimental(ctx)) return getTask(parts, params, ctx)
           const task = await lookup('tasks/get', params, ctx)
           const live = runtime.live.get(task.taskId)?.task
           return { resultType: 'complete', ...wire(live ?? task, true) }
@@ -381,16 +509,11 @@ export function tasks(options: TasksOptions = {}): ServerExtension {
       },
       'tasks/cancel': {
         handler: async (params, ctx) => {
+          if (experimental(ctx)) return cancelTask(parts, params, ctx, cancelOrphan)
           const task = await lookup('tasks/cancel', params, ctx)
           const live = runtime.live.get(task.taskId)
           if (live) await live.cancel()
-          else if (!isFinal(task.status)) {
-            // Orphaned (its process is gone): nothing runs it any more.
-            const { inputRequests: _, ...rest } = task
-            const cancelled: StoredTask = { ...rest, status: 'cancelled', lastUpdatedAt: new Date().toISOString() }
-            await runtime.store.put(cancelled)
-            publish(cancelled)
-          }
+          else if (!isFinal(task.status)) await cancelOrphan(task)
           return { resultType: 'complete' }
         },
       },
@@ -400,15 +523,20 @@ export function tasks(options: TasksOptions = {}): ServerExtension {
         await listen(call.params, call.ctx)
         return next()
       }
+      if (call.direction === 'inbound' && call.method === 'initialize' && call.ctx?.connection) return declareExperimental(call.ctx.connection, await next(), runtime.store)
+      if (call.direction === 'inbound' && call.method === 'tools/list' && call.ctx) return showExecution(await next(), call.ctx)
       if (call.direction !== 'inbound' || call.method !== 'tools/call' || !call.ctx || !host) return next()
       const support = host.getTool(String(call.params.name))?.execution?.taskSupport ?? 'forbidden'
+      // Only where this server declared 2025-11-25 tasks: elsewhere the task could not be read back, and the call is served as usual.
+      if (isObject(call.params.task) && declaredExperimental(call.ctx)) return experimentalCall(call as MiddlewareCall & { ctx: RequestContext }, support, next)
       if (support === 'forbidden') return next()
       const request = call.ctx
       const ctx = { client: { info: undefined, capabilities: (request.peer.capabilities ?? {}) as never }, protocolVersion: request.protocolVersion }
       if (!declares(ctx)) {
         if (support !== 'required') return next()
         // Before 2026-07-28 the extension does not exist: the legacy answer to a task-only tool.
-        if (!(MODERN_PROTOCOL_VERSIONS as readonly string[]).includes(request.protocolVersion ?? '')) throw new McpError(ErrorCode.MethodNotFound, `Tool ${String(call.params.name)} runs only as a task, which needs protocol revision ${MODERN_PROTOCOL_VERSIONS[0]} and the ${TASKS_EXTENSION_ID} extension`)
+        if (experimental(request)) throw new McpError(ErrorCode.MethodNotFound, `Tool ${String(call.params.name)} runs only as a task: call it with params.task`)
+        if (!(MODERN_PROTOCOL_VERSIONS as readonly string[]).includes(request.protocolVersion ?? '')) throw new McpError(ErrorCode.MethodNotFound, `Tool ${String(call.params.name)} runs only as a task, which needs protocol revision ${EXPERIMENTAL_TASKS_VERSION}, or ${MODERN_PROTOCOL_VERSIONS[0]} and the ${TASKS_EXTENSION_ID} extension`)
         throw missingCapability(`tool ${String(call.params.name)}`)
       }
       const run = new TaskRun(runtime, request)
@@ -427,11 +555,15 @@ export function tasks(options: TasksOptions = {}): ServerExtension {
     },
     setup(server) {
       host = server
+      // 2025-11-25 only (the method table ends them there): not claimed, so 2026-07-28 answers them -32601.
+      const removers = [server.setRequestHandler('tasks/result', (params, ctx) => taskResult(parts, params, ctx)), server.setRequestHandler('tasks/list', (params, ctx) => listTasks(parts, params, ctx))]
       return () => {
         host = undefined
-        for (const run of [...runtime.live.values()]) void run.cancel()
+        for (const remove of removers) remove()
+        void stopAll()
       }
     },
+    close: stopAll,
   }
 }
 
