@@ -1,5 +1,5 @@
-import type { Catalog, ConsentPolicy } from '@plugboard/host'
-import type { CallToolResult, ContentBlock } from '@plugboard/protocol'
+import type { Catalog, ConsentPolicy, HostTask, TaskList } from '@plugboard/host'
+import type { CallToolResult, ContentBlock, RequestOptions } from '@plugboard/protocol'
 import type { HostEvent } from './events.js'
 import type { ChatMessage, ModelProvider, ToolCall, ToolSpec } from './providers/provider.js'
 
@@ -16,7 +16,20 @@ export interface AgentOptions {
   model?: string
   /** Per tool call, without progress (a call that reports progress restarts it). Default 120 000 ms. */
   toolTimeoutMs?: number
+  /** The host's tasks: a call to a tool that runs as a task (SEP-2663) is started through it. */
+  tasks?: TaskList
+  /**
+   * How long a turn waits for a task to end (5000 ms). A task still running then is handed to
+   * `onTaskDetached` and the model is told it runs in the background, so the chat goes on;
+   * `Infinity` waits for the end (one-shot mode).
+   */
+  taskWaitMs?: number
+  /** A task outlived the turn's wait: the model was told it is running, and its result is due later. */
+  onTaskDetached?: (task: HostTask) => void
 }
+
+/** How long a turn waits for a task before the model is told it runs in the background. */
+export const DEFAULT_TASK_WAIT_MS = 5000
 
 /** How a turn ended: the model answered, it ran out of steps, or the user cancelled it. */
 export type TurnEnd = 'answer' | 'max_steps' | 'cancelled'
@@ -29,7 +42,8 @@ export interface TurnResult {
 
 export const DEFAULT_SYSTEM_PROMPT =
   'You are a helpful assistant in a terminal. You can call the tools of the connected MCP servers; ' +
-  'a tool name starts with its server name. The user approves each call, and may deny it.'
+  'a tool name starts with its server name. The user approves each call, and may deny it. ' +
+  'A long tool call may go on in the background as a task: its result then comes later in the conversation.'
 
 /**
  * Runs one user message through the model: model → tool calls (each through consent) → results →
@@ -87,14 +101,51 @@ async function callTool(call: ToolCall, options: AgentOptions, signal: AbortSign
   const outcome = await consent.authorize({ server: entry.server, tool: entry.tool.name, arguments: call.arguments, annotations: entry.tool.annotations })
   emit({ type: 'consent', id: call.id, name: call.name, allowed: outcome.allowed, reason: outcome.reason })
   if (!outcome.allowed) return outcome.result
-  const result = await catalog.callTool(call.name, call.arguments, {
+  const requestOptions = {
     signal,
     timeout: options.toolTimeoutMs ?? 120_000,
     resetTimeoutOnProgress: true,
-    onprogress: (progress) => emit({ type: 'progress', id: call.id, name: call.name, ...progress }),
-  })
-  if (signal.aborted) return { isError: true, content: [{ type: 'text', text: 'Cancelled by the user.' }] }
+    onprogress: (progress: { progress: number; total?: number; message?: string }) => emit({ type: 'progress', id: call.id, name: call.name, ...progress }),
+  }
+  if (options.tasks?.runsAsTask(call.name)) return callAsTask(call, options.tasks, options, requestOptions)
+  const result = await catalog.callTool(call.name, call.arguments, requestOptions)
+  if (signal.aborted) return CANCELLED
   return result
+}
+
+const CANCELLED: CallToolResult = { isError: true, content: [{ type: 'text', text: 'Cancelled by the user.' }] }
+
+/**
+ * Runs a call as a task and waits up to `taskWaitMs` for it: a task that ended gives its result like
+ * any call; one still running is detached, and the model reads that it runs in the background.
+ * Cancelling the turn while it waits cancels the task.
+ */
+async function callAsTask(call: ToolCall, tasks: TaskList, options: AgentOptions, requestOptions: RequestOptions & { signal: AbortSignal }): Promise<CallToolResult> {
+  const { signal } = requestOptions
+  const started = await tasks.start(call.name, call.arguments, requestOptions)
+  if ('result' in started) return signal.aborted ? CANCELLED : started.result
+  const { taskId } = started.task
+  const waited = await tasks.settled(taskId, { timeoutMs: options.taskWaitMs ?? DEFAULT_TASK_WAIT_MS, signal })
+  if (waited.result) return waited.result
+  if (signal.aborted) {
+    await tasks.cancel(taskId).catch(() => undefined)
+    return { isError: true, content: [{ type: 'text', text: `Cancelled by the user (task ${taskId} was cancelled).` }] }
+  }
+  // It may have ended since the wait gave up: then its result is here.
+  const task = tasks.get(taskId) ?? waited
+  if (task.result) return task.result
+  options.onTaskDetached?.(task)
+  const status = `${task.status}${task.statusMessage ? `: ${task.statusMessage}` : ''}`
+  return {
+    content: [
+      {
+        type: 'text',
+        text:
+          `The tool is still running in the background as task ${taskId} (${status}). Its result will be added to the conversation when it ends. ` +
+          `The user can follow it with /tasks and stop it with /cancel ${taskId}.`,
+      },
+    ],
+  }
 }
 
 /** A tool result as the text a model reads: text blocks as they are, other blocks described. */

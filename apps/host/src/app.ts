@@ -3,6 +3,7 @@ import {
   ConsentPolicy,
   SamplingPolicy,
   ServerManager,
+  TaskList,
   type AuthorizationOptions,
   type ConsentPolicyConfig,
   type ConsentStore,
@@ -10,11 +11,14 @@ import {
   type SamplingPolicyOptions,
   type ServerManagerOptions,
   type ServerStatus,
+  type HostTask,
 } from '@plugboard/host'
-import type { Root } from '@plugboard/protocol'
-import { runTurn, type AgentOptions, type TurnResult } from './agent.js'
+import { TASKS_EXTENSION_ID, type Root } from '@plugboard/protocol'
+import { SKILLS_EXTENSION_ID } from '@plugboard/skills/client'
+import { DEFAULT_SYSTEM_PROMPT, resultText, runTurn, type AgentOptions, type TurnResult } from './agent.js'
 import type { ChatMessage, ModelProvider } from './providers/provider.js'
 import { createSamplingHandler } from './sampling.js'
+import { loadServerSkill, withSkills, type ContextSkill } from './skills.js'
 import type { HostUi } from './ui/host-ui.js'
 
 /** Options of {@link HostApp}. */
@@ -37,7 +41,7 @@ export interface HostAppOptions {
   authorization?: AuthorizationOptions
   /** Opens a sign-in URL in the browser (the CLI's desktop opener); a failure leaves the printed URL to the user. */
   openUrl?: (url: string) => Promise<void>
-  agent?: Pick<AgentOptions, 'maxSteps' | 'system' | 'model' | 'toolTimeoutMs'>
+  agent?: Pick<AgentOptions, 'maxSteps' | 'system' | 'model' | 'toolTimeoutMs' | 'taskWaitMs'>
   clientInfo?: { name: string; version: string }
 }
 
@@ -54,8 +58,15 @@ export class HostApp {
   readonly provider: ModelProvider
   /** The consent policy in force: the config's, with the options' overrides. */
   readonly policy: ConsentPolicyConfig
+  /** Tool calls running as tasks (SEP-2663): `/tasks` lists them, `/cancel` stops one. */
+  readonly tasks: TaskList
   /** The conversation so far (`/clear` empties it). */
   readonly history: ChatMessage[] = []
+  /** Skills added to the conversation's context (`/skills add`): the model reads them with the system prompt. */
+  readonly skills: ContextSkill[] = []
+  /** Results of tasks that ended after their turn, for the model's next turn. */
+  readonly #taskResults: string[] = []
+  readonly #detached = new Set<string>()
   readonly #options: HostAppOptions
   #roots: Root[]
   readonly #off: Array<() => void> = []
@@ -79,6 +90,8 @@ export class HostApp {
         ...options.authorization,
       },
       client: (server) => ({
+        // Tasks let a long call outlive its turn; skills are offered to every client that declares the extension.
+        capabilities: { extensions: { [TASKS_EXTENSION_ID]: {}, [SKILLS_EXTENSION_ID]: {} } },
         sampling: createSamplingHandler({ server, provider, policy: samplingPolicy, ui }),
         elicitation: {
           form: async (params) => this.#elicited(server, 'form', await ui.elicitForm({ server, params })),
@@ -87,6 +100,7 @@ export class HostApp {
       }),
     })
     this.catalog = new Catalog(this.manager)
+    this.tasks = new TaskList(this.catalog, this.manager)
     this.policy = { ...config.policy, ...options.policy }
     this.consent = new ConsentPolicy({
       policy: this.policy,
@@ -99,6 +113,8 @@ export class HostApp {
       this.manager.on('log', ({ server, params }) => ui.emit({ type: 'log', server, level: params.level, logger: params.logger, data: params.data })),
       this.manager.on('error', ({ server, error }) => ui.emit({ type: 'error', message: server ? `${server}: ${error.message}` : error.message })),
       this.catalog.on('error', ({ server, error }) => ui.emit({ type: 'error', message: `${server}: listing failed: ${error.message}` })),
+      this.tasks.on('task', (task) => this.#taskChanged(task)),
+      this.tasks.on('error', ({ error }) => ui.emit({ type: 'error', message: error.message })),
     )
   }
 
@@ -109,10 +125,49 @@ export class HostApp {
     return statuses
   }
 
-  /** Runs one user message through the model and the tools. `signal` cancels it (Ctrl-C). */
+  /**
+   * Runs one user message through the model and the tools. `signal` cancels it (Ctrl-C). Results of
+   * tasks that ended since the last turn go into the conversation first; the skills in context go
+   * with the system prompt.
+   */
   send(input: string, signal: AbortSignal = new AbortController().signal): Promise<TurnResult> {
-    const { provider, ui } = this.#options
-    return runTurn(this.history, input, { ...this.#options.agent, provider, catalog: this.catalog, consent: this.consent, emit: (e) => ui.emit(e) }, signal)
+    const { provider, ui, agent } = this.#options
+    if (this.#taskResults.length > 0) this.history.push({ role: 'user', content: this.#taskResults.splice(0).join('\n\n') })
+    return runTurn(
+      this.history,
+      input,
+      {
+        ...agent,
+        system: withSkills(agent?.system ?? DEFAULT_SYSTEM_PROMPT, this.skills),
+        provider,
+        catalog: this.catalog,
+        consent: this.consent,
+        tasks: this.tasks,
+        onTaskDetached: (task) => this.#detach(task),
+        emit: (e) => ui.emit(e),
+      },
+      signal,
+    )
+  }
+
+  /**
+   * Loads the skill `name` of `server`, its SKILL.md verified against the server's manifest, into
+   * the conversation's context (replacing an earlier copy). Rejects with a `SkillVerificationError`
+   * when the file does not match, or an Error naming what is missing; the context is then unchanged.
+   */
+  async addSkill(server: string, name: string): Promise<ContextSkill> {
+    const skill = await loadServerSkill(this.manager, server, name)
+    const index = this.skills.findIndex((s) => s.server === server && s.name === skill.name)
+    if (index === -1) this.skills.push(skill)
+    else this.skills[index] = skill
+    return skill
+  }
+
+  /** Forgets the conversation: its messages, the skills added to it and the task results not yet given to the model. */
+  clear(): void {
+    this.history.length = 0
+    this.skills.length = 0
+    this.#taskResults.length = 0
   }
 
   /** The model the agent uses: `agent.model`, else the provider's first. */
@@ -133,8 +188,25 @@ export class HostApp {
   /** Stops every server (no process left behind) and every listener. */
   async close(): Promise<void> {
     for (const off of this.#off.splice(0)) off()
+    this.tasks.close()
     this.catalog.close()
     await this.manager.close()
+  }
+
+  /**
+   * A task outlived its turn: its end is reported with the result, which the model gets on the next
+   * turn. (The agent hands it over in the same tick it saw it still running, so its end comes later.)
+   */
+  #detach(task: HostTask): void {
+    this.#detached.add(task.taskId)
+  }
+
+  #taskChanged(task: HostTask): void {
+    const { taskId, server, tool, status, statusMessage } = task
+    const delivered = task.result !== undefined && this.#detached.delete(taskId)
+    const result = delivered ? { isError: task.result!.isError === true, text: resultText(task.result!) } : undefined
+    this.#options.ui.emit({ type: 'task', taskId, server, tool, status, ...(statusMessage === undefined ? {} : { statusMessage }), ...(result ? { result } : {}) })
+    if (result) this.#taskResults.push(`[Task ${taskId} (tool "${tool}" of server "${server}") ended: ${status}. Its result:]\n${result.text}`)
   }
 
   #toolName(server: string, tool: string): string | undefined {

@@ -117,7 +117,8 @@ async function run(flags: Flags, io: CliIo, stopped: AbortSignal): Promise<numbe
     ui,
     consentStore: store,
     policy: terminal ? undefined : approvePolicy(approve, config.policy),
-    agent: { maxSteps: flags['max-steps'] === undefined ? undefined : Number(flags['max-steps']), model: flags.model },
+    // One-shot mode exits after its answer, which would leave a task's result unread: it waits for tasks to end.
+    agent: { maxSteps: flags['max-steps'] === undefined ? undefined : Number(flags['max-steps']), model: flags.model, ...(oneShot ? { taskWaitMs: Number.POSITIVE_INFINITY } : {}) },
     authorization: { tokenStore: flags['token-store'] ?? (io.env.PLUGBOARD_TOKEN_STORE || defaultTokenStorePath(io.env)) },
     openUrl,
   })

@@ -1,3 +1,4 @@
+import type { TaskStatus } from '@plugboard/client'
 import type { LoggingLevel } from '@plugboard/protocol'
 import type { ServerState } from '@plugboard/host'
 
@@ -20,6 +21,12 @@ export type HostEvent =
   | { type: 'consent'; id: string; name: string; allowed: boolean; reason: string }
   | { type: 'progress'; id: string; name: string; progress: number; total?: number; message?: string }
   | { type: 'tool_result'; id: string; name: string; isError: boolean; text: string }
+  /**
+   * A tool call running as a task (SEP-2663) was created, or its status or status message changed.
+   * `result` comes with the end of a task that outlived its turn: that text is also added to the
+   * conversation, for the model's next turn.
+   */
+  | { type: 'task'; taskId: string; server: string; tool: string; status: TaskStatus; statusMessage?: string; result?: { isError: boolean; text: string } }
   /** A server's `sampling/createMessage`, through its stages. */
   | { type: 'sampling'; server: string; stage: 'requested' | 'rejected' | 'rate_limited' | 'answered' | 'answer_rejected' | 'failed'; model?: string; detail?: string }
   /** A server's `elicitation/create` and the user's action. */

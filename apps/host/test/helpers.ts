@@ -13,6 +13,9 @@ export const NOTES_SERVER_BIN = fileURLToPath(new URL('../dist/demo/notes-server
 /** The host package's fixture server (tools `whoami`, `crash`, `toggle`, `freeze`). */
 export const FIXTURE_SERVER = fileURLToPath(new URL('../../../packages/host/test/fixtures/fixture-server.mjs', import.meta.url))
 
+/** The host package's Tasks and Skills fixture server (tools `slow`, `batch`, `quick`, `release`, `seen`; skill `release-notes`). */
+export const TASKS_SERVER = fileURLToPath(new URL('../../../packages/host/test/fixtures/tasks-server.mjs', import.meta.url))
+
 /** A config with the given `mcpServers`. */
 export function config(mcpServers: Record<string, unknown>, extra: Record<string, unknown> = {}): HostConfig {
   return parseConfig({ mcpServers, roots: [{ uri: 'file:///home/demo/project', name: 'project' }], ...extra }, { source: '<test>' })

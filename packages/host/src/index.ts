@@ -33,6 +33,7 @@ export {
   type CatalogKind,
   type CatalogEvents,
 } from './catalog.js'
+export { TaskList, type HostTask, type TaskListEvents, type TaskStart } from './task-list.js'
 export {
   ConsentPolicy,
   ConsentStore,

@@ -1,6 +1,8 @@
-import type { ConsentStore } from '@plugboard/host'
+import type { ConsentStore, HostTask } from '@plugboard/host'
 import type { PromptMessage } from '@plugboard/protocol'
+import { SkillVerificationError } from '@plugboard/skills/client'
 import type { HostApp } from '../app.js'
+import { listServerSkills } from '../skills.js'
 import { sanitize } from './sanitize.js'
 
 /** What a slash command needs: the host, where to write, and the consent store behind "allow always". */
@@ -19,13 +21,17 @@ export const HELP = `Commands:
   /resources [server]          resources and resource templates
   /prompts [server]            prompts; /prompt <name> [json-args] sends one to the model
   /read <uri> [server]         reads a resource
+  /tasks                       tool calls running as tasks: server, tool, id, status, age
+  /cancel <task-id>            cancels a task (a unique start of its id will do)
+  /skills                      the skills the servers offer (listed only: no skill file is read)
+  /skills add <server> <name>  loads that skill, verified, into the conversation's context
   /approve                     the consent policy and the tools allowed always
   /approve <server>/<tool>     allows a tool always;  /approve revoke <server>/<tool> stops that
   /roots                       the roots offered to servers; /roots add <file-uri> [name], /roots remove <uri>
   /restart <server>            restarts a server
   /login <server>              signs in to a server that asks for OAuth (in the browser) and connects it
   /logout <server>             forgets that server's tokens and disconnects it
-  /clear                       forgets the conversation
+  /clear                       forgets the conversation and the skills added to it
   /exit                        shuts every server down and exits (also Ctrl-D)
 Ctrl-C cancels the running answer or tool call; at an empty prompt, twice exits.
 `
@@ -53,8 +59,51 @@ const COMMANDS: Record<string, Command> = {
   exit: () => ({ next: 'exit' }),
   quit: () => ({ next: 'exit' }),
   clear: (_, { app, write }) => {
-    app.history.length = 0
+    app.clear()
     write('The conversation is forgotten.\n')
+  },
+  tasks: (_, { app, write }) => {
+    const tasks = app.tasks.list()
+    if (tasks.length === 0) return write('No tasks.\n')
+    const now = Date.now()
+    for (const t of tasks) {
+      // A task that completed or was cancelled may still carry the message of its running days.
+      const message = t.statusMessage && t.status !== 'completed' && t.status !== 'cancelled' ? ` (${sanitize(t.statusMessage)})` : ''
+      write(`${t.server}/${sanitize(t.tool)}  ${t.taskId}  ${t.status}${message}  ${age(now - t.startedAt)}\n`)
+    }
+  },
+  cancel: async ([id], { app, write }) => {
+    if (!id) return write('Usage: /cancel <task-id>; /tasks lists them.\n')
+    const matches = app.tasks.list().filter((t) => t.taskId === id || t.taskId.startsWith(id))
+    const task = matches.find((t) => t.taskId === id) ?? (matches.length === 1 ? matches[0] : undefined)
+    if (!task) {
+      return write(matches.length > 1 ? `"${sanitize(id)}" starts ${matches.length} task ids: ${matches.map((t) => t.taskId).join(', ')}; give more of it.\n` : `No task "${sanitize(id)}"; /tasks lists them.\n`)
+    }
+    if (task.result) return write(`Task ${task.taskId} already ended: ${task.status}.\n`)
+    const ended: HostTask | undefined = await app.tasks.cancel(task.taskId)
+    write(ended?.status === 'cancelled' ? `Task ${task.taskId} is cancelled.\n` : `Asked ${task.server} to cancel task ${task.taskId}; it is ${ended?.status ?? 'unknown'}.\n`)
+  },
+  skills: async ([action, server, name], { app, write }) => {
+    if (action === 'add') {
+      if (!server || !name) return write('Usage: /skills add <server> <name>; /skills lists them.\n')
+      try {
+        const skill = await app.addSkill(server, name)
+        return write(`Skill ${skill.name} of ${skill.server} is in the conversation's context (${skill.body.length} characters, verified); the model reads it from the next message.\n`)
+      } catch (error) {
+        if (error instanceof SkillVerificationError) {
+          return write(`Refused skill "${sanitize(name)}" of ${server}: ${sanitize(error.message)} (check: ${error.reason}). Nothing was added to the context.\n`)
+        }
+        return write(`${sanitize((error as Error).message)}\n`)
+      }
+    }
+    if (action !== undefined) return write('Usage: /skills | /skills add <server> <name>\n')
+    const { skills, errors } = await listServerSkills(app.manager)
+    for (const { server: s, error } of errors) write(`${s}: listing skills failed: ${sanitize(error.message)}\n`)
+    if (skills.length === 0 && errors.length === 0) return write('No server offers skills.\n')
+    const added = new Set(app.skills.map((s) => `${s.server}\0${s.name}`))
+    for (const skill of skills) {
+      write(`${sanitize(skill.name)}  ${sanitize(skill.description)}  (${skill.server})${added.has(`${skill.server}\0${skill.name}`) ? ' [in context]' : ''}\n`)
+    }
   },
   servers: (_, { app, write }) => {
     const tools = app.catalog.tools()
@@ -163,6 +212,14 @@ const COMMANDS: Record<string, Command> = {
     await app.manager.logout(server)
     write(`Signed out of ${server}: its tokens are forgotten and it is disconnected. /login ${server} signs in again.\n`)
   },
+}
+
+/** `42s`, `3m 5s`, `2h 10m`. */
+function age(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000))
+  if (s < 60) return `${s}s`
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`
+  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`
 }
 
 function messageText(message: PromptMessage): string {

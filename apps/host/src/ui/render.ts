@@ -61,6 +61,12 @@ export function describe(event: HostEvent): string | undefined {
     }
     case 'tool_result':
       return `← ${event.isError ? 'error' : 'result'}: ${clip(sanitize(event.text), MAX_SHOWN)}`
+    case 'task': {
+      // A task that completed or was cancelled may still carry the message of its running days.
+      const message = event.statusMessage && event.status !== 'completed' && event.status !== 'cancelled' ? `: ${sanitize(event.statusMessage)}` : ''
+      const line = `[task] ${event.taskId} ${event.server}/${sanitize(event.tool)} ${event.status}${message}`
+      return event.result ? `${line}\n← task ${event.result.isError ? 'error' : 'result'}: ${clip(sanitize(event.result.text), MAX_SHOWN)}` : line
+    }
     case 'sampling':
       return `[sampling] ${event.server}: ${SAMPLING_STAGE[event.stage]}${event.model ? ` (${sanitize(event.model)})` : ''}${event.detail ? `: ${sanitize(event.detail)}` : ''}`
     case 'elicitation':

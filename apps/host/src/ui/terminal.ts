@@ -50,6 +50,13 @@ export class Terminal implements Prompter {
   }
 
   write(text: string): void {
+    // Output while the chat prompt waits (a background task ended, a server restarted) goes above
+    // the prompt, which is drawn again with what was typed so far.
+    if (this.#question?.idle && (this.#rl as { terminal?: boolean }).terminal) {
+      this.#output.write(`\r\x1b[K${text}`)
+      this.#rl.prompt(true)
+      return
+    }
     this.#output.write(text)
   }
 

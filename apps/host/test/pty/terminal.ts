@@ -196,22 +196,23 @@ export interface ChatSession extends PtySession {
 }
 
 /**
- * Starts `plugboard-host` in a pty over the everything-server (stdio) with the scripted model
+ * Starts `plugboard-host` in a pty over the everything-server (stdio), or the given `servers`, with the scripted model
  * following `script`, in a temp directory that holds the config, the script and the consent
  * store (HOME points there too, so nothing under ~/.config is read or written), and waits for
  * the first `you> ` prompt.
  */
-export async function startChat(script: ScriptStep[], options: PtyOptions = {}): Promise<ChatSession> {
+export async function startChat(script: ScriptStep[], options: PtyOptions & { servers?: Record<string, unknown> } = {}): Promise<ChatSession> {
   const dir = mkdtempSync(join(tmpdir(), 'plugboard-pty-'))
   const config = join(dir, 'mcp.json')
   const scriptFile = join(dir, 'script.json')
   const consentStore = join(dir, 'consent.json')
-  writeFileSync(config, JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [EVERYTHING_SERVER_BIN] } } }))
+  const { servers = { everything: { command: process.execPath, args: [EVERYTHING_SERVER_BIN] } }, ...pty } = options
+  writeFileSync(config, JSON.stringify({ mcpServers: servers }))
   writeFileSync(scriptFile, JSON.stringify(script))
   const session = startInPty([process.execPath, HOST_BIN, '--config', config, '--script', scriptFile, '--consent-store', consentStore], {
     cwd: dir,
-    ...options,
-    env: { HOME: dir, XDG_CONFIG_HOME: join(dir, '.config'), ANTHROPIC_API_KEY: undefined, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, ...options.env },
+    ...pty,
+    env: { HOME: dir, XDG_CONFIG_HOME: join(dir, '.config'), ANTHROPIC_API_KEY: undefined, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, ...pty.env },
   })
   const chat: ChatSession = {
     ...session,
@@ -256,7 +257,7 @@ export const PROMPT = /\nyou> /
  * For one test file: a `chat(script)` that starts the chat in a pty, and an `afterEach` that kills
  * every session a test started (and its servers) and removes its temp folder, even when the test failed.
  */
-export function chatsForEachTest(): (script: ScriptStep[]) => Promise<ChatSession> {
+export function chatsForEachTest(): (script: ScriptStep[], servers?: Record<string, unknown>) => Promise<ChatSession> {
   const sessions: ChatSession[] = []
   afterEach(async () => {
     for (const session of sessions.splice(0)) {
@@ -264,8 +265,8 @@ export function chatsForEachTest(): (script: ScriptStep[]) => Promise<ChatSessio
       session.cleanup()
     }
   })
-  return async (script) => {
-    const session = await startChat(script)
+  return async (script, servers) => {
+    const session = await startChat(script, servers ? { servers } : {})
     sessions.push(session)
     return session
   }
