@@ -10,7 +10,7 @@ import {
   type Transport,
 } from '@plugboard/protocol'
 import { getDefaultEnvironment } from './env.js'
-import { DEFAULT_MAX_MESSAGE_SIZE, LineWriter, ReadBuffer } from './framing.js'
+import { DEFAULT_MAX_MESSAGE_SIZE, keepNumericIds, LineWriter, ReadBuffer } from './framing.js'
 import { groupRunning, signalTree, waitUntil, within } from './process-tree.js'
 
 /** Options of {@link StdioClientTransport}. */
@@ -27,6 +27,11 @@ export interface StdioClientTransportOptions {
   stderr?: 'pipe' | 'inherit' | 'ignore'
   /** Longest accepted message in bytes; a longer line is reported to `onerror` and skipped. Default 16 MiB. */
   maxMessageSize?: number
+  /**
+   * Most bytes of stderr kept unread for the `stderr` stream; past it, new output is dropped (and
+   * still seen by `stderrTail`) rather than buffered without bound or stalling the server. Default 1 MiB.
+   */
+  maxStderrBuffer?: number
   /** How long each shutdown step (stdin EOF, SIGTERM) waits for the process to exit. Default 2000 ms. */
   closeGraceMs?: number
 }
@@ -38,8 +43,8 @@ export interface ExitInfo {
 }
 
 const STDERR_TAIL_BYTES = 64 * 1024
-/** Unread stderr kept for a `stderr` consumer; past it, chunks are dropped rather than stall the server. */
-const STDERR_BACKLOG_BYTES = 1024 * 1024
+/** Default {@link StdioClientTransportOptions.maxStderrBuffer}. */
+export const DEFAULT_MAX_STDERR_BUFFER = 1024 * 1024
 const ERROR_TAIL_CHARS = 4096
 
 /** How long a SIGKILLed server may take to be reported dead before `close()` gives up on it. */
@@ -89,6 +94,8 @@ export class StdioClientTransport implements Transport {
   private starting: Promise<void> | undefined
   private closing: Promise<void> | undefined
   private killed = false
+  /** Ids past 2^53 of the server's requests not yet answered, answered as the numbers they were sent as. */
+  private readonly numericIds = new Set<string>()
 
   constructor(private readonly options: StdioClientTransportOptions) {
     this.reader = new ReadBuffer(
@@ -141,7 +148,7 @@ export class StdioClientTransport implements Transport {
    */
   send(message: JSONRPCPayload): Promise<void> {
     if (this.state !== 'open' || !this.writer) return Promise.reject(new McpError(ErrorCode.ConnectionClosed, 'Not connected'))
-    return this.writer.write(serializeMessage(message))
+    return this.writer.write(serializeMessage(message, this.numericIds))
   }
 
   /**
@@ -266,6 +273,7 @@ export class StdioClientTransport implements Transport {
     const parsed = parseMessage(text)
     // A server that prints non-MCP output to stdout breaks the spec; report the line and go on.
     if (!parsed.ok) return this.onerror?.(McpError.fromError(parsed.error.error))
+    if (parsed.numericIds) keepNumericIds(this.numericIds, parsed.numericIds)
     try {
       this.onmessage?.(parsed.payload)
     } catch (error) {
@@ -282,7 +290,7 @@ export class StdioClientTransport implements Transport {
     this.tailBytes += chunk.length
     while (this.tailBytes - this.tail[0]!.length >= STDERR_TAIL_BYTES) this.tailBytes -= this.tail.shift()!.length
     const out = this.stderrStream
-    if (out && out.readableLength + out.writableLength < STDERR_BACKLOG_BYTES) out.write(chunk)
+    if (out && out.readableLength + out.writableLength + chunk.length <= (this.options.maxStderrBuffer ?? DEFAULT_MAX_STDERR_BUFFER)) out.write(chunk)
   }
 
   private signal(signal: NodeJS.Signals): void {

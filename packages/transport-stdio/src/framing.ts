@@ -7,6 +7,18 @@ import type { Writable } from 'node:stream'
  */
 export const DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024
 
+/** Most ids past 2^53 remembered while their requests await an answer; the oldest are forgotten first. */
+const MAX_NUMERIC_IDS = 1024
+
+/** Remembers ids past 2^53 (see `parseMessage`) until answered, within {@link MAX_NUMERIC_IDS}. */
+export function keepNumericIds(kept: Set<string>, ids: string[]): void {
+  for (const id of ids) kept.add(id)
+  for (const id of kept) {
+    if (kept.size <= MAX_NUMERIC_IDS) break
+    kept.delete(id)
+  }
+}
+
 const LF = 0x0a
 const CR = 0x0d
 

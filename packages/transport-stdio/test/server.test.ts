@@ -125,11 +125,16 @@ describe('StdioServerTransport', () => {
     await t.transport.close()
   })
 
-  it('fires onclose once on stdin EOF and leaves no listener on either stream', async () => {
+  it('fires onclose once on stdin EOF, after answering what it received, and leaves no listener on either stream', async () => {
     const t = await setup()
     t.stdin.end(JSON.stringify(ping(1)))
     await tick()
     expect(t.received).toEqual([ping(1)])
+    // The ping is still owed its answer: the transport drains rather than closing.
+    expect(t.closes()).toBe(0)
+    await t.transport.send({ jsonrpc: '2.0', id: 1, result: {} })
+    await tick()
+    expect(t.written()).toEqual([{ jsonrpc: '2.0', id: 1, result: {} }])
     expect(t.closes()).toBe(1)
     await t.transport.close()
     expect(t.closes()).toBe(1)

@@ -9,7 +9,7 @@ import {
   type Session,
 } from '@plugboard/protocol'
 import type { ClientEvents, Emitter } from '../events.js'
-import { compileJsonSchema, describeErrors } from '../json-schema.js'
+import { describeErrors, validatorFor } from '../json-schema.js'
 
 /** Answers a form-mode elicitation: show `message` and a form for `requestedSchema`, return the user's answers. */
 export type FormElicitationHandler = (params: ElicitRequestFormParams, ctx: RequestContext) => ElicitResult | Promise<ElicitResult>
@@ -78,7 +78,7 @@ export class Elicitation {
     let result = await this.#handlers.form(params, ctx)
     if (result.action === 'accept' && this.#handlers.applyDefaults) result = { ...result, content: withDefaults(params.requestedSchema, result.content) }
     if (result.action === 'accept' && result.content !== undefined) {
-      const validate = compileJsonSchema(params.requestedSchema)
+      const validate = validatorFor(params.requestedSchema)
       if (!validate(result.content)) throw new Error(`The form elicitation handler answered content that does not match requestedSchema: ${describeErrors(validate.errors)}`)
     }
     return result

@@ -55,3 +55,30 @@ describe('parseMessage', () => {
     )
   })
 })
+
+describe('ids and text JSON.parse alone gets wrong', () => {
+  it('keeps an integer id past 2^53 exactly and answers with it as the same number', () => {
+    const out = parseMessage('{"jsonrpc":"2.0","id":12345678901234567890,"method":"ping"}')
+    expect(out).toMatchObject({ ok: true, payload: { id: '12345678901234567890' }, numericIds: ['12345678901234567890'] })
+    const ids = new Set(out.ok ? out.numericIds : [])
+    expect(serializeMessage({ jsonrpc: '2.0', id: '12345678901234567890', result: {} }, ids)).toBe('{"id":12345678901234567890,"jsonrpc":"2.0","result":{}}\n')
+    // Answered once: the id leaves the set, and a string id of the same digits stays a string.
+    expect(ids.size).toBe(0)
+    expect(serializeMessage({ jsonrpc: '2.0', id: '12345678901234567890', result: {} }, ids)).toContain('"id":"12345678901234567890"')
+  })
+
+  it('finds the id among nested "id" members and keeps negative ones, in batches too', () => {
+    const out = parseMessage('[{"jsonrpc":"2.0","method":"x","params":{"id":1},"id":-98765432109876543210},{"jsonrpc":"2.0","id":3,"method":"y"}]')
+    expect(out).toMatchObject({ ok: true, payload: [{ id: '-98765432109876543210' }, { id: 3 }], numericIds: ['-98765432109876543210'] })
+    const text = serializeMessage([{ jsonrpc: '2.0', id: '-98765432109876543210', result: {} }, { jsonrpc: '2.0', id: 3, result: {} }], new Set(out.ok ? out.numericIds : []))
+    expect(text).toBe('[{"id":-98765432109876543210,"jsonrpc":"2.0","result":{}},{"jsonrpc":"2.0","id":3,"result":{}}]\n')
+  })
+
+  it('leaves ids JSON.parse reads exactly alone, and costs nothing for them', () => {
+    expect(parseMessage('{"jsonrpc":"2.0","id":9007199254740991,"method":"ping"}')).toEqual({ ok: true, payload: { jsonrpc: '2.0', id: 9007199254740991, method: 'ping' } })
+  })
+
+  it('accepts a message that starts with a UTF-8 byte order mark', () => {
+    expect(parseMessage('\uFEFF{"jsonrpc":"2.0","id":1,"method":"ping"}')).toEqual({ ok: true, payload: { jsonrpc: '2.0', id: 1, method: 'ping' } })
+  })
+})

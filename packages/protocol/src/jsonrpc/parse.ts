@@ -2,7 +2,12 @@ import { ErrorCode } from '../errors.js'
 import type { JSONRPCErrorResponse, JSONRPCMessage, JSONRPCPayload, RequestId } from './messages.js'
 
 export type ParseOutcome =
-  | { ok: true; payload: JSONRPCPayload }
+  /**
+   * `numericIds`: integer ids too big for a JS number (beyond 2^53), which the payload carries as
+   * their exact digits in a string. Pass them to {@link serializeMessage} so each is answered as
+   * the number it was sent as, not a rounded one.
+   */
+  | { ok: true; payload: JSONRPCPayload; numericIds?: string[] }
   | { ok: false; error: JSONRPCErrorResponse }
 
 const isId = (v: unknown): v is RequestId =>
@@ -50,13 +55,53 @@ export function checkEnvelope(value: unknown): string | undefined {
  * a JSON-RPC message. Transports call this so every transport answers garbage the same way.
  */
 export function parseMessage(text: string): ParseOutcome {
+  // A UTF-8 byte order mark some writers put first (Windows tools, .NET's default encoder).
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (e) {
     return { ok: false, error: errorResponse(ErrorCode.ParseError, 'Parse error', null, { reason: (e as Error).message }) }
   }
-  return checkPayload(value)
+  const outcome = checkPayload(value)
+  if (!outcome.ok) return outcome
+  // Only an id JSON.parse rounded costs anything more: a number past 2^53 is read again from the text.
+  const { payload } = outcome
+  if (!Array.isArray(payload)) {
+    const digits = exactId(payload, text)
+    return digits === undefined ? outcome : { ...outcome, numericIds: [digits] }
+  }
+  let numericIds: string[] | undefined
+  for (const message of payload) {
+    const digits = exactId(message, text)
+    if (digits !== undefined) (numericIds ??= []).push(digits)
+  }
+  return numericIds ? { ...outcome, numericIds } : outcome
+}
+
+/** Replaces a message's integer id past 2^53 by its exact digits from `text`; returns them. */
+function exactId(message: JSONRPCMessage, text: string): string | undefined {
+  const id = (message as { id?: unknown }).id
+  if (typeof id !== 'number' || Number.isSafeInteger(id) || !Number.isInteger(id)) return undefined
+  const digits = exactDigits(text, id)
+  if (digits !== undefined) (message as { id: RequestId }).id = digits
+  return digits
+}
+
+/**
+ * The digits of the `"id"` member that parsed as `id`, if exactly one spelling in the text does.
+ * JSON-RPC lets an id be any number; a peer in a language with 64-bit integers may use one past
+ * 2^53, and must get it back exactly to match our answer to its request.
+ */
+function exactDigits(text: string, id: number): string | undefined {
+  let found: string | undefined
+  for (const match of text.matchAll(/"id"\s*:\s*(-?\d{16,})\s*[,}]/g)) {
+    const digits = match[1]!
+    if (Number(digits) !== id || digits === found) continue
+    if (found !== undefined) return undefined // two spellings round alike: keep the number
+    found = digits
+  }
+  return found
 }
 
 /** Like {@link parseMessage}, for a value that is already parsed JSON. */
@@ -78,7 +123,18 @@ function idOf(value: unknown): RequestId | null {
   return isObject(value) && isId(value.id) ? value.id : null
 }
 
-/** Serializes a payload as one line of newline-delimited JSON (stdio framing). */
-export function serializeMessage(payload: JSONRPCPayload): string {
-  return JSON.stringify(payload) + '\n'
+/**
+ * Serializes a payload as one line of newline-delimited JSON (stdio framing). A response whose id
+ * is in `numericIds` (from {@link parseMessage}) is written with that id as a number, and the id
+ * leaves the set: each request is answered once.
+ */
+export function serializeMessage(payload: JSONRPCPayload, numericIds?: Set<string>): string {
+  if (!numericIds?.size) return JSON.stringify(payload) + '\n'
+  const one = (m: JSONRPCMessage): string => {
+    if ('method' in m || typeof m.id !== 'string' || !numericIds.delete(m.id)) return JSON.stringify(m)
+    const { id, ...rest } = m
+    const body = JSON.stringify(rest)
+    return `{"id":${id}${body === '{}' ? '}' : ',' + body.slice(1)}`
+  }
+  return (Array.isArray(payload) ? `[${payload.map(one).join(',')}]` : one(payload)) + '\n'
 }

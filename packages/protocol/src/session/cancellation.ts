@@ -7,6 +7,10 @@ import type { RequestId } from '../jsonrpc/messages.js'
 export class InFlight {
   readonly #entries = new Map<RequestId, { controller?: AbortController; cancelled: boolean; done?: Array<() => void> }>()
 
+  get size(): number {
+    return this.#entries.size
+  }
+
   has(id: RequestId): boolean {
     return this.#entries.has(id)
   }

@@ -47,30 +47,42 @@ interface Entry extends PendingRequest {
   timeout: number
   maxTotal: number | undefined
   resetOnProgress: boolean
-  onTimeout: () => void
+  /** Tells the peer we stopped waiting (`notifications/cancelled` with this reason). */
+  onGiveUp: (reason: string) => void
   detach?: () => void
 }
 
 /**
  * Outbound requests waiting for their response: correlation by id, per-request timeouts with an
  * optional reset on progress and a hard maximum. Late responses (after timeout or cancel) find no
- * entry and are dropped.
+ * entry and are dropped. At most `max` wait at once: adding one more gives up on the oldest, so a
+ * peer that never answers cannot grow the map (and what each entry holds) without bound.
  */
 export class PendingRequests {
   readonly #entries = new Map<RequestId, Entry>()
+
+  constructor(readonly max = Infinity) {}
 
   get size(): number {
     return this.#entries.size
   }
 
-  add(request: PendingRequest, options: { timeout: number; maxTotalTimeout?: number; resetTimeoutOnProgress?: boolean; onTimeout: () => void; detach?: () => void }): void {
+  add(request: PendingRequest, options: { timeout: number; maxTotalTimeout?: number; resetTimeoutOnProgress?: boolean; onGiveUp: (reason: string) => void; detach?: () => void }): void {
+    if (this.#entries.size >= this.max) {
+      // Map order is insertion order: the first entry is the one waiting longest.
+      const oldest = this.#entries.values().next().value!
+      oldest.onGiveUp('too many requests pending')
+      this.#settle(oldest.id)?.reject(
+        new McpError(ErrorCode.RequestCancelled, `Request ${oldest.method} was given up: ${this.max} requests were already awaiting a response (maxPendingRequests), and this was the oldest`, { maxPendingRequests: this.max }),
+      )
+    }
     const entry: Entry = {
       ...request,
       startedAt: Date.now(),
       timeout: options.timeout,
       maxTotal: options.maxTotalTimeout,
       resetOnProgress: options.resetTimeoutOnProgress ?? false,
-      onTimeout: options.onTimeout,
+      onGiveUp: options.onGiveUp,
       detach: options.detach,
     }
     this.#entries.set(request.id, entry)
@@ -82,7 +94,7 @@ export class PendingRequests {
     if (!Number.isFinite(ms)) return
     entry.timer = setTimeout(() => {
       if (!this.#entries.has(entry.id)) return
-      entry.onTimeout()
+      entry.onGiveUp('timeout')
       this.#settle(entry.id)?.reject(new McpError(ErrorCode.RequestTimeout, `Request ${entry.method} timed out after ${Date.now() - entry.startedAt} ms`, { timeout: entry.timeout }))
     }, ms)
     // A pending request must not keep the process alive on its own.
@@ -119,7 +131,7 @@ export class PendingRequests {
       const elapsed = Date.now() - entry.startedAt
       const left = entry.maxTotal === undefined ? entry.timeout : Math.min(entry.timeout, entry.maxTotal - elapsed)
       if (left <= 0) {
-        entry.onTimeout()
+        entry.onGiveUp('timeout')
         this.#settle(id)?.reject(new McpError(ErrorCode.RequestTimeout, `Request ${entry.method} exceeded its maximum total timeout of ${entry.maxTotal} ms`, { maxTotalTimeout: entry.maxTotal }))
         return true
       }

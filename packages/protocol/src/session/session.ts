@@ -50,9 +50,24 @@ export interface SessionOptions {
   eras?: readonly Era[]
   /** Called with errors that have no caller to reject: handler crashes, transport errors, stray responses. */
   onerror?: (error: Error) => void
+  /**
+   * Most outbound requests awaiting a response at once (10 000). One more gives up on the oldest:
+   * it rejects with `McpError(RequestCancelled)` (`data.maxPendingRequests`) and the peer is sent
+   * `notifications/cancelled`.
+   */
+  maxPendingRequests?: number
+  /**
+   * Most inbound requests being handled at once on this connection (10 000). One more is answered
+   * at once with -32603 (`data.maxInflightRequests`), so a peer cannot pile up handlers without bound.
+   */
+  maxInflightRequests?: number
 }
 
 const DEFAULT_TIMEOUT = 60_000
+/** Default {@link SessionOptions.maxPendingRequests}. */
+export const DEFAULT_MAX_PENDING_REQUESTS = 10_000
+/** Default {@link SessionOptions.maxInflightRequests}. */
+export const DEFAULT_MAX_INFLIGHT_REQUESTS = 10_000
 
 /**
  * A connection of either role: correlates requests and responses, checks capabilities of what it
@@ -70,7 +85,7 @@ export class Session {
   /** Per-connection data of whoever holds the session (`McpServer` keeps its `ServerSession` here). */
   owner: unknown
   readonly #options: SessionOptions
-  readonly #pending = new PendingRequests()
+  readonly #pending: PendingRequests
   readonly #inflight = new InFlight()
   #inbound: Inbound | undefined
   #transport?: Transport
@@ -82,6 +97,7 @@ export class Session {
   constructor(options: SessionOptions) {
     this.role = options.role
     this.#options = options
+    this.#pending = new PendingRequests(options.maxPendingRequests ?? DEFAULT_MAX_PENDING_REQUESTS)
     this.state = { peer: {}, localCapabilities: options.localCapabilities ?? {} }
     if (options.router) {
       this.router = options.router
@@ -229,7 +245,7 @@ export class Session {
           timeout: options.timeout ?? this.#options.timeout ?? DEFAULT_TIMEOUT,
           maxTotalTimeout: options.maxTotalTimeout,
           resetTimeoutOnProgress: options.resetTimeoutOnProgress,
-          onTimeout: () => cancel('timeout'),
+          onGiveUp: cancel,
           detach: options.signal ? () => options.signal?.removeEventListener('abort', onAbort) : undefined,
         },
       )
@@ -285,6 +301,10 @@ export class Session {
     const answer = (message: JSONRPCMessage) => reply(message, { relatedRequestId: id, protocolVersion: this.state.protocolVersion }).catch((e: Error) => this.#report(e))
     if (this.#inflight.has(id)) {
       return void answer({ jsonrpc: '2.0', id, error: new McpError(ErrorCode.InvalidRequest, `Request id ${JSON.stringify(id)} is already in use by a request in flight`).toJSON() })
+    }
+    const max = this.#options.maxInflightRequests ?? DEFAULT_MAX_INFLIGHT_REQUESTS
+    if (this.#inflight.size >= max) {
+      return void answer({ jsonrpc: '2.0', id, error: new McpError(ErrorCode.InternalError, `Too many requests in flight: ${max} from this peer are still unanswered (maxInflightRequests); retry once some are answered`, { maxInflightRequests: max }).toJSON() })
     }
     this.#inflight.begin(id)
     // Most requests come on the connection's own transport with nothing said about them: one shared Inbound.
