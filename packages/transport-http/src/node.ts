@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { handleRequest, type McpHandler } from './server/handler.js'
-import type { IncomingRequest, OutgoingResponse } from './server/http.js'
+import { BodyTimeoutError, type IncomingRequest, type OutgoingResponse } from './server/http.js'
 
 /**
  * Adapts an MCP handler to `node:http` (and Express, Fastify's raw mode, anything with
@@ -31,7 +31,9 @@ function write(res: ServerResponse, out: OutgoingResponse): void {
   res.on('close', () => sse.abort())
   // The client may have gone before the handler answered; 'close' will not fire again for it.
   if (res.destroyed) sse.abort()
-  sse.attach({ write: (chunk) => void res.write(chunk), end: () => void res.end() })
+  // Respecting backpressure: once write() says false, the connection holds chunks until 'drain'.
+  res.on('drain', () => sse.drain())
+  sse.attach({ write: (chunk) => res.write(chunk), end: () => void res.end(), destroy: () => void res.destroy() })
 }
 
 async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
@@ -103,7 +105,7 @@ class NodeRequest implements IncomingRequest {
     })
   }
 
-  readBody(limit: number): Promise<string | undefined> {
+  readBody(limit: number, timeoutMs?: number): Promise<string | undefined> {
     const req = this.#req
     // A framework (express.json()) may have read the body already.
     const parsed = (req as { body?: unknown }).body
@@ -128,7 +130,16 @@ class NodeRequest implements IncomingRequest {
         cleanup()
         reject(error)
       }
+      // Node's own requestTimeout (300 s) is far too generous for a JSON-RPC message.
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              cleanup()
+              reject(new BodyTimeoutError(`the request body did not arrive within ${timeoutMs} ms`))
+            }, timeoutMs)
       const cleanup = () => {
+        clearTimeout(timer)
         req.off('data', onData)
         req.off('end', onEnd)
         req.off('error', onError)

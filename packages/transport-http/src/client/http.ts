@@ -39,8 +39,8 @@ export interface HttpResponse {
   header(name: string): string | undefined
   /** The body, chunk by chunk, as it arrives. */
   body: AsyncIterable<Uint8Array>
-  /** Reads the whole body as text. */
-  text(): Promise<string>
+  /** Reads the whole body as text; rejects (and stops reading) once it exceeds `limit` bytes. */
+  text(limit: number): Promise<string>
   /** Reads and drops a short body so its connection can be reused; never rejects. */
   drain(): Promise<void>
   /** Stops reading now (an endless SSE stream); never throws. */
@@ -90,7 +90,11 @@ class UndiciHttpClient implements HttpClient {
         return Array.isArray(value) ? value.join(', ') : value
       },
       body,
-      text: () => body.text(),
+      text: (limit) => {
+        // Destroying the body on the way out emits an error nobody else listens for.
+        body.on('error', () => {})
+        return readText(body, limit, headers['content-length'])
+      },
       drain: () => body.dump().catch(() => {}),
       cancel: () => {
         // Destroying an unfinished body emits an AbortError; nobody else is listening for it.
@@ -144,38 +148,35 @@ class FetchHttpClient implements HttpClient {
       if (used) throw new Error('The response body was already read')
       used = true
     }
+    const body: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: async function* () {
+        take()
+        if (!stream) return
+        // A reader loop rather than `for await` over the stream: not every runtime's
+        // ReadableStream is async-iterable.
+        const reader = stream.getReader()
+        let finished = false
+        try {
+          for (;;) {
+            const { done: end, value } = await reader.read()
+            if (end) return void (finished = true)
+            yield value
+          }
+        } finally {
+          done()
+          // The reader stopped early (an error, or the consumer broke off): release the connection.
+          if (!finished) void reader.cancel().catch(() => {})
+        }
+      },
+    }
     return {
       status: response.status,
       statusText: response.statusText,
       header: (name) => response.headers.get(name) ?? undefined,
-      body: {
-        [Symbol.asyncIterator]: async function* () {
-          take()
-          if (!stream) return
-          // A reader loop rather than `for await` over the stream: not every runtime's
-          // ReadableStream is async-iterable.
-          const reader = stream.getReader()
-          let finished = false
-          try {
-            for (;;) {
-              const { done: end, value } = await reader.read()
-              if (end) return void (finished = true)
-              yield value
-            }
-          } finally {
-            done()
-            // The reader stopped early (an error, or the consumer broke off): release the connection.
-            if (!finished) void reader.cancel().catch(() => {})
-          }
-        },
-      },
-      text: async () => {
-        take()
-        try {
-          return await response.text()
-        } finally {
-          done()
-        }
+      body,
+      // Read through the iterator above: it releases the connection however the read ends.
+      text(limit) {
+        return readText(body, limit, response.headers.get('content-length') ?? undefined)
       },
       drain: async () => {
         if (used) return
@@ -198,6 +199,33 @@ class FetchHttpClient implements HttpClient {
 }
 
 const closedError = () => new McpError(ErrorCode.ConnectionClosed, 'Connection closed')
+
+/** Default of `maxResponseBytes`: the largest JSON response body, and the largest SSE event, the client reads. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+
+/** The error a response body (or SSE event) over the client's `maxResponseBytes` fails with. */
+export function responseTooLarge(limit: number, what = 'response body'): McpError {
+  return new McpError(ErrorCode.InternalError, `The server's ${what} exceeds maxResponseBytes (${limit} bytes); raise the transport's maxResponseBytes option to accept it`, { maxResponseBytes: limit })
+}
+
+/** Reads a body as UTF-8 text, giving up (and so cancelling it) past `limit` bytes — a declared `Content-Length` over it fails at once. */
+async function readText(body: AsyncIterable<Uint8Array>, limit: number, declared: string | string[] | undefined): Promise<string> {
+  const length = Number(Array.isArray(declared) ? declared[0] : declared)
+  if (length > limit) {
+    // Entering and leaving the iterator releases the connection the body holds.
+    for await (const _ of body) break
+    throw responseTooLarge(limit)
+  }
+  const decoder = new TextDecoder()
+  let text = ''
+  let size = 0
+  for await (const chunk of body) {
+    size += chunk.byteLength
+    if (size > limit) throw responseTooLarge(limit)
+    text += decoder.decode(chunk, { stream: true })
+  }
+  return text + decoder.decode()
+}
 
 /** Custom headers: fixed, or computed before every request (a token that rotates). */
 export type HeadersOption = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>)
@@ -266,6 +294,12 @@ export interface HttpTransportOptions {
   headers?: HeadersOption
   /** Supplies `Authorization: Bearer …`; see {@link AuthProvider}. */
   authProvider?: AuthProvider
+  /**
+   * The largest JSON response body, and the largest single SSE event, the client reads (bytes of
+   * a body, characters of an event); a bigger one fails its request with an `McpError` naming
+   * this option (or ends its SSE stream as broken). Default 32 MiB.
+   */
+  maxResponseBytes?: number
 }
 
 /** Custom headers, names lower-cased (the auth provider's are added by {@link requestWithAuth}). */
@@ -338,6 +372,8 @@ export function mediaType(response: HttpResponse): string | undefined {
 }
 
 const MAX_ERROR_BODY = 2048
+// An error body is read this far at most: only its start is reported.
+const MAX_ERROR_READ = 64 * 1024
 
 /**
  * An McpError for an HTTP error response to `request`: its JSON-RPC error's code and message when
@@ -346,7 +382,7 @@ const MAX_ERROR_BODY = 2048
  * is the body when it was read already. Request headers (the token) never go into it.
  */
 export async function httpError(response: HttpResponse, request: { method: string; url: URL }, text?: string): Promise<McpError> {
-  text ??= await response.text().catch(() => '')
+  text ??= await response.text(MAX_ERROR_READ).catch(() => '')
   const body = text.length > MAX_ERROR_BODY ? `${text.slice(0, MAX_ERROR_BODY)}…` : text
   let rpc: { code?: unknown; message?: unknown } | undefined
   try {

@@ -2,6 +2,7 @@ import { ErrorCode, McpError, parseMessage, type JSONRPCPayload, type MessageInf
 import {
   baseHeaders,
   createHttpClient,
+  DEFAULT_MAX_RESPONSE_BYTES,
   httpError,
   mediaType,
   requestWithAuth,
@@ -90,7 +91,7 @@ export class SSEClientTransport implements Transport {
         }
         if ((event.event === undefined || event.event === 'message') && event.data) this.#deliver(event.data)
       }
-      readEventStream(response.body, { onEvent }).then(
+      readEventStream(response.body, { onEvent, maxEventSize: this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES }).then(
         () => this.#ended(new McpError(ErrorCode.ConnectionClosed, `The server closed the SSE stream at ${this.#url.href}`), reject),
         (error: Error) => this.#ended(new McpError(ErrorCode.ConnectionClosed, `The SSE stream at ${this.#url.href} broke: ${error?.message ?? error}`), reject),
       )

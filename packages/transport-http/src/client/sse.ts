@@ -1,11 +1,11 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
+import { responseTooLarge } from './http.js'
 
 export type { EventSourceMessage }
 
-/** Longest event the client buffers (characters); a bigger one ends the stream as an error. */
-const MAX_EVENT_SIZE = 64 * 1024 * 1024
-
 export interface SseHandlers {
+  /** Longest event buffered (characters); a bigger one ends the stream as an error. */
+  maxEventSize: number
   onEvent(event: EventSourceMessage): void
   /** The server's `retry` field: how long to wait before reconnecting, in ms. */
   onRetry?(ms: number): void
@@ -22,9 +22,9 @@ export async function readEventStream(body: AsyncIterable<Uint8Array>, handlers:
     onEvent: handlers.onEvent,
     onRetry: handlers.onRetry,
     onError: (error) => {
-      if (error.type === 'max-buffer-size-exceeded') failure = error
+      if (error.type === 'max-buffer-size-exceeded') failure = responseTooLarge(handlers.maxEventSize, 'SSE event')
     },
-    maxBufferSize: MAX_EVENT_SIZE,
+    maxBufferSize: handlers.maxEventSize,
   })
   const decoder = new TextDecoder()
   for await (const chunk of body) {

@@ -14,6 +14,7 @@ import {
   baseHeaders,
   challengeOf,
   createHttpClient,
+  DEFAULT_MAX_RESPONSE_BYTES,
   httpError,
   mediaType,
   requestWithAuth,
@@ -85,6 +86,7 @@ export class StreamableHTTPClientTransport implements Transport {
   readonly #url: URL
   readonly #options: StreamableHTTPClientTransportOptions
   readonly #streams: ResponseStreams
+  readonly #maxResponse: number
   #http: HttpClient | undefined
   #sessionId: string | undefined
   #protocolVersion: string | undefined
@@ -99,6 +101,7 @@ export class StreamableHTTPClientTransport implements Transport {
     this.#url = new URL(url)
     this.#options = options
     this.#sessionId = options.sessionId
+    this.#maxResponse = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
     const transport = this
     this.#streams = new ResponseStreams(
       {
@@ -119,6 +122,7 @@ export class StreamableHTTPClientTransport implements Transport {
           }),
         expire: () => void this.#expire(),
         settled: (id) => void this.#calls.delete(id),
+        maxEventSize: this.#maxResponse,
       },
       { ...DEFAULT_RECONNECTION, ...options.reconnection },
     )
@@ -217,7 +221,7 @@ export class StreamableHTTPClientTransport implements Transport {
     if (id === undefined || response.status < 200 || response.status > 299 || response.status === 202) {
       if (id !== undefined) this.#calls.delete(id)
       if (response.status >= 200 && response.status <= 299) return void (await response.drain())
-      const text = await response.text().catch(() => '')
+      const text = await response.text(this.#maxResponse).catch(() => '')
       // An auth refusal is reported with its challenge (McpError data), not as the request's JSON-RPC error.
       const error = id !== undefined && response.status < 500 && !challengeOf(response, this.#url) ? errorResponseIn(text) : undefined
       if (!error) throw await httpError(response, { method: 'POST', url: this.#url }, text)
@@ -238,11 +242,12 @@ export class StreamableHTTPClientTransport implements Transport {
       if (modern) modern.stream = stream
       let text: string
       try {
-        text = await response.text()
+        text = await response.text(this.#maxResponse)
       } catch (error) {
         this.#streams.forget(stream)
         if (modern?.controller.signal.aborted) return
         if (this.#state !== 'open') throw this.#closeReason ?? new McpError(ErrorCode.ConnectionClosed, 'Connection closed')
+        if (error instanceof McpError) throw error
         throw new McpError(ErrorCode.ConnectionClosed, `POST ${this.#url.href}: the JSON response broke off: ${(error as Error)?.message ?? error}`)
       }
       this.#streams.deliverText(text, stream)

@@ -52,6 +52,8 @@ export interface StreamOwner {
   expire(): void
   /** A request's response was delivered, or will never be. */
   settled(id: RequestId): void
+  /** The longest SSE event read (characters). */
+  readonly maxEventSize: number
 }
 
 /**
@@ -110,7 +112,7 @@ export class ResponseStreams {
     stream.response = response
     let failure: unknown
     try {
-      await readEventStream(response.body, { onEvent: (event) => this.#onEvent(stream, event), onRetry: (ms) => (stream.retryMs = ms) })
+      await readEventStream(response.body, { onEvent: (event) => this.#onEvent(stream, event), onRetry: (ms) => (stream.retryMs = ms), maxEventSize: this.#owner.maxEventSize })
     } catch (error) {
       failure = error
     }

@@ -44,6 +44,29 @@ describe('InMemoryEventStore', () => {
     expect(bySize.size).toBe(2)
   })
 
+  it("evicts a busy session's own oldest events past its quota, not a neighbour's", () => {
+    const store = new InMemoryEventStore({ maxEventsPerSession: 3, maxBytesPerSession: 1000 })
+    const mine = store.storeEvent('quiet.1', note(0))
+    const busy = [0, 1, 2, 3, 4].map((n) => store.storeEvent(`busy.${1 + (n % 2)}`, note(n)))
+    expect(store.getStreamIdForEventId(mine)).toBe('quiet.1')
+    expect(busy.map((id) => store.getStreamIdForEventId(id) !== undefined)).toEqual([false, false, true, true, true])
+    for (let n = 0; n < 5; n++) store.storeEvent('big.1', note(n), 400)
+    expect(store.size).toBe(1 + 3 + 2)
+    expect(store.getStreamIdForEventId(mine)).toBe('quiet.1')
+  })
+
+  it("forgets every stream of a deleted session, finished ones included, and no other session's", () => {
+    const store = new InMemoryEventStore()
+    for (const stream of ['gone.0', 'gone.1', 'gone.2', 'kept.1']) store.storeEvent(stream, note(0))
+    expect(store.sessions).toBe(2)
+    store.deleteSession('gone')
+    expect(store.size).toBe(1)
+    expect(store.sessions).toBe(1)
+    store.deleteSession('kept')
+    expect(store.size).toBe(0)
+    expect(store.sessions).toBe(0)
+  })
+
   it('forgets a deleted stream', () => {
     const store = new InMemoryEventStore()
     const id = store.storeEvent('s', note(0))
@@ -59,7 +82,7 @@ function connection() {
   const conn = new SseConnection()
   const chunks: string[] = []
   let ended = false
-  conn.attach({ write: (c) => void chunks.push(c), end: () => void (ended = true) })
+  conn.attach({ write: (c) => (chunks.push(c), true), end: () => void (ended = true), destroy: () => void (ended = true) })
   return { conn, chunks, ended: () => ended, data: () => chunks.join('').match(/^data: .+$/gm)?.map((l) => JSON.parse(l.slice(6)).params.data) ?? [] }
 }
 
@@ -112,6 +135,30 @@ describe('Stream', () => {
     stream.attach(c.conn)
     stream.write(note(2))
     expect(c.data()).toEqual([0, 1, 2])
+  })
+
+  it('holds at most maxHeldBytes for the next connection, dropping the oldest', () => {
+    const stream = new Stream('g', { store: undefined, hold: true, maxHeldBytes: 10_000, onerror: (e) => expect.fail(e.message) })
+    const big = (n: number): JSONRPCNotification => ({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: n, pad: 'x'.repeat(3000) } })
+    for (let n = 0; n < 20; n++) stream.write(big(n))
+    const c = connection()
+    stream.attach(c.conn)
+    expect(c.data()).toEqual([17, 18, 19])
+  })
+
+  it('answers a response JSON cannot serialize with -32603 for its id, and stores that instead', async () => {
+    const errors: Error[] = []
+    const store = new InMemoryEventStore()
+    const stream = new Stream('s.1', { store, onerror: (e) => void errors.push(e) })
+    const c = connection()
+    stream.attach(c.conn, { prime: { retryMs: undefined } })
+    stream.write({ jsonrpc: '2.0', id: 4, result: { n: 1n } } as unknown as JSONRPCPayload)
+    const sent = c.chunks.join('').match(/^data: (.+)$/m)![1]!
+    expect(JSON.parse(sent)).toMatchObject({ id: 4, error: { code: -32603 } })
+    const priming = c.chunks[0]!.match(/^id: (.+)$/m)![1]!
+    const { seen } = await replay(store, priming)
+    expect(seen[0]![1]).toMatchObject({ id: 4, error: { code: -32603 } })
+    expect(errors[0]!.message).toMatch(/BigInt/)
   })
 
   it('does not let a stream close early unless its client can resume it', () => {

@@ -1,4 +1,4 @@
-import type { JSONRPCPayload } from '@plugboard/protocol'
+import { ErrorCode, type JSONRPCPayload } from '@plugboard/protocol'
 import { messageEvent, primingEvent, retryField, type SseConnection } from './sse.js'
 
 export type StreamId = string
@@ -26,6 +26,11 @@ export interface EventStore {
   getStreamIdForEventId?(eventId: EventId): StreamId | undefined | Promise<StreamId | undefined>
   /** Forgets a stream nobody can resume any more (its session ended). */
   deleteStream?(streamId: StreamId): void | Promise<void>
+  /**
+   * Forgets every stream of a session that ended (deleted, expired, or the handler closed);
+   * stream ids are `<session id>.<n>`. Without it, only the session's open streams are deleted.
+   */
+  deleteSession?(sessionId: string): void | Promise<void>
 }
 
 /** Options of {@link InMemoryEventStore}. */
@@ -34,31 +39,64 @@ export interface InMemoryEventStoreOptions {
   maxEvents?: number
   /** The most JSON kept, in UTF-16 code units, across all streams; the oldest go first. Default 64 Mi. */
   maxBytes?: number
+  /** The most events one session keeps; past it, that session's oldest go first, not a neighbour's. Default 1 000. */
+  maxEventsPerSession?: number
+  /** The most JSON one session keeps, in UTF-16 code units; past it, that session's oldest go first. Default 8 Mi. */
+  maxBytesPerSession?: number
+}
+
+interface StoredEvent {
+  streamId: StreamId
+  session: Quota
+  message: JSONRPCPayload
+  size: number
+}
+
+/** Event ids in the order they were stored, with a moving head (shifting an array is linear). */
+interface Queue {
+  ids: EventId[]
+  head: number
+}
+
+/** One session's share of the store. */
+interface Quota extends Queue {
+  id: string
+  count: number
+  bytes: number
+  streams: Set<StreamId>
+}
+
+/** The session a stream belongs to: the handler names streams `<session id>.<n>`. */
+export function sessionOfStream(streamId: StreamId): string {
+  const dot = streamId.lastIndexOf('.')
+  return dot < 0 ? streamId : streamId.slice(0, dot)
 }
 
 /**
  * The default {@link EventStore}: events in memory, bounded by count and size, the oldest evicted
- * first. Events outlive their stream's end on purpose: a connection that silently died (no FIN)
- * looked healthy when the response was written, and its client resumes later. A session's
- * streams are deleted when it ends.
+ * first — per session first, so one busy session evicts its own events rather than its
+ * neighbours', then across all. Events outlive their stream's end on purpose: a connection that
+ * silently died (no FIN) looked healthy when the response was written, and its client resumes
+ * later. A session's events are all dropped when it ends (deleted, expired, or the handler closed).
  */
 export class InMemoryEventStore implements EventStore {
-  readonly #events = new Map<EventId, { streamId: StreamId; message: JSONRPCPayload; size: number }>()
-  readonly #streams = new Map<StreamId, { ids: EventId[]; head: number }>()
+  readonly #events = new Map<EventId, StoredEvent>()
+  readonly #streams = new Map<StreamId, Queue>()
+  readonly #sessions = new Map<string, Quota>()
   readonly #maxEvents: number
   readonly #maxBytes: number
+  readonly #maxSessionEvents: number
+  readonly #maxSessionBytes: number
   #bytes = 0
   // Distinguishes this store's ids from a previous process's, whose clients may still resume.
   readonly #prefix = Math.random().toString(36).slice(2, 8) + '-'
   #seq = 0
 
   constructor(options: InMemoryEventStoreOptions = {}) {
-    const max = options.maxEvents ?? 10_000
-    const maxBytes = options.maxBytes ?? 64 * 1024 * 1024
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxEvents must be a positive integer, got ${max}`)
-    if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be positive, got ${maxBytes}`)
-    this.#maxEvents = max
-    this.#maxBytes = maxBytes
+    this.#maxEvents = positiveInteger('maxEvents', options.maxEvents ?? 10_000)
+    this.#maxBytes = positive('maxBytes', options.maxBytes ?? 64 * 1024 * 1024)
+    this.#maxSessionEvents = positiveInteger('maxEventsPerSession', options.maxEventsPerSession ?? 1000)
+    this.#maxSessionBytes = positive('maxBytesPerSession', options.maxBytesPerSession ?? 8 * 1024 * 1024)
   }
 
   /** How many events are held. */
@@ -66,16 +104,29 @@ export class InMemoryEventStore implements EventStore {
     return this.#events.size
   }
 
+  /** How many sessions have events held. */
+  get sessions(): number {
+    return this.#sessions.size
+  }
+
   storeEvent(streamId: StreamId, message: JSONRPCPayload, size?: number): EventId {
     const id = this.#prefix + (this.#seq++).toString(36)
     const bytes = size ?? JSON.stringify(message).length
-    this.#events.set(id, { streamId, message, size: bytes })
+    const sessionId = sessionOfStream(streamId)
+    let session = this.#sessions.get(sessionId)
+    if (!session) this.#sessions.set(sessionId, (session = { id: sessionId, ids: [], head: 0, count: 0, bytes: 0, streams: new Set() }))
+    this.#events.set(id, { streamId, session, message, size: bytes })
     this.#bytes += bytes
+    session.ids.push(id)
+    session.count++
+    session.bytes += bytes
+    session.streams.add(streamId)
     let stream = this.#streams.get(streamId)
     if (!stream) this.#streams.set(streamId, (stream = { ids: [], head: 0 }))
     stream.ids.push(id)
-    // The newest event stays even if it alone is over the byte bound.
-    while (this.#events.size > 1 && (this.#events.size > this.#maxEvents || this.#bytes > this.#maxBytes)) this.#evictOldest()
+    // The newest event stays even if it alone is over a byte bound.
+    while (session.count > 1 && (session.count > this.#maxSessionEvents || session.bytes > this.#maxSessionBytes)) this.#evict(this.#oldestOf(session))
+    while (this.#events.size > 1 && (this.#events.size > this.#maxEvents || this.#bytes > this.#maxBytes)) this.#evict(this.#events.keys().next().value!)
     return id
   }
 
@@ -99,33 +150,103 @@ export class InMemoryEventStore implements EventStore {
   deleteStream(streamId: StreamId): void {
     const stream = this.#streams.get(streamId)
     if (!stream) return
+    let session: Quota | undefined
     for (let i = stream.head; i < stream.ids.length; i++) {
       const id = stream.ids[i]!
-      this.#bytes -= this.#events.get(id)?.size ?? 0
+      const event = this.#events.get(id)
+      if (!event) continue
       this.#events.delete(id)
+      this.#bytes -= event.size
+      session = event.session
+      session.count--
+      session.bytes -= event.size
     }
     this.#streams.delete(streamId)
+    session ??= this.#sessions.get(sessionOfStream(streamId))
+    session?.streams.delete(streamId)
+    if (session && session.streams.size === 0) this.#sessions.delete(session.id)
   }
 
-  #evictOldest(): void {
-    const [id, event] = this.#events.entries().next().value!
+  /** Forgets every stream of a session (it ended): its events are of no use to anyone any more. */
+  deleteSession(sessionId: string): void {
+    const session = this.#sessions.get(sessionId)
+    if (!session) return
+    for (const streamId of [...session.streams]) this.deleteStream(streamId)
+    this.#sessions.delete(sessionId)
+  }
+
+  /** The session's oldest event still held (ids of deleted streams are skipped as they come up). */
+  #oldestOf(session: Quota): EventId {
+    while (!this.#events.has(session.ids[session.head]!)) session.head++
+    return session.ids[session.head]!
+  }
+
+  // Always the oldest event of its stream and of its session, so both queues just move their head.
+  #evict(id: EventId): void {
+    const event = this.#events.get(id)!
     this.#events.delete(id)
     this.#bytes -= event.size
+    const session = event.session
+    session.count--
+    session.bytes -= event.size
+    while (session.head < session.ids.length && !this.#events.has(session.ids[session.head]!)) session.head++
+    compact(session)
     const stream = this.#streams.get(event.streamId)!
     stream.head++
-    if (stream.head === stream.ids.length) this.#streams.delete(event.streamId)
-    else if (stream.head > 64 && stream.head * 2 > stream.ids.length) {
-      stream.ids = stream.ids.slice(stream.head)
-      stream.head = 0
-    }
+    if (stream.head === stream.ids.length) {
+      this.#streams.delete(event.streamId)
+      session.streams.delete(event.streamId)
+      if (session.streams.size === 0) this.#sessions.delete(session.id)
+    } else compact(stream)
   }
+}
+
+function compact(queue: Queue): void {
+  if (queue.head > 64 && queue.head * 2 > queue.ids.length) {
+    queue.ids = queue.ids.slice(queue.head)
+    queue.head = 0
+  }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`)
+  return value
+}
+
+function positive(name: string, value: number): number {
+  if (!(value > 0)) throw new RangeError(`${name} must be positive, got ${value}`)
+  return value
 }
 
 // The priming event's payload, as the official SDK stores it: not a message, never replayed.
 const PRIMING = {} as JSONRPCPayload
 const isMessage = (m: JSONRPCPayload): boolean => Array.isArray(m) || 'jsonrpc' in m
-// A standalone stream holds this many messages for a client that has not (re)connected yet.
+// A standalone stream holds at most this many messages for a client that has not (re)connected
+// yet — and at most `maxHeldBytes` of them (default: the handler's `maxSseBufferedBytes`).
 const MAX_HELD = 1000
+const DEFAULT_MAX_HELD_BYTES = 8 * 1024 * 1024
+
+/**
+ * A message and its JSON. What `JSON.stringify` cannot write (a BigInt, a cycle, nesting deep
+ * enough to overflow the stack) must still answer its request — as JSON mode (a 500) and stdio do:
+ * a response becomes a -32603 error with its id; anything else is reported and dropped.
+ */
+export function serialize(message: JSONRPCPayload, onerror: (error: Error) => void): [JSONRPCPayload, string | undefined] {
+  try {
+    return [message, JSON.stringify(message)]
+  } catch (error) {
+    onerror(new Error(`Cannot serialize a message: ${(error as Error)?.message ?? error}`))
+  }
+  if (Array.isArray(message)) {
+    const answers = message.map((m) => serialize(m, onerror)).filter(([, data]) => data !== undefined)
+    if (answers.length === 0) return [message, undefined]
+    const batch = answers.map(([m]) => m) as JSONRPCPayload
+    return [batch, `[${answers.map(([, data]) => data).join(',')}]`]
+  }
+  if ('method' in message || !('id' in message) || message.id === undefined || message.id === null) return [message, undefined]
+  const failed = { jsonrpc: '2.0', id: message.id, error: { code: ErrorCode.InternalError, message: 'Internal error: the result could not be serialized as JSON' } } as JSONRPCPayload
+  return [failed, JSON.stringify(failed)]
+}
 
 /** Finds the stream a `Last-Event-ID` belongs to, or `undefined` if the store does not know it. */
 export async function streamOfEvent(store: EventStore, eventId: EventId): Promise<StreamId | undefined> {
@@ -164,11 +285,14 @@ export class Stream {
   #conn: SseConnection | undefined
   /** Messages written while no connection was attached, kept for the next one (standalone streams). */
   #held: Array<[EventId | undefined, string]> | undefined
+  #heldSize = 0
+  readonly #maxHeldBytes: number
   #tail: Promise<void> | undefined
   #primed = false
 
-  constructor(id: StreamId, options: { store: EventStore | undefined; hold?: boolean; onerror: (error: Error) => void }) {
+  constructor(id: StreamId, options: { store: EventStore | undefined; hold?: boolean; maxHeldBytes?: number; onerror: (error: Error) => void }) {
     this.id = id
+    this.#maxHeldBytes = options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES
     this.#store = options.store
     this.#onerror = options.onerror
     if (options.hold) this.#held = []
@@ -183,7 +307,9 @@ export class Stream {
   write(message: JSONRPCPayload): void {
     this.#enqueue(() => {
       // Serialized once: for the wire, and as the size a bounded store counts.
-      const data = JSON.stringify(message)
+      const [sent, data] = serialize(message, this.#onerror)
+      if (data === undefined) return
+      message = sent
       if (!this.#store) return this.#deliver(undefined, data)
       // A store that fails costs the event its id (it cannot be replayed), never its delivery.
       const unstored = (error: unknown) => {
@@ -215,6 +341,7 @@ export class Stream {
       if (options.after !== undefined && store) {
         // The replay covers what was held, and the client already has everything up to its cursor.
         if (this.#held) this.#held = []
+        this.#heldSize = 0
         this.#primed = true
         const send = async (id: EventId, m: JSONRPCPayload) => void (isMessage(m) && conn.write(messageEvent(JSON.stringify(m), id)))
         return Promise.resolve(store.replayEventsAfter(options.after, { send })).then(() => this.#settle(conn))
@@ -263,6 +390,7 @@ export class Stream {
   close(): void {
     this.done = true
     this.#held = undefined
+    this.#heldSize = 0
     const conn = this.#conn
     this.#conn = undefined
     conn?.end()
@@ -273,7 +401,9 @@ export class Stream {
     if (conn?.open) conn.write(messageEvent(data, id))
     else if (this.#held && !this.done) {
       this.#held.push([id, data])
-      if (this.#held.length > MAX_HELD) this.#held.shift()
+      this.#heldSize += data.length
+      // The oldest go first; the newest stays even if it alone is over the byte bound.
+      while (this.#held.length > 1 && (this.#held.length > MAX_HELD || this.#heldSize > this.#maxHeldBytes)) this.#heldSize -= this.#held.shift()![1].length
     }
   }
 
@@ -281,6 +411,7 @@ export class Stream {
     const held = this.#held
     if (!held || held.length === 0) return
     this.#held = []
+    this.#heldSize = 0
     for (const [id, data] of held) conn.write(messageEvent(data, id))
   }
 

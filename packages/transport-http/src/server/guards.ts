@@ -46,9 +46,10 @@ function loopbackOrigin(origin: string): boolean {
  * The Host/Origin check, run once per request before anything else reads it. Returns the 403
  * answer, or undefined to go on. A browser page on a rebound name (evil.example → 127.0.0.1)
  * sends that name as `Host` and as `Origin`, which is what this catches.
+ * An origin `trustedOrigin` accepts (the `cors` option's list) passes the Origin check.
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#security-warning
  */
-export function checkHostAndOrigin(req: IncomingRequest, options: GuardOptions): OutgoingResponse | undefined {
+export function checkHostAndOrigin(req: IncomingRequest, options: GuardOptions, trustedOrigin?: (origin: string) => boolean): OutgoingResponse | undefined {
   const protect = options.dnsRebindingProtection ?? req.loopback === true
   const host = req.header('host')
   if (options.allowedHosts && options.allowedHosts.length > 0) {
@@ -57,7 +58,8 @@ export function checkHostAndOrigin(req: IncomingRequest, options: GuardOptions):
     return httpError(403, ErrorCode.InvalidRequest, `Forbidden: Host ${host ?? '(none)'} is not a loopback name (DNS rebinding protection)`)
   }
   const origin = req.header('origin')
-  if (origin === undefined) return undefined
+  // An origin the `cors` option lists was trusted on purpose; the Host check above still stands.
+  if (origin === undefined || trustedOrigin?.(origin)) return undefined
   if (options.allowedOrigins && options.allowedOrigins.length > 0) {
     if (!options.allowedOrigins.includes(origin)) return httpError(403, ErrorCode.InvalidRequest, `Forbidden: Origin ${origin} is not allowed`)
   } else if (protect && !loopbackOrigin(origin)) {

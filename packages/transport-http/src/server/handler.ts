@@ -16,13 +16,14 @@ import {
 } from '@plugboard/protocol'
 import { InMemoryEventStore, Stream, streamOfEvent, type EventStore } from './events.js'
 import { accepts, checkHostAndOrigin, isJsonContentType, type GuardOptions } from './guards.js'
-import { fromRequest, httpError, jsonBody, toResponse, type IncomingRequest, type OutgoingResponse } from './http.js'
+import { Cors, type CorsOptions } from './cors.js'
+import { fromRequest, httpError, jsonBody, readMessageBody, toResponse, type BodyLimits, type IncomingRequest, type OutgoingResponse } from './http.js'
 import { LegacySse } from './legacy-sse.js'
 import { ModernPost, isModernVersion } from './modern.js'
 import { PostInfo } from './post-info.js'
 import { scopeRefusal, type ScopeChallenge } from './scope-challenge.js'
-import { HttpSession, type ServerLike, type SessionSettings } from './sessions.js'
-import { KeepAlive, SSE_HEADERS, SseConnection } from './sse.js'
+import { HttpSession, tooManySessions, type ServerLike, type SessionSettings } from './sessions.js'
+import { DEFAULT_MAX_SSE_BUFFERED, KeepAlive, SSE_HEADERS } from './sse.js'
 
 /**
  * `createMcpHandler`'s `authenticate` hook: verifies a request's credentials. Its optional
@@ -47,8 +48,16 @@ export interface McpHandlerOptions extends GuardOptions {
   stateless?: boolean
   /** Makes session ids (visible ASCII only). Default `crypto.randomUUID()`. */
   sessionIdGenerator?: () => string
-  /** Ends a session unused for this long (no request, no open GET stream); later requests get 404. */
+  /**
+   * Ends a session unused for this long (no request in flight, no open GET stream); later
+   * requests get 404 and the client initializes again. 0 or `Infinity`: never. Default 30 minutes.
+   */
   sessionIdleTimeoutMs?: number
+  /**
+   * The most sessions open at once (2024-11-05 SSE connections included); an initialize past it is
+   * answered 503 with a JSON-RPC error and `Retry-After`. Default 10 000.
+   */
+  maxSessions?: number
   /** Let clients open a standalone GET stream for server messages unrelated to a request. Default true. */
   enableGetStream?: boolean
   /** Let clients end their session with DELETE. Default true. */
@@ -62,6 +71,24 @@ export interface McpHandlerOptions extends GuardOptions {
   /** Largest request body accepted; larger ones get 413. Default 4 MiB. */
   maxBodyBytes?: number
   /**
+   * How long the whole request body may take to arrive; a slower one gets 408 and the connection
+   * is closed (node's own `requestTimeout` is 300 s). 0 or `Infinity`: no limit. Default 30 000.
+   */
+  bodyTimeoutMs?: number
+  /**
+   * The most an SSE response holds for a client that does not read it (UTF-16 code units, as
+   * the event store counts); past it the connection is dropped — with an event store, the client
+   * resumes with `Last-Event-ID` and misses nothing. It also bounds what a session's standalone
+   * stream holds for a GET that has yet to come. Default 8 MiB.
+   */
+  maxSseBufferedBytes?: number
+  /**
+   * CORS for browser clients: which origins may call the endpoint and read `Mcp-Session-Id`.
+   * Preflights are answered 204 before `onRequest` and `authenticate`; the listed origins pass
+   * the Origin check. Default: off (no CORS headers; a preflight gets 405).
+   */
+  cors?: CorsOptions
+  /**
    * Verifies the request's credentials: return their `AuthInfo` (it reaches handlers as
    * `ctx.auth`), `undefined` to go on without, or a `Response` (a 401 with
    * `WWW-Authenticate`) to answer instead. A session is bound to the `clientId` that opened it.
@@ -73,7 +100,8 @@ export interface McpHandlerOptions extends GuardOptions {
   /**
    * Runs before anything but the Host/Origin check — the `path` check included, so it can serve
    * other routes (`wellKnownRoute()` of `@plugboard/auth`), rate-limit, log or answer a CORS
-   * preflight: return a `Response` to answer instead. Hooks read method, URL and headers; the body
+   * preflight (with the `cors` option set, the handler answers those itself, before this hook):
+   * return a `Response` to answer instead. Hooks read method, URL and headers; the body
    * is the handler's (from `toNodeHandler` the `Request` has none, and on fetch runtimes a hook
    * must not consume it).
    */
@@ -108,6 +136,9 @@ export interface McpHandler {
 }
 
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024
+const DEFAULT_BODY_TIMEOUT_MS = 30_000
+const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000
+const DEFAULT_MAX_SESSIONS = 10_000
 const DEFAULT_RETRY_MS = 1000
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/
 const PRIMING_SINCE = '2025-11-25'
@@ -155,7 +186,9 @@ class Endpoint {
   readonly #keepAlive: KeepAlive
   readonly #legacy: LegacySse | undefined
   readonly #modern: ModernPost
-  readonly #maxBody: number
+  readonly #body: BodyLimits
+  readonly #maxSessions: number
+  readonly #cors: Cors | undefined
   readonly #retryMs: number
   readonly #generateId: () => string
   #closed = false
@@ -164,8 +197,11 @@ class Endpoint {
     this.#server = server
     this.#options = options
     this.#store = options.eventStore === false ? undefined : (options.eventStore ?? new InMemoryEventStore())
-    this.#keepAlive = new KeepAlive(options.keepAliveMs ?? 15_000)
-    this.#maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY
+    const maxBuffered = options.maxSseBufferedBytes ?? DEFAULT_MAX_SSE_BUFFERED
+    this.#keepAlive = new KeepAlive(options.keepAliveMs ?? 15_000, maxBuffered)
+    this.#body = { maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY, timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS }
+    this.#maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS
+    this.#cors = options.cors ? new Cors(options.cors) : undefined
     this.#retryMs = options.retryMs ?? DEFAULT_RETRY_MS
     this.#generateId = options.sessionIdGenerator ?? (() => crypto.randomUUID())
     this.#modern = new ModernPost(server, {
@@ -178,7 +214,8 @@ class Endpoint {
     this.#settings = {
       store: this.#store,
       standalone: options.enableGetStream !== false,
-      idleTimeoutMs: options.sessionIdleTimeoutMs,
+      idleTimeoutMs: options.sessionIdleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      maxHeldBytes: maxBuffered,
       onerror: this.#report,
       onended: (session) => {
         if (this.#sessions.get(session.id) === session) this.#sessions.delete(session.id)
@@ -189,7 +226,9 @@ class Endpoint {
       this.#legacy = new LegacySse(server, {
         ssePath: legacy.ssePath,
         messagesPath: legacy.messagesPath ?? '/messages',
-        maxBodyBytes: this.#maxBody,
+        maxBodyBytes: this.#body.maxBytes,
+        bodyTimeoutMs: this.#body.timeoutMs,
+        full: () => this.#full(),
         generateId: () => this.#newId(),
         keepAlive: this.#keepAlive,
         onerror: this.#report,
@@ -202,18 +241,28 @@ class Endpoint {
   }
 
   async handle(req: IncomingRequest): Promise<OutgoingResponse> {
+    let out: OutgoingResponse
     try {
-      return await this.#route(req)
+      out = await this.#route(req)
     } catch (error) {
       this.#report(error instanceof Error ? error : new Error(String(error)))
-      return httpError(500, ErrorCode.InternalError, 'Internal error')
+      out = httpError(500, ErrorCode.InternalError, 'Internal error')
     }
+    return this.#cors ? this.#cors.decorate(req, out) : out
+  }
+
+  #full(): boolean {
+    return this.#sessions.size + (this.#legacy?.size ?? 0) >= this.#maxSessions
   }
 
   async #route(req: IncomingRequest): Promise<OutgoingResponse> {
     if (this.#closed) return httpError(503, ErrorCode.InvalidRequest, 'Service Unavailable: the server is shutting down')
-    const refused = checkHostAndOrigin(req, this.#options)
+    const cors = this.#cors
+    const refused = checkHostAndOrigin(req, this.#options, cors && ((origin) => cors.allows(origin)))
     if (refused) return refused
+    // A browser sends a preflight without credentials, so it is answered before authentication.
+    const preflight = cors?.preflight(req, `${this.#allowed()}, OPTIONS`)
+    if (preflight) return preflight
     // Before the path check: a hook may serve other paths (RFC 9728 metadata lives at
     // /.well-known/oauth-protected-resource/mcp, beside an endpoint at /mcp).
     if (this.#options.onRequest) {
@@ -292,8 +341,8 @@ class Endpoint {
       return httpError(406, ErrorCode.InvalidRequest, 'Not Acceptable: the client must accept both application/json and text/event-stream')
     }
     if (!isJsonContentType(req.header('content-type'))) return httpError(415, ErrorCode.InvalidRequest, 'Unsupported Media Type: Content-Type must be application/json')
-    const text = await req.readBody(this.#maxBody)
-    if (text === undefined) return httpError(413, ErrorCode.InvalidRequest, `Payload Too Large: the body must not exceed ${this.#maxBody} bytes`, { connection: 'close' })
+    const text = await readMessageBody(req, this.#body)
+    if (typeof text !== 'string') return text
     const parsed = parseMessage(text)
     if (!parsed.ok) {
       const { id, ...error } = parsed.error
@@ -309,6 +358,7 @@ class Endpoint {
 
     let session: HttpSession
     if (initialize && req.header('mcp-session-id') === undefined) {
+      if (this.#full()) return tooManySessions()
       session = await this.#open(authInfo)
     } else {
       const found = this.#session(req, authInfo)
@@ -356,8 +406,7 @@ class Endpoint {
     }
 
     const stream = session.openStream(requestIds)
-    const conn = new SseConnection()
-    this.#keepAlive.add(conn)
+    const conn = this.#keepAlive.open()
     const version = initialize ? negotiateProtocolVersion(String(initialize.params?.protocolVersion)) : session.protocolVersion
     stream.attach(conn, { prime: this.#primes(version) ? { retryMs: this.#retryMs } : undefined })
     const reply: Reply = (m) => {
@@ -424,8 +473,7 @@ class Endpoint {
       return scopeRefusal(answer, authInfo, this.#options.authenticate?.challenge) ?? jsonBody(200, JSON.stringify(answer))
     }
     const stream = new Stream('stateless', { store: undefined, onerror: this.#report })
-    const conn = new SseConnection()
-    this.#keepAlive.add(conn)
+    const conn = this.#keepAlive.open()
     stream.attach(conn)
     // The client closing the stream cancels what is still running.
     stream.ondisconnect = () => controller.abort('the client closed the response stream')
@@ -455,15 +503,13 @@ class Endpoint {
       if (streamId === undefined || !session.owns(streamId) || session.closed) {
         return httpError(400, ErrorCode.InvalidRequest, 'Bad Request: unknown Last-Event-ID (the events may have expired)', { 'mcp-session-id': session.id })
       }
-      const conn = new SseConnection()
-      this.#keepAlive.add(conn)
+      const conn = this.#keepAlive.open()
       session.resumeStream(streamId).attach(conn, { after: lastEventId })
       return { status: 200, headers, sse: conn }
     }
     // One standalone stream per session, as the official SDK does: a second would split messages.
     if (session.listening) return httpError(409, ErrorCode.InvalidRequest, 'Conflict: this session already has a GET stream open', { 'mcp-session-id': session.id })
-    const conn = new SseConnection()
-    this.#keepAlive.add(conn)
+    const conn = this.#keepAlive.open()
     session.standalone.attach(conn, { prime: this.#primes(session.protocolVersion) ? { retryMs: this.#retryMs } : undefined })
     return { status: 200, headers, sse: conn }
   }

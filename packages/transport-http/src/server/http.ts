@@ -1,3 +1,4 @@
+import { ErrorCode } from '@plugboard/protocol'
 import type { SseConnection } from './sse.js'
 
 /**
@@ -18,8 +19,12 @@ export interface IncomingRequest {
   readonly headers: Record<string, string | string[] | undefined>
   /** The absolute URL (built on first read). */
   readonly url: string
-  /** Reads the body as UTF-8 text; `undefined` once it exceeds `limit` bytes (the rest is not read). */
-  readBody(limit: number): Promise<string | undefined>
+  /**
+   * Reads the body as UTF-8 text; `undefined` once it exceeds `limit` bytes (the rest is not
+   * read). Rejects with {@link BodyTimeoutError} when the whole body has not arrived within
+   * `timeoutMs` (a client trickling it in holds a connection and a buffer).
+   */
+  readBody(limit: number, timeoutMs?: number): Promise<string | undefined>
   /**
    * Whether the request arrived on a loopback interface, when the adapter can tell (node:http
    * can, from the socket); `undefined` on runtimes that do not say.
@@ -54,6 +59,34 @@ export function httpError(status: number, code: number, message: string, headers
 /** A JSON body. */
 export function jsonBody(status: number, body: string, headers?: Record<string, string>): OutgoingResponse {
   return { status, headers: headers ? { ...JSON_HEADERS, ...headers } : { ...JSON_HEADERS }, body }
+}
+
+/** The request body did not arrive in time. */
+export class BodyTimeoutError extends Error {
+  override readonly name = 'BodyTimeoutError'
+}
+
+/** How a POST's body may be read. */
+export interface BodyLimits {
+  maxBytes: number
+  timeoutMs: number
+}
+
+/**
+ * Reads a JSON-RPC POST body: the text, or the answer for a body too large (413) or too slow
+ * (408), both closing the connection since the rest of the body is never read. A leading UTF-8
+ * BOM is dropped: RFC 8259 §8.1 lets a parser ignore one, and Windows tools write it.
+ */
+export async function readMessageBody(req: IncomingRequest, limits: BodyLimits): Promise<string | OutgoingResponse> {
+  let text: string | undefined
+  try {
+    text = await req.readBody(limits.maxBytes, limits.timeoutMs > 0 && Number.isFinite(limits.timeoutMs) ? limits.timeoutMs : undefined)
+  } catch (error) {
+    if (!(error instanceof BodyTimeoutError)) throw error
+    return httpError(408, ErrorCode.InvalidRequest, `Request Timeout: the body did not arrive within ${limits.timeoutMs} ms`, { connection: 'close' })
+  }
+  if (text === undefined) return httpError(413, ErrorCode.InvalidRequest, `Payload Too Large: the body must not exceed ${limits.maxBytes} bytes`, { connection: 'close' })
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }
 
 /** Wraps a web `Request` for the handler. */
@@ -107,7 +140,7 @@ class WebRequest implements IncomingRequest {
     signal.addEventListener('abort', listener, { once: true })
   }
 
-  async readBody(limit: number): Promise<string | undefined> {
+  async readBody(limit: number, timeoutMs?: number): Promise<string | undefined> {
     const declared = this.#request.headers.get('content-length')
     if (declared !== null && Number(declared) > limit) return undefined
     const body = this.#request.body
@@ -116,42 +149,72 @@ class WebRequest implements IncomingRequest {
     const decoder = new TextDecoder()
     let text = ''
     let received = 0
+    let expired = false
+    // Cancelling the reader ends its pending read as if the body were complete: `expired` tells them apart.
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            expired = true
+            void reader.cancel().catch(() => {})
+          }, timeoutMs)
     for (;;) {
-      const { done, value } = await reader.read()
+      let chunk: ReadableStreamReadResult<Uint8Array>
+      try {
+        chunk = await reader.read()
+      } catch (error) {
+        clearTimeout(timer)
+        throw error
+      }
+      if (expired) throw new BodyTimeoutError(`the request body did not arrive within ${timeoutMs} ms`)
+      const { done, value } = chunk
       if (done) break
       received += value.byteLength
       if (received > limit) {
+        clearTimeout(timer)
         void reader.cancel().catch(() => {})
         return undefined
       }
       text += decoder.decode(value, { stream: true })
     }
+    clearTimeout(timer)
     return text + decoder.decode()
   }
 }
 
 const encoder = new TextEncoder()
+// What a web SSE response queues before its connection holds chunks back (node's highWaterMark is 16 KiB).
+const SSE_QUEUE_BYTES = 64 * 1024
 
 /** Turns the handler's answer into a web `Response`; an SSE stream becomes a `ReadableStream`. */
 export function toResponse(out: OutgoingResponse): Response {
   if (out.response) return out.response
   if (!out.sse) return new Response(out.body ?? null, { status: out.status, headers: out.headers })
   const sse = out.sse
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      sse.attach({
-        write: (chunk) => controller.enqueue(encoder.encode(chunk)),
-        end: () => {
-          try {
-            controller.close()
-          } catch {
-            // The reader already cancelled.
-          }
-        },
-      })
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        sse.attach({
+          write: (chunk) => {
+            controller.enqueue(encoder.encode(chunk))
+            return (controller.desiredSize ?? 0) > 0
+          },
+          end: () => {
+            try {
+              controller.close()
+            } catch {
+              // The reader already cancelled.
+            }
+          },
+          destroy: () => controller.error(new Error('SSE client too slow: the server dropped the connection')),
+        })
+      },
+      // The queue has room again: what waited in the connection goes out.
+      pull: () => sse.drain(),
+      // The client went away (the runtime cancels the body): the stream lives on for resumption.
+      cancel: () => sse.abort(),
     },
-    // The client went away (the runtime cancels the body): the stream lives on for resumption.
-    cancel: () => sse.abort(),
-  })
+    new ByteLengthQueuingStrategy({ highWaterMark: SSE_QUEUE_BYTES }),
+  )
   return new Response(stream, { status: out.status, headers: out.headers })
 }

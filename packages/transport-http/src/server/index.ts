@@ -2,4 +2,5 @@ export { createMcpHandler, type AuthenticateHook, type McpHandler, type McpHandl
 export type { ScopeChallenge } from './scope-challenge.js'
 export { InMemoryEventStore, type EventStore, type EventId, type StreamId, type InMemoryEventStoreOptions } from './events.js'
 export type { GuardOptions } from './guards.js'
+export type { CorsOptions } from './cors.js'
 export type { ServerLike, ConnectionLike } from './sessions.js'

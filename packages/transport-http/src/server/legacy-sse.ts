@@ -1,8 +1,10 @@
 import { ErrorCode, McpError, parseMessage, type AuthInfo, type JSONRPCPayload, type MessageInfo, type Transport } from '@plugboard/protocol'
 import { accepts, isJsonContentType } from './guards.js'
-import { httpError, jsonBody, type IncomingRequest, type OutgoingResponse } from './http.js'
+import { serialize } from './events.js'
+import { tooManySessions } from './sessions.js'
+import { httpError, jsonBody, readMessageBody, type IncomingRequest, type OutgoingResponse } from './http.js'
 import type { ConnectionLike, ServerLike } from './sessions.js'
-import { SSE_HEADERS, SseConnection, endpointEvent, messageEvent, type KeepAlive } from './sse.js'
+import { SSE_HEADERS, endpointEvent, messageEvent, type KeepAlive, type SseConnection } from './sse.js'
 
 /** How the handler configured the 2024-11-05 endpoints. */
 export interface LegacySettings {
@@ -10,6 +12,9 @@ export interface LegacySettings {
   ssePath: string | undefined
   messagesPath: string
   maxBodyBytes: number
+  bodyTimeoutMs: number
+  /** Whether another connection may be opened (the handler's `maxSessions`): a 503 answers when not. */
+  full: () => boolean
   generateId: () => string
   keepAlive: KeepAlive
   onerror: (error: Error) => void
@@ -23,14 +28,19 @@ class LegacyTransport implements Transport {
   readonly #conn: SseConnection
   #closed = false
 
-  constructor(conn: SseConnection) {
+  readonly #onerror: (error: Error) => void
+
+  constructor(conn: SseConnection, onerror: (error: Error) => void) {
     this.#conn = conn
+    this.#onerror = onerror
   }
 
   async start(): Promise<void> {}
 
   async send(message: JSONRPCPayload): Promise<void> {
-    if (!this.#conn.write(messageEvent(JSON.stringify(message)))) throw new McpError(ErrorCode.ConnectionClosed, 'The SSE stream is closed')
+    const [, data] = serialize(message, this.#onerror)
+    if (data === undefined) return
+    if (!this.#conn.write(messageEvent(data))) throw new McpError(ErrorCode.ConnectionClosed, 'The SSE stream is closed')
   }
 
   async close(): Promise<void> {
@@ -72,9 +82,10 @@ export class LegacySse {
 
   async open(req: IncomingRequest, authInfo: AuthInfo | undefined): Promise<OutgoingResponse> {
     if (!accepts(req.header('accept'), 'text/event-stream')) return httpError(406, ErrorCode.InvalidRequest, 'Not Acceptable: the client must accept text/event-stream')
+    if (this.#settings.full()) return tooManySessions()
     const id = this.#settings.generateId()
-    const conn = new SseConnection()
-    const transport = new LegacyTransport(conn)
+    const conn = this.#settings.keepAlive.open()
+    const transport = new LegacyTransport(conn, this.#settings.onerror)
     const entry: LegacyConnection = { transport, principal: authInfo?.clientId }
     this.#connections.set(id, entry)
     // The client closing its stream ends the connection: this transport has no other way back.
@@ -82,7 +93,6 @@ export class LegacySse {
       this.#connections.delete(id)
       void transport.close()
     }
-    this.#settings.keepAlive.add(conn)
     conn.write(endpointEvent(`${this.#settings.messagesPath}?sessionId=${encodeURIComponent(id)}`))
     entry.connection = await this.#server.connect(transport, { sessionId: id })
     return { status: 200, headers: { ...SSE_HEADERS }, sse: conn }
@@ -94,8 +104,8 @@ export class LegacySse {
     const entry = this.#connections.get(id)
     if (!entry || (entry.principal !== undefined && entry.principal !== authInfo?.clientId)) return httpError(404, ErrorCode.InvalidRequest, 'Not Found: no such session')
     if (!isJsonContentType(req.header('content-type'))) return httpError(415, ErrorCode.InvalidRequest, 'Unsupported Media Type: Content-Type must be application/json')
-    const text = await req.readBody(this.#settings.maxBodyBytes)
-    if (text === undefined) return httpError(413, ErrorCode.InvalidRequest, `Payload Too Large: the body must not exceed ${this.#settings.maxBodyBytes} bytes`, { connection: 'close' })
+    const text = await readMessageBody(req, { maxBytes: this.#settings.maxBodyBytes, timeoutMs: this.#settings.bodyTimeoutMs })
+    if (typeof text !== 'string') return text
     const parsed = parseMessage(text)
     if (!parsed.ok) {
       const { id: errorId, ...error } = parsed.error
@@ -104,6 +114,11 @@ export class LegacySse {
     const info: MessageInfo = { sessionId: id, authInfo, request: { headers: req.headers, url: req.url } }
     entry.transport.onmessage?.(parsed.payload, info)
     return { status: 202, headers: {} }
+  }
+
+  /** Open connections. */
+  get size(): number {
+    return this.#connections.size
   }
 
   async close(): Promise<void> {

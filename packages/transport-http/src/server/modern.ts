@@ -15,13 +15,13 @@ import {
   type Reply,
   type RequestId,
 } from '@plugboard/protocol'
-import { Stream } from './events.js'
+import { Stream, serialize } from './events.js'
 import { checkParamHeaders, checkStandardHeaders, hasParamHeaders, headerAnnotations, type HeaderAnnotations } from './headers.js'
 import { httpError, jsonBody, type IncomingRequest, type OutgoingResponse } from './http.js'
 import { PostInfo } from './post-info.js'
 import { scopeRefusal, type ScopeChallenge } from './scope-challenge.js'
 import type { ServerLike } from './sessions.js'
-import { SSE_HEADERS, SseConnection, type KeepAlive } from './sse.js'
+import { SSE_HEADERS, type KeepAlive } from './sse.js'
 
 const MODERN: readonly string[] = MODERN_PROTOCOL_VERSIONS
 // The statuses the spec fixes for modern errors: an unknown method is 404 (its JSON-RPC body tells
@@ -141,8 +141,7 @@ export class ModernPost {
       }
       const open = (): Stream => {
         const s = new Stream('modern', { store: undefined, onerror: this.#options.onerror })
-        const conn = new SseConnection()
-        this.#options.keepAlive.add(conn)
+        const conn = this.#options.keepAlive.open()
         s.attach(conn)
         s.ondisconnect = () => cancel('the client closed the response stream')
         settle({ status: 200, headers: { ...SSE_HEADERS }, sse: conn })
@@ -170,7 +169,9 @@ export class ModernPost {
           if (response && !controller.signal.aborted) stream.write(response)
           stream.finish()
         } else if (response) {
-          settle(scopeRefusal(response, info.authInfo, this.#options.scopeChallenge) ?? jsonBody(statusOf(response), JSON.stringify(response)))
+          // A result JSON cannot write is answered -32603 here too, not left hanging.
+          const [sent, data] = serialize(response, this.#options.onerror) as [JSONRPCResponse, string]
+          settle(scopeRefusal(sent, info.authInfo, this.#options.scopeChallenge) ?? jsonBody(statusOf(sent), data))
         } else {
           settle({ status: 202, headers: {} })
         }

@@ -13,6 +13,7 @@ import {
   type Transport,
 } from '@plugboard/protocol'
 import { Stream, type EventStore, type StreamId } from './events.js'
+import { httpError, type OutgoingResponse } from './http.js'
 
 /** What the handler needs of a server: `McpServer` from `@plugboard/server` is one. */
 export interface ServerLike {
@@ -28,12 +29,20 @@ export interface ConnectionLike {
   close(): Promise<void>
 }
 
+/** The answer when `maxSessions` are open: 503, with a JSON-RPC error, and a hint to retry later. */
+export function tooManySessions(): OutgoingResponse {
+  return httpError(503, ErrorCode.InternalError, 'Service Unavailable: too many sessions are open; retry later', { 'retry-after': '60' })
+}
+
 /** What every session of one handler shares. */
 export interface SessionSettings {
   store: EventStore | undefined
   /** Whether clients may open a standalone GET stream (else unrelated server messages are dropped). */
   standalone: boolean
-  idleTimeoutMs: number | undefined
+  /** Ends a session unused this long; 0 or Infinity never. */
+  idleTimeoutMs: number
+  /** The most a standalone stream holds for a GET that has yet to come (UTF-16 code units). */
+  maxHeldBytes: number
   onerror: (error: Error) => void
   /** Called once the session is over, whoever ended it. */
   onended: (session: HttpSession) => void
@@ -70,7 +79,7 @@ export class HttpSession {
     this.id = id
     this.#settings = settings
     this.transport = new SessionTransport(this)
-    if (settings.idleTimeoutMs !== undefined) this.#arm(settings.idleTimeoutMs)
+    if (settings.idleTimeoutMs > 0 && Number.isFinite(settings.idleTimeoutMs)) this.#arm(settings.idleTimeoutMs)
   }
 
   /** The negotiated protocol revision, once initialize was answered. */
@@ -115,7 +124,7 @@ export class HttpSession {
   /** The standalone GET stream, made on first use; it holds what it cannot deliver yet. */
   get standalone(): Stream {
     if (!this.#standalone) {
-      this.#standalone = new Stream(this.standaloneId, { store: this.#settings.store, hold: true, onerror: this.#settings.onerror })
+      this.#standalone = new Stream(this.standaloneId, { store: this.#settings.store, hold: true, maxHeldBytes: this.#settings.maxHeldBytes, onerror: this.#settings.onerror })
       this.#standalone.ondisconnect = () => (this.lastUsed = Date.now())
     }
     return this.#standalone
@@ -164,7 +173,16 @@ export class HttpSession {
     if (this.closed) return
     this.closed = true
     clearTimeout(this.#timer)
-    // Streams that finished earlier are left to the store's bounds: remembering every one would grow the session.
+    const store = this.#settings.store
+    if (store?.deleteSession) {
+      for (const stream of this.#requests.values()) stream.close()
+      this.#requests.clear()
+      this.#standalone?.close()
+      this.#forget(() => store.deleteSession!(this.id))
+      return this.#settings.onended(this)
+    }
+    // A store that cannot forget a whole session: streams that finished earlier are left to its
+    // bounds (remembering every one would grow the session).
     const forget = new Set<StreamId>()
     for (const stream of this.#requests.values()) {
       stream.close()
@@ -175,13 +193,13 @@ export class HttpSession {
       this.#standalone.close()
       forget.add(this.#standalone.id)
     }
-    for (const id of forget) this.#forget(id)
+    for (const id of forget) this.#forget(() => store?.deleteStream?.(id))
     this.#settings.onended(this)
   }
 
-  #forget(streamId: StreamId): void {
+  #forget(deletion: () => void | Promise<void>): void {
     try {
-      void Promise.resolve(this.#settings.store?.deleteStream?.(streamId)).catch(this.#settings.onerror)
+      void Promise.resolve(deletion()).catch(this.#settings.onerror)
     } catch (error) {
       this.#settings.onerror(error as Error)
     }
