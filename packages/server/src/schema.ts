@@ -175,7 +175,9 @@ function compileShape(shape: SchemaShape, io: 'input' | 'output'): CompiledSchem
   const jsonSchema: Record<string, unknown> = { type: 'object', properties }
   if (required.length) jsonSchema.required = required
   if (Object.keys(defs).length) jsonSchema.$defs = defs
-  return { jsonSchema, validate: (value) => checkShape(shape, keys, value) }
+  // Read once: zod builds `~standard` behind a getter; `validate` is called on its props object, as the spec shows.
+  const fields = keys.map((key) => shape[key]!['~standard'])
+  return { jsonSchema, validate: (value) => checkShape(fields, keys, value) }
 }
 
 /**
@@ -221,32 +223,50 @@ function nestField(schema: Record<string, unknown>, key: string, defs: Record<st
   return walk(rest)
 }
 
-function checkShape(shape: SchemaShape, keys: string[], value: unknown): ValidationResult | Promise<ValidationResult> {
+function checkShape(fields: ReadonlyArray<StandardSchemaProps>, keys: string[], value: unknown): ValidationResult | Promise<ValidationResult> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, issues: [{ path: '', message: 'expected object' }] }
   }
   const input = value as Record<string, unknown>
-  const results: Array<StandardResult<unknown> | Promise<StandardResult<unknown>>> = []
+  const results = new Array<StandardResult<unknown> | Promise<StandardResult<unknown>>>(keys.length)
   let async = false
-  for (const key of keys) {
-    const result = shape[key]!['~standard'].validate(Object.hasOwn(input, key) ? input[key] : undefined)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    const result = fields[i]!.validate(Object.hasOwn(input, key) ? input[key] : undefined)
     if (result instanceof Promise) async = true
-    results.push(result)
+    results[i] = result
   }
-  const merge = (settled: Array<StandardResult<unknown>>): ValidationResult => {
-    const out: Record<string, unknown> = {}
-    let issues: SchemaIssue[] | undefined
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!
-      const result = settled[i]!
-      if (result.issues) {
-        issues ??= []
-        for (const issue of result.issues) issues.push({ path: pathOf([key, ...(issue.path ?? [])]), message: issue.message })
-      } else if (result.value !== undefined || key in input) out[key] = result.value
+  return async ? Promise.all(results).then((settled) => mergeShape(keys, input, settled)) : mergeShape(keys, input, results as Array<StandardResult<unknown>>)
+}
+
+function mergeShape(keys: string[], input: Record<string, unknown>, settled: ReadonlyArray<StandardResult<unknown>>): ValidationResult {
+  let issues: SchemaIssue[] | undefined
+  // The common case, every field valid and unchanged and no stray key, hands back the input itself:
+  // building a copy of a wide object was a tenth of a server's time on a 200-field tool.
+  let unchanged = true
+  let present = 0
+  for (let i = 0; i < keys.length; i++) {
+    const result = settled[i]!
+    if (result.issues) {
+      issues ??= []
+      for (const issue of result.issues) issues.push({ path: pathOf([keys[i]!, ...(issue.path ?? [])]), message: issue.message })
+    } else if (result.value !== undefined || keys[i]! in input) {
+      present++
+      if (unchanged && result.value !== input[keys[i]!]) unchanged = false
     }
-    return issues ? { ok: false, issues } : { ok: true, value: out }
   }
-  return async ? Promise.all(results).then(merge) : merge(results as Array<StandardResult<unknown>>)
+  if (issues) return { ok: false, issues }
+  if (unchanged) {
+    let own = 0
+    for (const key in input) if (Object.hasOwn(input, key)) own++
+    if (own === present) return { ok: true, value: input }
+  }
+  const out: Record<string, unknown> = {}
+  for (let i = 0; i < keys.length; i++) {
+    const result = settled[i] as { value: unknown }
+    if (result.value !== undefined || keys[i]! in input) out[keys[i]!] = result.value
+  }
+  return { ok: true, value: out }
 }
 
 // ---- raw JSON Schema, checked with ajv --------------------------------------------------------------

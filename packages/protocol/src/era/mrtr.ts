@@ -20,6 +20,8 @@ import { canonicalJson, digest, type RequestStateCodec } from './request-state.j
  */
 export interface InputRoundOptions {}
 
+type Binding = { m: string; d: string; p?: string }
+
 const KIND: Record<string, string> = { 'elicitation/create': 'elicit', 'sampling/createMessage': 'sample', 'roots/list': 'roots' }
 
 /** Thrown into a handler by an unanswered ask: the round ends in `input_required` whatever the handler does with it. */
@@ -36,10 +38,10 @@ export class InputRound {
   readonly #asked: Record<string, { method: string; params: Record<string, unknown> }> = {}
   readonly #scope: RequestScope
   readonly #codec: RequestStateCodec
-  readonly #bind: { m: string; d: string; p?: string }
+  readonly #bind: () => Promise<Binding>
   #next = 0
 
-  private constructor(scope: RequestScope, codec: RequestStateCodec, bind: { m: string; d: string; p?: string }, answers: Record<string, unknown>) {
+  private constructor(scope: RequestScope, codec: RequestStateCodec, bind: () => Promise<Binding>, answers: Record<string, unknown>) {
     this.#scope = scope
     this.#codec = codec
     this.#bind = bind
@@ -51,12 +53,18 @@ export class InputRound {
     const { _meta, inputResponses, requestState, ...salient } = (call.request.params ?? {}) as Record<string, unknown>
     void _meta
     const auth = call.inbound.info?.authInfo
-    const principal = auth?.clientId ?? (auth?.token ? await digest(auth.token) : undefined)
-    const bind = { m: call.request.method, d: await digest(canonicalJson(salient)), ...(principal === undefined ? {} : { p: principal }) }
+    // What a requestState is bound to (method, params digest, principal) costs two SHA-256 digests:
+    // computed only for a request that brings a state or a round that issues one, not for every call.
+    let binding: Promise<Binding> | undefined
+    const bind = (): Promise<Binding> =>
+      (binding ??= (async () => {
+        const principal = auth?.clientId ?? (auth?.token ? await digest(auth.token) : undefined)
+        return { m: call.request.method, d: await digest(canonicalJson(salient)), ...(principal === undefined ? {} : { p: principal }) }
+      })())
     const answers: Record<string, unknown> = {}
     if (requestState !== undefined) {
       if (typeof requestState !== 'string') throw new McpError(ErrorCode.InvalidParams, 'Invalid requestState: it must be a string')
-      Object.assign(answers, (await codec.verify(requestState, bind)).a)
+      Object.assign(answers, (await codec.verify(requestState, await bind())).a)
     }
     if (inputResponses !== undefined) {
       if (typeof inputResponses !== 'object' || inputResponses === null || Array.isArray(inputResponses)) {
@@ -102,7 +110,7 @@ export class InputRound {
 
   /** The `input_required` result of this round: every unanswered ask, and the state to resume with. */
   async inputRequired(): Promise<Record<string, unknown>> {
-    const requestState = await this.#codec.sign({ ...this.#bind, a: this.#answers })
+    const requestState = await this.#codec.sign({ ...(await this.#bind()), a: this.#answers })
     return { resultType: 'input_required', inputRequests: this.#asked, requestState }
   }
 }
