@@ -23,16 +23,18 @@ class RawServer {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
   stderr = ''
   readonly #lines: string[] = []
+  readonly #stdoutClosed: Promise<void>
   #waiter: (() => void) | undefined
 
   constructor(path: string) {
     this.child = spawn(process.execPath, [path], { stdio: ['pipe', 'pipe', 'pipe'] })
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })))
     this.child.stderr.on('data', (chunk: Buffer) => void (this.stderr += chunk.toString()))
-    createInterface({ input: this.child.stdout }).on('line', (line) => {
+    const lines = createInterface({ input: this.child.stdout }).on('line', (line) => {
       this.#lines.push(line)
       this.#waiter?.()
     })
+    this.#stdoutClosed = new Promise((resolve) => lines.once('close', resolve))
   }
 
   /** Writes one line (a message object is serialized). */
@@ -50,6 +52,14 @@ class RawServer {
       this.#waiter = undefined
     }
     return JSON.parse(this.#lines.shift()!) as Message
+  }
+
+  /** The first line with this id, skipping notifications; what was written before an exit is still read. */
+  async nextWithId(id: number): Promise<Message> {
+    await this.#stdoutClosed
+    const line = this.#lines.find((text) => (JSON.parse(text) as Message).id === id)
+    if (!line) throw new Error(`no message with id ${id}; got:\n${this.#lines.join('\n')}`)
+    return JSON.parse(line) as Message
   }
 
   /** Sends a request and returns the next line, which must answer it. */
@@ -187,11 +197,13 @@ describe('the everything-server fed malformed input over stdio', () => {
     expect(server.stderr).toContain('serving MCP on stdio')
   })
 
-  it('exits with code 0 when stdin closes while a slow call is in flight', async () => {
+  it('finishes a slow call in flight when stdin closes, writes its answer, then exits with code 0', async () => {
     const server = raw()
     await server.initialize()
-    server.write({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'slow', arguments: { durationMs: 600_000 } } })
+    server.write({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'slow', arguments: { durationMs: 300 } } })
     expect(await server.end()).toEqual({ code: 0, signal: null })
+    const answer = await server.nextWithId(9)
+    expect(answer.result).toMatchObject({ content: [expect.objectContaining({ type: 'text' })] })
   })
 })
 
