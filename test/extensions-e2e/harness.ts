@@ -22,7 +22,12 @@ export interface TaskServerOptions {
   ttlMs?: number
   /** The memory store's bound; default 10 000. */
   maxTasks?: number
+  /** The revision the clients are pinned to (`2025-11-25` for its experimental tasks); default negotiated. */
+  protocolVersion?: string
 }
+
+const clientOptions = (options: TaskServerOptions): ClientOptions =>
+  options.protocolVersion === undefined ? DECLARES_TASKS : { ...DECLARES_TASKS, versionNegotiation: { mode: { pin: options.protocolVersion } } }
 
 /** Who calls, over HTTP: each has a bearer token of its own (stdio authenticates nobody). */
 export type Principal = 'alice' | 'bob'
@@ -60,7 +65,7 @@ export async function stdioTaskServer(options: TaskServerOptions = {}): Promise<
   return {
     async connect() {
       const transport = new StdioClientTransport({ command: process.execPath, args })
-      const client = await connected(DECLARES_TASKS, transport)
+      const client = await connected(clientOptions(options), transport)
       children.push(transport.pid!)
       return client
     },
@@ -86,7 +91,7 @@ export async function httpTaskServer(options: TaskServerOptions = {}): Promise<T
   listeners.add({ http, handler, server })
   const url = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`)
   return {
-    connect: (as = 'alice') => connected(DECLARES_TASKS, new StreamableHTTPClientTransport(url, { headers: { authorization: `Bearer ${TOKENS[as].token}` } })),
+    connect: (as = 'alice') => connected(clientOptions(options), new StreamableHTTPClientTransport(url, { headers: { authorization: `Bearer ${TOKENS[as].token}` } })),
     cut: () => http.closeAllConnections(),
     close: () => server.close(),
   }

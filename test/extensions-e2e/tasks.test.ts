@@ -1,7 +1,7 @@
 // MCP Tasks (SEP-2663) end to end: our Client against our McpServer with `tasks()`, over stdio (a
 // real child process on the built packages) and over Streamable HTTP on 127.0.0.1 (in this process,
 // with bearer tokens). The job tools are in fixtures/jobs.mjs: `job` waits for `release` or its signal.
-import { ErrorCode, isTaskStoreFull, type McpError } from '@plugboard/protocol'
+import { ErrorCode, RELATED_TASK_META_KEY, isTaskStoreFull, type McpError } from '@plugboard/protocol'
 import type { Client, TaskStatus, ToolTask } from '@plugboard/client'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { closeAndCheck, events, httpTaskServer, recordHandles, stdioTaskServer } from './harness.js'
@@ -77,6 +77,31 @@ describe.each([
     expect(await b.result()).toMatchObject({ content: [{ text: 'b done' }] })
     expect(await d.result()).toMatchObject({ content: [{ text: 'd done' }] })
     expect(await events(client)).toEqual(['a started', 'b started', 'd started'])
+  })
+})
+
+describe.each([
+  ['stdio', stdioTaskServer],
+  ['Streamable HTTP', httpTaskServer],
+])('2025-11-25 experimental tasks over %s', (_transport, serve) => {
+  it('asks for a task with params.task: the handle reports working then completed, result() comes from tasks/result, and cancel() ends another', async () => {
+    const client = await (await serve({ protocolVersion: '2025-11-25' })).connect()
+    expect(client.getNegotiatedProtocolVersion()).toBe('2025-11-25')
+    const task = await job(client, 'legacy')
+    expect(task.state).toMatchObject({ status: 'working', pollIntervalMs: 20 })
+    const seen: TaskStatus[] = []
+    for await (const state of task) {
+      seen.push(state.status)
+      if (state.status === 'working') await release(client, 'legacy')
+    }
+    expect(seen).toEqual(['working', 'completed'])
+    // Tagged with the task: the answer of tasks/result, which only 2025-11-25 has.
+    expect(await task.result()).toMatchObject({ content: [{ type: 'text', text: 'legacy done' }], _meta: { [RELATED_TASK_META_KEY]: { taskId: task.taskId } } })
+    const other = await job(client, 'stopped')
+    await other.cancel()
+    expect(other.status).toBe('cancelled')
+    expect(await rejection(other.result())).toMatchObject({ code: ErrorCode.RequestCancelled })
+    await vi.waitFor(async () => expect(await events(client)).toEqual(['legacy started', 'stopped started', expect.stringMatching(/^stopped aborted: /)]))
   })
 })
 

@@ -90,7 +90,8 @@ export class Client {
     this.#info = info
     this.#options = options
     const report = (error: Error) => this.#events.emit('error', error)
-    const session = new Session({ role: 'client', timeout: options.timeout, onerror: report })
+    const { timeout, maxPendingRequests, maxInflightRequests } = options
+    const session = new Session({ role: 'client', timeout, maxPendingRequests, maxInflightRequests, onerror: report })
     session.onclose = () => {
       this.#tools.invalidate()
       this.#subscriptions.closed()

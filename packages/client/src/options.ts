@@ -12,6 +12,17 @@ export interface ClientOptions {
   /** Default timeout of every request in ms (60 000). */
   timeout?: number
   /**
+   * Most requests to the server awaiting a response at once. One more gives up on the oldest: it
+   * rejects with `McpError(RequestCancelled)` (`data.maxPendingRequests`) and the server is sent
+   * `notifications/cancelled`. Default 10 000.
+   */
+  maxPendingRequests?: number
+  /**
+   * Most requests from the server (sampling, elicitation, roots) handled at once. One more is
+   * answered -32603 (`data.maxInflightRequests`) at once. Default 10 000.
+   */
+  maxInflightRequests?: number
+  /**
    * Answers `sampling/createMessage` (a server request, or an input request of an `input_required`
    * result in the modern era); declares `sampling`.
    */

@@ -1,8 +1,8 @@
 // Task status notifications (SEP-2663) from the client user's view: `listen({ taskIds })` delivers
 // each change of those tasks to `handlers.task`, the whole task as tasks/get shows it.
-import { TASKS_EXTENSION_ID } from '@plugboard/protocol'
+import { ErrorCode, TASKS_EXTENSION_ID } from '@plugboard/protocol'
 import { McpServer, startTask, tasks } from '@plugboard/server'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Client, ClientOptions, TaskState } from '../src/index.js'
 import { connectToMcpServer } from './mcp-server.js'
 
@@ -65,6 +65,26 @@ describe('Client.listen with taskIds', () => {
     // The stream is cancelled once the task ended.
     expect(sent).toContainEqual(expect.objectContaining({ method: 'notifications/cancelled' }))
     expect(violations()).toEqual([])
+  })
+
+  it('drops a notifications/tasks that breaks the extension schema, reporting it as an error event', async () => {
+    const { server, release } = gatedServer()
+    const { client, inject } = await connectToMcpServer(server, 'modern', DECLARE)
+    open.push(client)
+    const errors: Error[] = []
+    client.on('error', (error) => errors.push(error))
+    const task = await client.callTool({ name: 'hang', arguments: {} }, { task: true })
+    const seen: TaskState[] = []
+    const subscription = await client.listen({ taskIds: [task.taskId!] }, { task: (state) => seen.push(state) })
+    await inject({ jsonrpc: '2.0', method: 'notifications/tasks', params: { taskId: task.taskId, status: 'exploded' } })
+    await vi.waitFor(() => expect(errors).toEqual([expect.objectContaining({ code: ErrorCode.InvalidParams, message: expect.stringContaining('notifications/tasks') })]))
+    expect(seen).toEqual([])
+    // A valid one still goes through.
+    const valid = { ...(await task.get()), status: 'working' as const }
+    await inject({ jsonrpc: '2.0', method: 'notifications/tasks', params: valid })
+    await vi.waitFor(() => expect(seen).toEqual([valid]))
+    await subscription.close()
+    release()
   })
 
   it('leaves taskIds out when the server does not offer the extension', async () => {

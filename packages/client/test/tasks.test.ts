@@ -96,6 +96,27 @@ describe('Client and tasks', () => {
     expect(await resumed.result()).toMatchObject({ content: [{ text: 'done' }] })
   })
 
+  it("rejects a task's result() with InvalidParams like a plain call when structuredContent breaks the tool's outputSchema", async () => {
+    const { server } = taskServer()
+    server.registerTool('sum', { outputSchema: { type: 'object', properties: { sum: { type: 'number' } }, required: ['sum'] }, execution: { taskSupport: 'optional' } }, async (_args, ctx) => {
+      await startTask(ctx)
+      return { content: [], structuredContent: { sum: 3 } }
+    })
+    // The server checks against its own schema (a number); the client against the one listed (a string).
+    server.use(async (call, next) => {
+      const result = await next()
+      if (call.method !== 'tools/list') return result
+      const tools = (result.tools as { name: string }[]).map((t) => (t.name === 'sum' ? { ...t, outputSchema: { type: 'object', properties: { sum: { type: 'string' } }, required: ['sum'] } } : t))
+      return { ...result, tools }
+    })
+    const { client } = await connect(server)
+    const expected = { code: ErrorCode.InvalidParams, message: expect.stringContaining('does not match its outputSchema'), data: { result: { structuredContent: { sum: 3 } } } }
+    await expect(client.callTool({ name: 'sum', arguments: {} })).rejects.toMatchObject(expected)
+    const task = await client.callTool({ name: 'sum', arguments: {} }, { task: true })
+    expect(task.taskId).toEqual(expect.any(String))
+    await expect(task.result()).rejects.toMatchObject(expected)
+  })
+
   it('does not declare the extension unless asked, and then never gets a task', async () => {
     const { client, sent } = await connect(taskServer().server, { capabilities: {} })
     expect(await client.callTool({ name: 'instant', arguments: {} })).toMatchObject({ content: [{ text: 'instant' }] })

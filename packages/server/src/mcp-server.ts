@@ -185,7 +185,8 @@ export class McpServer {
    * revision, while a modern request (2026-07-28 `_meta`) carries its own.
    */
   async connect(transport: Transport, options: { sessionId?: string } = {}): Promise<ServerSession> {
-    const session = new Session({ role: 'server', router: this.#router, timeout: this.#options.timeout, localCapabilities: this.#capabilities(), onerror: this.#report })
+    const { timeout, maxPendingRequests, maxInflightRequests } = this.#options
+    const session = new Session({ role: 'server', router: this.#router, timeout, maxPendingRequests, maxInflightRequests, localCapabilities: this.#capabilities(), onerror: this.#report })
     const conn = new ServerSession(session, options.sessionId)
     session.owner = conn
     this.#sessions.add(conn)

@@ -16,6 +16,19 @@ export interface McpServerOptions {
   pageSize?: number
   /** Default timeout in ms of requests to the client (sampling, elicitation, roots). Default 60 000. */
   timeout?: number
+  /**
+   * Most requests to the client (sampling, elicitation, roots) awaiting a response at once, per
+   * connection. One more gives up on the oldest: it rejects with `McpError(RequestCancelled)`
+   * (`data.maxPendingRequests`) and the client is sent `notifications/cancelled`. Default 10 000.
+   */
+  maxPendingRequests?: number
+  /**
+   * Most requests from one connection handled at once. One more is answered -32603
+   * (`data.maxInflightRequests`) at once, so a client cannot pile up handlers without bound.
+   * Requests served without a connection (2026-07-28, stateless HTTP) are not counted here.
+   * Default 10 000.
+   */
+  maxInflightRequests?: number
   /** Errors with no caller to reject: a non-McpError thrown by a non-tool handler, a failed broadcast. */
   onerror?: (error: Error) => void
   /**

@@ -6,9 +6,11 @@ import {
   existsIn,
   hasCapability,
   methods,
+  tasksExtension,
   type RequestId,
   type Session,
   type SubscriptionFilter,
+  type Task,
 } from '@plugboard/protocol'
 import type { ClientEvents, Emitter, Listener } from '../events.js'
 import { intersect, isEmpty, normalize, same, supported, union, type Flag } from './subscription-filter.js'
@@ -82,6 +84,14 @@ export async function followTask(session: Session, taskId: string, onTask: (task
   return undefined
 }
 
+/**
+ * Hands `onStatus` each `notifications/tasks/status` of one 2025-11-25 task, which a server may send
+ * on the connection unasked; returns the remover. The method table checked the notification.
+ */
+export function watchTaskStatus(session: Session, taskId: string, onStatus: (task: Task) => void): () => void {
+  return bySession.get(session)?.watchStatus(taskId, onStatus) ?? (() => {})
+}
+
 const offersTasks = (session: Session) => (session.state.peer.capabilities as { extensions?: Record<string, unknown> } | undefined)?.extensions?.[TASKS_EXTENSION_ID] !== undefined
 
 /**
@@ -106,6 +116,8 @@ export class Subscriptions {
   #awaiting: { stream: Stream; resolve: (filter: SubscriptionFilter) => void; reject: (error: unknown) => void } | undefined
   /** Legacy: the URIs subscribed on this connection. */
   readonly #subscribed = new Set<string>()
+  /** 2025-11-25: who watches the status notifications of each task. */
+  readonly #statusWatchers = new Map<string, Set<(task: Task) => void>>()
   #relistens = 0
   #timer: ReturnType<typeof setTimeout> | undefined
 
@@ -127,8 +139,21 @@ export class Subscriptions {
       events.on(event, (params) => this.#deliver(event, params, (entry) => entry.filter[EVENT_FLAG[event]] === true))
     }
     session.setNotificationHandler('notifications/tasks', (params) => {
-      const { _meta: _, ...task } = params as Record<string, unknown>
-      this.#deliver('task', task as unknown as TaskState, (entry) => taskIdsOf(entry.filter).includes(task.taskId as string))
+      // Not in the core method table, so checked here, against the extension's own: a bad one is reported and dropped, as the router does.
+      const parsed = tasksExtension.TaskStatusNotificationParamsSchema.safeParse(params)
+      if (!parsed.success) return this.#report(new McpError(ErrorCode.InvalidParams, `Invalid params for notifications/tasks: ${parsed.error.message}`))
+      const { _meta: _, ...task } = parsed.data
+      this.#deliver('task', task as TaskState, (entry) => taskIdsOf(entry.filter).includes(task.taskId))
+    })
+    session.setNotificationHandler('notifications/tasks/status', (params) => {
+      const { _meta: _, ...task } = params
+      for (const watcher of this.#statusWatchers.get(task.taskId) ?? []) {
+        try {
+          watcher(task)
+        } catch (error) {
+          this.#report(asError(error))
+        }
+      }
     })
     events.on('resourceUpdated', (params) => this.#deliver('resourceUpdated', params, (entry) => entry.filter.resourceSubscriptions?.includes(params.uri) === true))
   }
@@ -142,6 +167,17 @@ export class Subscriptions {
       } catch (error) {
         this.#report(error instanceof Error ? error : new Error(String(error)))
       }
+    }
+  }
+
+  /** 2025-11-25: calls `onStatus` with each status notification of `taskId` until the returned remover runs. */
+  watchStatus(taskId: string, onStatus: (task: Task) => void): () => void {
+    const watchers = this.#statusWatchers.get(taskId) ?? new Set()
+    watchers.add(onStatus)
+    this.#statusWatchers.set(taskId, watchers)
+    return () => {
+      watchers.delete(onStatus)
+      if (watchers.size === 0 && this.#statusWatchers.get(taskId) === watchers) this.#statusWatchers.delete(taskId)
     }
   }
 

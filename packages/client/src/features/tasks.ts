@@ -1,5 +1,22 @@
-import { ErrorCode, McpError, TASKS_EXTENSION_ID, legacyEra, tasksMethods, type CallToolResult, type DetailedTask, type RequestOptions, type Session, type tasksExtension } from '@plugboard/protocol'
-import { followTask } from './subscriptions.js'
+import {
+  CallToolResultSchema,
+  ErrorCode,
+  McpError,
+  TASKS_EXTENSION_ID,
+  existsIn,
+  hasCapability,
+  legacyEra,
+  methods,
+  tasksMethods,
+  type CallToolResult,
+  type DetailedTask,
+  type RequestOptions,
+  type Session,
+  type Task,
+  type Tool,
+  type tasksExtension,
+} from '@plugboard/protocol'
+import { followTask, watchTaskStatus } from './subscriptions.js'
 
 /** Where a task is in its life (SEP-2663); `completed`, `failed` and `cancelled` are final. */
 export type TaskStatus = tasksExtension.TaskStatus
@@ -11,6 +28,11 @@ export type TaskState = DetailedTask & { result?: CallToolResult }
 export interface TaskOptions extends Pick<RequestOptions, 'signal' | 'timeout'> {
   /** Polling interval when the server suggests none, in ms. Default 1000; never below 50. */
   pollIntervalMs?: number
+  /**
+   * How long the server should keep the task after it was created, in ms: 2025-11-25's `params.task.ttl`,
+   * which the server may shorten. The Tasks extension leaves the lifetime to the server (`ttlMs` of the task).
+   */
+  ttlMs?: number
 }
 
 const FINAL = new Set<TaskStatus>(['completed', 'failed', 'cancelled'])
@@ -24,6 +46,26 @@ export function claimTaskMethods(session: Session): void {
   for (const [method, entry] of Object.entries(tasksMethods)) if (entry.kind === 'request') session.router.claim(method)
 }
 
+/**
+ * Whether `session` has 2025-11-25's experimental tasks (`tasks/get`, `tasks/result`… of the core
+ * method table) rather than the Tasks extension, which replaced them in 2026-07-28.
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/utilities/tasks
+ */
+export function hasExperimentalTasks(session: Session): boolean {
+  const version = session.state.protocolVersion
+  return version !== undefined && existsIn(methods['tasks/result'], version)
+}
+
+/**
+ * How a call of `tool` may run as a 2025-11-25 task: its `execution.taskSupport` where the server
+ * declared `tasks.requests.tools.call`; `forbidden` otherwise, a tool the client does not know included
+ * ("clients MUST NOT attempt to invoke the tool as a task" when it is absent).
+ */
+export function experimentalTaskSupport(session: Session, tool: Tool | undefined): 'forbidden' | 'optional' | 'required' {
+  if (!hasExperimentalTasks(session) || !hasCapability(session.state.peer.capabilities, 'tasks.requests.tools.call')) return 'forbidden'
+  return tool?.execution?.taskSupport ?? 'forbidden'
+}
+
 /** Whether this client declared the Tasks extension. */
 export function declaresTasks(session: Session): boolean {
   const extensions = (session.state.localCapabilities as { extensions?: Record<string, unknown> }).extensions
@@ -31,11 +73,14 @@ export function declaresTasks(session: Session): boolean {
 }
 
 /**
- * A tool call the server runs as a task (SEP-2663), or answered at once: poll it (`get()`), wait for
- * its result (`result()`), follow each change (`for await (const state of task)`), or `cancel()` it.
- * Input the task asks for (`input_required`) is answered with this client's own sampling, elicitation
- * and roots handlers, each key once. Keep `taskId` to pick the task up later with `client.resumeTask()`.
+ * A tool call the server runs as a task, or answered at once: poll it (`get()`), wait for its result
+ * (`result()`), follow each change (`for await (const state of task)`), or `cancel()` it. The same
+ * handle for the Tasks extension (SEP-2663, 2026-07-28) and 2025-11-25's experimental tasks.
+ * Input the task asks for is answered with this client's own sampling, elicitation and roots
+ * handlers (`input_required` and `tasks/update` in the extension, each key once; plain requests on the
+ * connection in 2025-11-25). Keep `taskId` to pick the task up later with `client.resumeTask()`.
  * @see https://github.com/modelcontextprotocol/ext-tasks/blob/main/specification/draft/tasks.md
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/utilities/tasks
  */
 export class ToolTask implements AsyncIterable<TaskState> {
   /** `undefined` when the server answered the call at once (no task was made). */
@@ -45,11 +90,14 @@ export class ToolTask implements AsyncIterable<TaskState> {
   readonly #answered = new Set<string>()
   #state: TaskState | undefined
   #immediate: CallToolResult | undefined
+  /** Checks a result against the tool's `outputSchema` (unknown for a resumed task). */
+  readonly #check: ((result: CallToolResult) => void) | undefined
 
   /** @internal */
-  constructor(session: Session, first: { task: TaskState } | { result: CallToolResult } | { taskId: string }, options: TaskOptions = {}) {
+  constructor(session: Session, first: { task: TaskState } | { result: CallToolResult } | { taskId: string }, options: TaskOptions = {}, check?: (result: CallToolResult) => void) {
     this.#session = session
     this.#options = options
+    this.#check = check
     if ('result' in first) {
       this.#immediate = first.result
       this.taskId = undefined
@@ -72,6 +120,7 @@ export class ToolTask implements AsyncIterable<TaskState> {
   /** Polls once (`tasks/get`) and answers any new input requests. */
   async get(): Promise<TaskState> {
     if (this.taskId === undefined) throw new McpError(ErrorCode.InvalidParams, 'This call was answered at once: it has no task to poll')
+    if (hasExperimentalTasks(this.#session)) return (this.#state = fromExperimental(await this.#session.request('tasks/get', { taskId: this.taskId }, this.#requestOptions())))
     const raw = await this.#session.request('tasks/get', { taskId: this.taskId }, this.#requestOptions())
     // The session leaves an extension's results to it: checked here, against the extension's table.
     const parsed = tasksMethods['tasks/get'].result.safeParse(raw)
@@ -82,37 +131,58 @@ export class ToolTask implements AsyncIterable<TaskState> {
     return this.#state
   }
 
-  /** Waits for the end: the tool's result (an `isError` one included); rejects with the task's error if it `failed`, RequestCancelled if `cancelled`. */
+  /**
+   * Waits for the end: the tool's result (an `isError` one included); rejects with the task's error if
+   * it `failed`, RequestCancelled if `cancelled`, and McpError(InvalidParams) like `callTool` when the
+   * result does not fit the tool's `outputSchema`.
+   */
   async result(): Promise<CallToolResult> {
-    if (this.#immediate) return this.#immediate
+    const result = this.#immediate ?? (await this.#final())
+    this.#check?.(result)
+    return result
+  }
+
+  async #final(): Promise<CallToolResult> {
     let state = this.#state
     if (!state || !FINAL.has(state.status)) for await (state of this);
-    return outcome(state!)
+    if (!hasExperimentalTasks(this.#session) || state!.status === 'cancelled') return outcome(state!)
+    // 2025-11-25 inlines no result: `tasks/result` answers what the tools/call would have (a tool error
+    // shows as `failed`, with its isError result), and answers at once now that the task ended.
+    return (await this.#session.request('tasks/result', { taskId: state!.taskId }, { ...this.#requestOptions(), resultSchema: CallToolResultSchema })) as CallToolResult
   }
 
   /** Asks the server to stop the task (`tasks/cancel`); a task that already ended stays as it ended. */
   async cancel(): Promise<void> {
     if (this.taskId === undefined) return
-    await this.#session.request('tasks/cancel', { taskId: this.taskId }, this.#requestOptions())
+    if (!hasExperimentalTasks(this.#session)) {
+      await this.#session.request('tasks/cancel', { taskId: this.taskId }, this.#requestOptions())
+      return
+    }
+    try {
+      this.#state = fromExperimental(await this.#session.request('tasks/cancel', { taskId: this.taskId }, this.#requestOptions()))
+    } catch (error) {
+      // 2025-11-25 answers -32602 for a task already ended; the extension acknowledges it. Same here.
+      const ended = error instanceof McpError && error.code === ErrorCode.InvalidParams && (await this.get().catch(() => undefined))
+      if (!ended || !FINAL.has(ended.status)) throw error
+    }
   }
 
   /**
    * Each state the task goes through until it ends: pushed by the server over `subscriptions/listen`
-   * when it offers that (SEP-2663 task status notifications), else polled every `pollIntervalMs`.
+   * when it offers that (SEP-2663 task status notifications), else polled every `pollIntervalMs`. A
+   * 2025-11-25 server's `notifications/tasks/status` come in between polls.
    */
   async *[Symbol.asyncIterator](): AsyncIterator<TaskState> {
     if (this.taskId === undefined) return
     const pushed: TaskState[] = []
     let wake: (() => void) | undefined
-    const following = await followTask(
-      this.#session,
-      this.taskId,
-      (task) => {
-        pushed.push(task)
-        wake?.()
-      },
-      this.#requestOptions(),
-    )
+    const push = (task: TaskState) => {
+      pushed.push(task)
+      wake?.()
+    }
+    // 2025-11-25 status notifications are optional ("MAY"): they only cut a poll short, never stretch it.
+    const unwatch = hasExperimentalTasks(this.#session) ? watchTaskStatus(this.#session, this.taskId, (task) => push(fromExperimental(task))) : undefined
+    const following = unwatch ? undefined : await followTask(this.#session, this.taskId, push, this.#requestOptions())
     try {
       let last = ''
       // Read once after the stream is acknowledged: a change made before it is not missed.
@@ -135,6 +205,7 @@ export class ToolTask implements AsyncIterable<TaskState> {
         } else state = await this.get()
       }
     } finally {
+      unwatch?.()
       await following?.close()
     }
   }
@@ -195,8 +266,18 @@ function sleep(ms: number, signal: AbortSignal | undefined, onWake?: (wake: () =
   })
 }
 
-/** The task a `tools/call` answered with, if it did: a flat CreateTaskResult (`resultType: "task"`). */
+/** A 2025-11-25 task in the handle's terms: `ttl` and `pollInterval` are `ttlMs` and `pollIntervalMs` there. */
+function fromExperimental(task: Task): TaskState {
+  const { taskId, status, statusMessage, createdAt, lastUpdatedAt, ttl, pollInterval } = task
+  return { taskId, status, ...(statusMessage === undefined ? {} : { statusMessage }), createdAt, lastUpdatedAt, ttlMs: ttl, ...(pollInterval === undefined ? {} : { pollIntervalMs: pollInterval }) }
+}
+
+/**
+ * The task a `tools/call` answered with, if it did: a flat CreateTaskResult (`resultType: "task"`,
+ * the extension) or 2025-11-25's `{ task }`.
+ */
 export function taskOf(result: Record<string, unknown>): TaskState | undefined {
+  if (isObject(result.task) && typeof result.task.taskId === 'string' && result.resultType === undefined) return fromExperimental(result.task as Task)
   if (result.resultType !== 'task' || typeof result.taskId !== 'string') return undefined
   const { resultType: _, _meta: __, ...task } = result
   return task as unknown as TaskState

@@ -1,4 +1,6 @@
 import {
+  CallToolResultSchema,
+  CreateTaskResultSchema,
   ErrorCode,
   McpError,
   type CallToolRequestParams,
@@ -14,7 +16,7 @@ import type { CacheableRequestOptions, ClientCache } from '../cache.js'
 import type { ClientEvents, Emitter } from '../events.js'
 import { compileJsonSchema, describeErrors } from '../json-schema.js'
 import { paginate } from '../pagination.js'
-import { ToolTask, declaresTasks, taskOf, type TaskOptions } from './tasks.js'
+import { ToolTask, declaresTasks, experimentalTaskSupport, taskOf, type TaskOptions } from './tasks.js'
 import { headerParams, headerPaths, type HeaderPaths } from './tool-headers.js'
 
 interface KnownTool {
@@ -24,6 +26,9 @@ interface KnownTool {
   /** Compiled on the tool's first call, then reused until the tool list changes. */
   validate?: ValidateFunction
 }
+
+// What a 2025-11-25 tools/call with `params.task` is answered with: the task, or the result of a server that ran it at once.
+const TASK_OR_RESULT = CreateTaskResultSchema.or(CallToolResultSchema)
 
 /**
  * Calling the server's tools: `tools/list` pages (remembered), and `tools/call` with the result's
@@ -95,35 +100,54 @@ export class Tools {
   /**
    * Calls a tool. A result that does not fit the tool's `outputSchema` — `structuredContent`
    * missing (and not `isError`) or invalid — rejects with McpError(InvalidParams), whose
-   * `data.result` still holds the result as received.
+   * `data.result` still holds the result as received. A task the server answers with is waited for.
    */
   async call(params: CallToolRequestParams, options?: RequestOptions): Promise<CallToolResult> {
-    const { known, result } = await this.#send(params, options)
-    const task = taskOf(result)
-    // A server may answer a client that declared Tasks with a task for any call: wait for its end here.
-    const final = task ? await new ToolTask(this.#session, { task }, options).result() : (result as CallToolResult)
-    if (known?.tool.outputSchema && !final.isError) this.#check(params.name, known, final)
-    return final
-  }
-
-  /** Calls a tool and hands back its task (SEP-2663), or an already-settled handle when the server answered at once. */
-  async start(params: CallToolRequestParams, options?: RequestOptions & TaskOptions): Promise<ToolTask> {
-    const { result } = await this.#send(params, options)
-    const task = taskOf(result)
-    return new ToolTask(this.#session, task ? { task } : { result: result as CallToolResult }, options)
-  }
-
-  async #send(params: CallToolRequestParams, options?: RequestOptions): Promise<{ known: KnownTool | undefined; result: Record<string, unknown> }> {
     // Gate before listing: a server without tools must reject locally, with nothing sent.
     this.#session.assertCanSend('tools/call')
     const known = await this.#lookup(params.name, options)
+    // 2025-11-25: "If taskSupport is "required", clients MUST invoke the tool as a task."
+    const asTask = params.task === undefined && experimentalTaskSupport(this.#session, known?.tool) === 'required'
+    const result = await this.#send(asTask ? { ...params, task: {} } : params, known, options)
+    const task = taskOf(result)
+    // A server may answer a client that declared Tasks with a task for any call: wait for its end here.
+    if (task) return new ToolTask(this.#session, { task }, options, this.#checker(params.name, known)).result()
+    this.#checker(params.name, known)?.(result as CallToolResult)
+    return result as CallToolResult
+  }
+
+  /**
+   * Calls a tool and hands back its task — asked for with `params.task` where the server has
+   * 2025-11-25 tasks for tool calls and the tool allows it, else left to the server (SEP-2663) — or an
+   * already-settled handle when the server answered at once.
+   */
+  async start(params: CallToolRequestParams, options?: RequestOptions & TaskOptions): Promise<ToolTask> {
+    this.#session.assertCanSend('tools/call')
+    const known = await this.#lookup(params.name, options)
+    const ttl = options?.ttlMs
+    const asTask = params.task === undefined && experimentalTaskSupport(this.#session, known?.tool) !== 'forbidden'
+    const result = await this.#send(asTask ? { ...params, task: ttl === undefined ? {} : { ttl } } : params, known, options)
+    const task = taskOf(result)
+    return new ToolTask(this.#session, task ? { task } : { result: result as CallToolResult }, options, this.#checker(params.name, known))
+  }
+
+  async #send(params: CallToolRequestParams, known: KnownTool | undefined, options?: RequestOptions): Promise<Record<string, unknown>> {
     const headers = known && headerParams(known.headers, params.arguments)
-    const result = (await this.#session.request('tools/call', params, headers ? { ...options, headerParams: headers } : options)) as Record<string, unknown>
+    const requestOptions = { ...options, ...(headers ? { headerParams: headers } : {}), ...(params.task === undefined ? {} : { resultSchema: TASK_OR_RESULT }) }
+    const result = (await this.#session.request('tools/call', params, requestOptions)) as Record<string, unknown>
     // "A CreateTaskResult for a request that did not declare the extension is an invalid response."
     if (result.resultType !== undefined && !(result.resultType === 'task' && declaresTasks(this.#session))) {
       throw new McpError(ErrorCode.InternalError, `Server answered tools/call with a resultType this client did not ask for: ${JSON.stringify(result.resultType)}`)
     }
-    return { known, result }
+    return result
+  }
+
+  /** The check of `name`'s results against its `outputSchema`, if it declares one; `isError` results pass. */
+  #checker(name: string, known: KnownTool | undefined): ((result: CallToolResult) => void) | undefined {
+    if (!known?.tool.outputSchema) return undefined
+    return (result) => {
+      if (!result.isError) this.#check(name, known, result)
+    }
   }
 
   #check(name: string, known: KnownTool, result: CallToolResult): void {

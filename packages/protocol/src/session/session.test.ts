@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ErrorCode, McpError } from '../errors.js'
 import type { JSONRPCMessage, JSONRPCPayload } from '../jsonrpc/messages.js'
+import { CreateTaskResultSchema } from '../revisions/index.js'
 import { InMemoryTransport } from '../testing/in-memory.js'
 import { Session } from './session.js'
 
@@ -79,6 +80,20 @@ describe('request correlation', () => {
     await next()
     await peer.close()
     await expect(call).rejects.toMatchObject({ code: ErrorCode.ConnectionClosed })
+  })
+})
+
+describe('result validation', () => {
+  it("rejects a result that breaks the method table's schema with -32603, and checks one request against its own resultSchema instead", async () => {
+    const { session, next, send } = await withRawPeer({ role: 'client' })
+    ready(session, '2025-11-25', { tools: {}, tasks: { requests: { tools: { call: {} } } } })
+    const task = { taskId: 't1', status: 'working', createdAt: 'now', lastUpdatedAt: 'now', ttl: null }
+    const plain = session.request('tools/call', { name: 'job' })
+    await send({ jsonrpc: '2.0', id: ((await next()) as { id: number }).id, result: { task } })
+    await expect(plain).rejects.toMatchObject({ code: ErrorCode.InternalError, message: expect.stringContaining('Invalid result for tools/call') })
+    const asTask = session.request('tools/call', { name: 'job', task: {} }, { resultSchema: CreateTaskResultSchema })
+    await send({ jsonrpc: '2.0', id: ((await next()) as { id: number }).id, result: { task } })
+    expect(await asTask).toEqual({ task })
   })
 })
 

@@ -1,3 +1,4 @@
+import type * as z from 'zod'
 import { legacyEra } from '../era/legacy.js'
 import type { Era } from '../era/era.js'
 import { ErrorCode, McpError } from '../errors.js'
@@ -24,6 +25,16 @@ export type Reply = (message: JSONRPCPayload, options?: SendOptions) => Promise<
 export type { Middleware, MiddlewareCall, NotificationHandler, RequestHandler }
 
 type AnyParams = Record<string, unknown> & { _meta?: Record<string, unknown> }
+/** Options of `Session.request`: a request's own, where its response goes, and the schema its result is held to. */
+type SessionRequestOptions = RequestOptions & {
+  reply?: Reply
+  /**
+   * Checks the result against this schema instead of the method table's: for a request whose params
+   * ask for another shape of result (2025-11-25's `params.task` on `tools/call` is answered with a
+   * `CreateTaskResult`, not a `CallToolResult`).
+   */
+  resultSchema?: z.ZodType
+}
 /** Turns a response's result into what the caller gets (validated; settled by the era). */
 type Finish = (result: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>
 
@@ -174,7 +185,7 @@ export class Session {
   }
 
   /** Sends a request and resolves with its validated result. */
-  request<M extends RequestMethod | (string & {})>(method: M, params?: M extends RequestMethod ? ParamsOf<M> : AnyParams, options: RequestOptions & { reply?: Reply } = {}): Promise<M extends RequestMethod ? ResultOf<M> : Record<string, unknown>> {
+  request<M extends RequestMethod | (string & {})>(method: M, params?: M extends RequestMethod ? ParamsOf<M> : AnyParams, options: SessionRequestOptions = {}): Promise<M extends RequestMethod ? ResultOf<M> : Record<string, unknown>> {
     type R = M extends RequestMethod ? ResultOf<M> : Record<string, unknown>
     try {
       // A server may not ask a client that never opened a legacy session: 2026-07-28 has no
@@ -198,7 +209,8 @@ export class Session {
       // The final result is made in the response's own resolution: no extra promise per request.
       return this.#sendRequest(method, era ? (era.stamp(call.params, this) as AnyParams) : call.params, options, (first) => {
         // An extension's method is not the table's: its results are the extension's to check.
-        const check = this.router.claims(method, this.state.protocolVersion) ? (result: Record<string, unknown>) => result : (result: Record<string, unknown>) => validateResult(method, result)
+        const schema = options.resultSchema ?? (this.router.claims(method, this.state.protocolVersion) ? undefined : resultSchemaOf(method))
+        const check = schema ? (result: Record<string, unknown>) => validateResult(method, schema, result) : (result: Record<string, unknown>) => result
         if (!era?.settle) return check(first)
         const resend = (p: AnyParams) => this.#sendRequest(method, era.stamp(p, this) as AnyParams, options)
         const settled = era.settle(this, { method, params: call.params }, first, resend, options.signal)
@@ -207,7 +219,7 @@ export class Session {
     }) as Promise<R>
   }
 
-  #sendRequest(method: string, params: AnyParams, options: RequestOptions & { reply?: Reply }, finish?: Finish): Promise<Record<string, unknown>> {
+  #sendRequest(method: string, params: AnyParams, options: SessionRequestOptions, finish?: Finish): Promise<Record<string, unknown>> {
     const id = this.#nextId++
     const send = options.reply ?? this.#send
     const sendOptions: SendOptions = { relatedRequestId: options.relatedRequestId, protocolVersion: this.state.protocolVersion }
@@ -342,11 +354,16 @@ export class Session {
   }
 }
 
-/** A result checked against the method table (unknown methods, and results of a type an extension added, pass as they are). */
-function validateResult(method: string, result: Record<string, unknown>): Record<string, unknown> {
+/** The method table's schema of `method`'s result (none for unknown methods: their results pass as they are). */
+function resultSchemaOf(method: string): z.ZodType | undefined {
   const entry = methodEntry(method)
-  if (entry?.kind !== 'request' || result.resultType !== undefined) return result
-  const parsed = entry.result.safeParse(result)
+  return entry?.kind === 'request' ? entry.result : undefined
+}
+
+/** A result checked against `schema` (results of a type an extension added pass as they are). */
+function validateResult(method: string, schema: z.ZodType, result: Record<string, unknown>): Record<string, unknown> {
+  if (result.resultType !== undefined) return result
+  const parsed = schema.safeParse(result)
   if (parsed.success) return parsed.data as Record<string, unknown>
   throw new McpError(ErrorCode.InternalError, `Invalid result for ${method}: ${parsed.error.message}`, { issues: parsed.error.issues })
 }

@@ -11,6 +11,7 @@ import {
   type HttpResponse,
   type HttpTransportOptions,
 } from './http.js'
+import { keepNumericIds, stringify } from '../numeric-ids.js'
 import { readEventStream, type EventSourceMessage } from './sse.js'
 
 /** Options of {@link SSEClientTransport}. */
@@ -43,6 +44,8 @@ export class SSEClientTransport implements Transport {
   #state: 'new' | 'connecting' | 'open' | 'closed' = 'new'
   #stream: HttpResponse | undefined
   #closing: Promise<void> | undefined
+  /** Ids past 2^53 of the server's requests awaiting our answer: sent back as the numbers they were. */
+  readonly #numericIds = new Set<string>()
 
   constructor(url: URL | string, options: SSEClientTransportOptions = {}) {
     this.#url = new URL(url)
@@ -103,7 +106,7 @@ export class SSEClientTransport implements Transport {
     const endpoint = this.#endpoint
     if (this.#state !== 'open' || !endpoint) throw new McpError(ErrorCode.ConnectionClosed, 'Not connected')
     if (options?.protocolVersion) this.#protocolVersion = options.protocolVersion
-    const body = JSON.stringify(message)
+    const body = stringify(message, this.#numericIds)
     const response = await this.#request('POST', async () => ({ method: 'POST', url: endpoint, headers: { ...(await this.#headers()), 'content-type': 'application/json' }, body }))
     if (response.status < 200 || response.status > 299) throw await httpError(response, { method: 'POST', url: endpoint })
     await response.drain()
@@ -145,6 +148,7 @@ export class SSEClientTransport implements Transport {
   #deliver(text: string): void {
     const parsed = parseMessage(text)
     if (!parsed.ok) return this.onerror?.(McpError.fromError(parsed.error.error))
+    if (parsed.numericIds) keepNumericIds(this.#numericIds, parsed.numericIds)
     try {
       this.onmessage?.(parsed.payload)
     } catch (error) {

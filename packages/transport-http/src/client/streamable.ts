@@ -23,6 +23,7 @@ import {
   type HttpResponse,
   type HttpTransportOptions,
 } from './http.js'
+import { keepNumericIds, stringify } from '../numeric-ids.js'
 import { DEFAULT_RECONNECTION, ResponseStreams, type ReconnectionOptions, type Stream } from './streams.js'
 
 export { DEFAULT_RECONNECTION, type ReconnectionOptions }
@@ -96,6 +97,8 @@ export class StreamableHTTPClientTransport implements Transport {
   #closeReason: McpError | undefined
   /** Modern requests awaiting their response, by id. */
   readonly #calls = new Map<RequestId, ModernCall>()
+  /** Ids past 2^53 of the server's requests awaiting our answer: sent back as the numbers they were. */
+  readonly #numericIds = new Set<string>()
 
   constructor(url: URL | string, options: StreamableHTTPClientTransportOptions = {}) {
     this.#url = new URL(url)
@@ -112,7 +115,10 @@ export class StreamableHTTPClientTransport implements Transport {
         get hasSession() {
           return transport.#sessionId !== undefined
         },
-        deliver: (payload) => this.#deliver(payload),
+        deliver: (payload, numericIds) => {
+          if (numericIds) keepNumericIds(this.#numericIds, numericIds)
+          this.#deliver(payload)
+        },
         report: (error) => this.onerror?.(error),
         get: (lastEventId) =>
           this.#request('GET', async () => {
@@ -153,7 +159,7 @@ export class StreamableHTTPClientTransport implements Transport {
     if (modern !== undefined) return this.#sendModern(message as JSONRPCMessage, modern, options)
     if (options?.protocolVersion) this.#protocolVersion = options.protocolVersion
     const messages = Array.isArray(message) ? message : [message]
-    const body = JSON.stringify(message)
+    const body = stringify(message, this.#numericIds)
     const withSession = this.#sessionId !== undefined
     const response = await this.#request('POST', async () => ({
       method: 'POST',

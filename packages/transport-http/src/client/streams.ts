@@ -43,8 +43,8 @@ export interface StreamOwner {
   readonly open: boolean
   /** Whether requests carry a session id (a 404 to a GET then means the session expired). */
   readonly hasSession: boolean
-  /** Hands a message to the transport's `onmessage`. */
-  deliver(payload: JSONRPCPayload): void
+  /** Hands a message to the transport's `onmessage`; `numericIds`: its request ids past 2^53 (see `parseMessage`). */
+  deliver(payload: JSONRPCPayload, numericIds?: string[]): void
   report(error: Error): void
   /** GETs the endpoint: the standalone stream, or a POST stream resumed after `lastEventId`. */
   get(lastEventId: string | undefined): Promise<HttpResponse>
@@ -138,7 +138,7 @@ export class ResponseStreams {
       payload = payload.filter((m) => this.#isNew(m, stream))
       if (payload.length === 0) return
     } else if (!this.#isNew(payload, stream)) return
-    this.#owner.deliver(payload)
+    this.#owner.deliver(payload, parsed.numericIds)
   }
 
   /**

@@ -1,4 +1,5 @@
 import { ErrorCode, type JSONRPCPayload } from '@plugboard/protocol'
+import { stringify } from '../numeric-ids.js'
 import { messageEvent, primingEvent, retryField, type SseConnection } from './sse.js'
 
 export type StreamId = string
@@ -229,23 +230,25 @@ const DEFAULT_MAX_HELD_BYTES = 8 * 1024 * 1024
 /**
  * A message and its JSON. What `JSON.stringify` cannot write (a BigInt, a cycle, nesting deep
  * enough to overflow the stack) must still answer its request — as JSON mode (a 500) and stdio do:
- * a response becomes a -32603 error with its id; anything else is reported and dropped.
+ * a response becomes a -32603 error with its id; anything else is reported and dropped. A response
+ * whose id is in `numericIds` (ids past 2^53, see `parseMessage`) is written with it as a number,
+ * and the id leaves the set.
  */
-export function serialize(message: JSONRPCPayload, onerror: (error: Error) => void): [JSONRPCPayload, string | undefined] {
+export function serialize(message: JSONRPCPayload, onerror: (error: Error) => void, numericIds?: Set<string>): [JSONRPCPayload, string | undefined] {
   try {
-    return [message, JSON.stringify(message)]
+    return [message, stringify(message, numericIds)]
   } catch (error) {
     onerror(new Error(`Cannot serialize a message: ${(error as Error)?.message ?? error}`))
   }
   if (Array.isArray(message)) {
-    const answers = message.map((m) => serialize(m, onerror)).filter(([, data]) => data !== undefined)
+    const answers = message.map((m) => serialize(m, onerror, numericIds)).filter(([, data]) => data !== undefined)
     if (answers.length === 0) return [message, undefined]
     const batch = answers.map(([m]) => m) as JSONRPCPayload
     return [batch, `[${answers.map(([, data]) => data).join(',')}]`]
   }
   if ('method' in message || !('id' in message) || message.id === undefined || message.id === null) return [message, undefined]
   const failed = { jsonrpc: '2.0', id: message.id, error: { code: ErrorCode.InternalError, message: 'Internal error: the result could not be serialized as JSON' } } as JSONRPCPayload
-  return [failed, JSON.stringify(failed)]
+  return [failed, stringify(failed, numericIds)]
 }
 
 /** Finds the stream a `Last-Event-ID` belongs to, or `undefined` if the store does not know it. */
@@ -289,13 +292,21 @@ export class Stream {
   readonly #maxHeldBytes: number
   #tail: Promise<void> | undefined
   #primed = false
+  /** Ids past 2^53 of the requests this stream answers: written as numbers, on a replay too. */
+  readonly #numericIds: readonly string[] | undefined
 
-  constructor(id: StreamId, options: { store: EventStore | undefined; hold?: boolean; maxHeldBytes?: number; onerror: (error: Error) => void }) {
+  constructor(id: StreamId, options: { store: EventStore | undefined; hold?: boolean; maxHeldBytes?: number; numericIds?: readonly string[]; onerror: (error: Error) => void }) {
     this.id = id
     this.#maxHeldBytes = options.maxHeldBytes ?? DEFAULT_MAX_HELD_BYTES
     this.#store = options.store
     this.#onerror = options.onerror
+    this.#numericIds = options.numericIds
     if (options.hold) this.#held = []
+  }
+
+  /** A fresh set each time: serializing takes an answered id out, and a replay writes it again. */
+  #ids(): Set<string> | undefined {
+    return this.#numericIds && new Set(this.#numericIds)
   }
 
   /** Whether a live connection carries the stream now. */
@@ -307,7 +318,7 @@ export class Stream {
   write(message: JSONRPCPayload): void {
     this.#enqueue(() => {
       // Serialized once: for the wire, and as the size a bounded store counts.
-      const [sent, data] = serialize(message, this.#onerror)
+      const [sent, data] = serialize(message, this.#onerror, this.#ids())
       if (data === undefined) return
       message = sent
       if (!this.#store) return this.#deliver(undefined, data)
@@ -343,7 +354,7 @@ export class Stream {
         if (this.#held) this.#held = []
         this.#heldSize = 0
         this.#primed = true
-        const send = async (id: EventId, m: JSONRPCPayload) => void (isMessage(m) && conn.write(messageEvent(JSON.stringify(m), id)))
+        const send = async (id: EventId, m: JSONRPCPayload) => void (isMessage(m) && conn.write(messageEvent(stringify(m, this.#ids()), id)))
         return Promise.resolve(store.replayEventsAfter(options.after, { send })).then(() => this.#settle(conn))
       }
       if (options.prime && store) {

@@ -14,6 +14,7 @@ import {
   type Reply,
   type RequestId,
 } from '@plugboard/protocol'
+import { stringify } from '../numeric-ids.js'
 import { InMemoryEventStore, Stream, streamOfEvent, type EventStore } from './events.js'
 import { accepts, checkHostAndOrigin, isJsonContentType, type GuardOptions } from './guards.js'
 import { Cors, type CorsOptions } from './cors.js'
@@ -122,7 +123,12 @@ export const handleRequest = Symbol('plugboard.handleRequest')
 export interface McpHandler {
   /** Answers one HTTP request: the whole endpoint as a web-standard `fetch` handler (bound, so it can be passed around). */
   readonly fetch: (request: Request) => Promise<Response>
-  /** Ends every session and stream; later requests get 503. */
+  /**
+   * Ends every session and stream, and cancels the requests in flight; later requests get 503.
+   * It does not close the `McpServer` it was given: the handler did not create it, and one server
+   * may serve several handlers. Call `server.close()` as well to stop what the server runs on its
+   * own (running tasks and their timers, `subscriptions/listen` streams of other transports).
+   */
   close(): Promise<void>
   /**
    * Closes the connection carrying a request's SSE stream, not the stream (2025-11-25 polling);
@@ -162,6 +168,8 @@ const isResponse = (m: JSONRPCPayload): boolean => Array.isArray(m) || !('method
  *
  * const handler = createMcpHandler(server, { path: '/mcp' })
  * createServer(toNodeHandler(handler)).listen(3000, '127.0.0.1')
+ * // Shutting down: the handler's sessions, then the server's own work (running tasks).
+ * process.on('SIGTERM', () => handler.close().then(() => server.close()))
  * // Bun, Deno, Workers: export default { fetch: handler.fetch }
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#streamable-http
  * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http
@@ -348,13 +356,14 @@ class Endpoint {
       const { id, ...error } = parsed.error
       return jsonBody(400, JSON.stringify(id === null ? error : parsed.error))
     }
-    const payload = parsed.payload
+    // Ids past 2^53, kept as their digits in the payload: the answers must carry them as numbers.
+    const { payload, numericIds } = parsed
     // The modern wire: served per request, whatever session id a client sends along.
-    if (ModernPost.claims(req, payload)) return this.#modern.post(req, payload, authInfo)
+    if (ModernPost.claims(req, payload)) return this.#modern.post(req, payload, authInfo, numericIds)
     const messages = Array.isArray(payload) ? payload : [payload]
     const initialize = messages.find(isInitialize)
     if (initialize && Array.isArray(payload)) return httpError(400, ErrorCode.InvalidRequest, 'Invalid Request: initialize must be sent alone, not in a batch')
-    if (this.#options.stateless) return this.#postStateless(req, payload, authInfo)
+    if (this.#options.stateless) return this.#postStateless(req, payload, authInfo, numericIds)
 
     let session: HttpSession
     if (initialize && req.header('mcp-session-id') === undefined) {
@@ -402,10 +411,10 @@ class Endpoint {
       }
       // No answer: every request was cancelled by the client.
       if (answer === undefined) return { status: 202, headers }
-      return scopeRefusal(answer, authInfo, this.#options.authenticate?.challenge, headers) ?? jsonBody(200, JSON.stringify(answer), headers)
+      return this.#jsonAnswer(answer, authInfo, numericIds, headers)
     }
 
-    const stream = session.openStream(requestIds)
+    const stream = session.openStream(requestIds, numericIds)
     const conn = this.#keepAlive.open()
     const version = initialize ? negotiateProtocolVersion(String(initialize.params?.protocolVersion)) : session.protocolVersion
     stream.attach(conn, { prime: this.#primes(version) ? { retryMs: this.#retryMs } : undefined })
@@ -423,6 +432,13 @@ class Endpoint {
         done()
       })
     return { status: 200, headers: { ...SSE_HEADERS, ...headers }, sse: conn }
+  }
+
+  /** One JSON body of responses (a 403 step-up challenge for a call refused for scope); ids past 2^53 as numbers. */
+  #jsonAnswer(answer: JSONRPCPayload, authInfo: AuthInfo | undefined, numericIds: string[] | undefined, headers?: Record<string, string>): OutgoingResponse {
+    // A result JSON cannot write throws here: the request is answered 500.
+    const body = stringify(answer, numericIds && new Set(numericIds))
+    return scopeRefusal(answer, authInfo, this.#options.authenticate?.challenge, headers, body) ?? jsonBody(200, body, headers)
   }
 
   // Priming events carry empty data, which clients before 2025-11-25 cannot parse.
@@ -448,7 +464,7 @@ class Endpoint {
    * bound to anything). Its messages go to the server's router one by one; what a handler asks of
    * the client fails, as there is no stream to carry a request of the server's.
    */
-  async #postStateless(req: IncomingRequest, payload: JSONRPCPayload, authInfo: AuthInfo | undefined): Promise<OutgoingResponse> {
+  async #postStateless(req: IncomingRequest, payload: JSONRPCPayload, authInfo: AuthInfo | undefined, numericIds: string[] | undefined): Promise<OutgoingResponse> {
     const refused = this.#versionError(req)
     if (refused) return refused
     // "If the server does not receive an MCP-Protocol-Version header … SHOULD assume 2025-03-26."
@@ -469,10 +485,9 @@ class Endpoint {
       // A JSON body carries the responses only; related notifications have nowhere to go.
       const responses = await serve(() => Promise.resolve())
       if (responses.length === 0) return { status: 202, headers: {} }
-      const answer = Array.isArray(payload) ? responses : responses[0]!
-      return scopeRefusal(answer, authInfo, this.#options.authenticate?.challenge) ?? jsonBody(200, JSON.stringify(answer))
+      return this.#jsonAnswer(Array.isArray(payload) ? responses : responses[0]!, authInfo, numericIds)
     }
-    const stream = new Stream('stateless', { store: undefined, onerror: this.#report })
+    const stream = new Stream('stateless', { store: undefined, numericIds, onerror: this.#report })
     const conn = this.#keepAlive.open()
     stream.attach(conn)
     // The client closing the stream cancels what is still running.

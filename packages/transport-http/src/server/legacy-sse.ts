@@ -1,6 +1,7 @@
 import { ErrorCode, McpError, parseMessage, type AuthInfo, type JSONRPCPayload, type MessageInfo, type Transport } from '@plugboard/protocol'
 import { accepts, isJsonContentType } from './guards.js'
 import { serialize } from './events.js'
+import { keepNumericIds } from '../numeric-ids.js'
 import { tooManySessions } from './sessions.js'
 import { httpError, jsonBody, readMessageBody, type IncomingRequest, type OutgoingResponse } from './http.js'
 import type { ConnectionLike, ServerLike } from './sessions.js'
@@ -25,6 +26,8 @@ class LegacyTransport implements Transport {
   onclose?: () => void
   onerror?: (error: Error) => void
   onmessage?: Transport['onmessage']
+  /** Ids past 2^53 of requests awaiting an answer, answered as the numbers they were sent as. */
+  readonly numericIds = new Set<string>()
   readonly #conn: SseConnection
   #closed = false
 
@@ -38,7 +41,7 @@ class LegacyTransport implements Transport {
   async start(): Promise<void> {}
 
   async send(message: JSONRPCPayload): Promise<void> {
-    const [, data] = serialize(message, this.#onerror)
+    const [, data] = serialize(message, this.#onerror, this.numericIds)
     if (data === undefined) return
     if (!this.#conn.write(messageEvent(data))) throw new McpError(ErrorCode.ConnectionClosed, 'The SSE stream is closed')
   }
@@ -111,6 +114,7 @@ export class LegacySse {
       const { id: errorId, ...error } = parsed.error
       return jsonBody(400, JSON.stringify(errorId === null ? error : parsed.error))
     }
+    if (parsed.numericIds) keepNumericIds(entry.transport.numericIds, parsed.numericIds)
     const info: MessageInfo = { sessionId: id, authInfo, request: { headers: req.headers, url: req.url } }
     entry.transport.onmessage?.(parsed.payload, info)
     return { status: 202, headers: {} }

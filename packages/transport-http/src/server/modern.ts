@@ -15,6 +15,7 @@ import {
   type Reply,
   type RequestId,
 } from '@plugboard/protocol'
+import { stringify } from '../numeric-ids.js'
 import { Stream, serialize } from './events.js'
 import { checkParamHeaders, checkStandardHeaders, hasParamHeaders, headerAnnotations, type HeaderAnnotations } from './headers.js'
 import { httpError, jsonBody, type IncomingRequest, type OutgoingResponse } from './http.js'
@@ -40,8 +41,8 @@ const metaOf = (m: JSONRPCMessage): Record<string, unknown> | undefined => {
   const meta = 'method' in m ? m.params?._meta : undefined
   return isObject(meta) ? meta : undefined
 }
-const answer = (status: number, id: RequestId | undefined, error: McpError): OutgoingResponse =>
-  jsonBody(status, JSON.stringify(id === undefined ? { jsonrpc: '2.0', error: error.toJSON() } : { jsonrpc: '2.0', id, error: error.toJSON() }))
+const answer = (status: number, id: RequestId | undefined, error: McpError, numericIds?: readonly string[]): OutgoingResponse =>
+  jsonBody(status, id === undefined ? JSON.stringify({ jsonrpc: '2.0', error: error.toJSON() }) : stringify({ jsonrpc: '2.0', id, error: error.toJSON() }, numericIds && new Set(numericIds)))
 
 /** Whether an `MCP-Protocol-Version` value names a modern revision (no handshake, no session). */
 export const isModernVersion = (version: string | undefined): boolean => version !== undefined && MODERN.includes(version.trim())
@@ -97,7 +98,8 @@ export class ModernPost {
     return messages.some((m) => metaOf(m)?.[PROTOCOL_VERSION_META_KEY] !== undefined)
   }
 
-  async post(req: IncomingRequest, payload: JSONRPCPayload, authInfo: AuthInfo | undefined): Promise<OutgoingResponse> {
+  /** Serves one POST; `numericIds`: its request's id if past 2^53 (see `parseMessage`), answered as a number. */
+  async post(req: IncomingRequest, payload: JSONRPCPayload, authInfo: AuthInfo | undefined, numericIds?: readonly string[]): Promise<OutgoingResponse> {
     if (Array.isArray(payload)) return httpError(400, ErrorCode.InvalidRequest, 'Invalid Request: a POST carries one JSON-RPC request or notification, not a batch')
     if (!('method' in payload)) return httpError(400, ErrorCode.InvalidRequest, 'Invalid Request: a client sends no JSON-RPC responses in this revision')
     const version = req.header('mcp-protocol-version')?.trim()
@@ -108,16 +110,16 @@ export class ModernPost {
       return { status: 202, headers: {} }
     }
     const malformed = checkMeta(payload)
-    if (malformed) return answer(400, payload.id, malformed)
+    if (malformed) return answer(400, payload.id, malformed, numericIds)
     const mismatch = checkStandardHeaders(req, payload)
-    if (mismatch) return answer(400, payload.id, mismatch)
+    if (mismatch) return answer(400, payload.id, mismatch, numericIds)
     const controller = new AbortController()
     const info = new PostInfo(undefined, authInfo, req, undefined, this.#options.retryMs, { protocolVersion: version, signal: controller.signal })
     if (payload.method === 'tools/call') {
       const refused = await this.#checkToolHeaders(req, payload, info)
-      if (refused) return answer(400, payload.id, refused)
+      if (refused) return answer(400, payload.id, refused, numericIds)
     }
-    return this.#serve(req, payload, info, controller)
+    return this.#serve(req, payload, info, controller, numericIds)
   }
 
   /** Ends every request in flight: its handler is cancelled and its stream closed (or a 503 answered). */
@@ -126,7 +128,7 @@ export class ModernPost {
     this.#inflight.clear()
   }
 
-  #serve(req: IncomingRequest, request: JSONRPCRequest, info: MessageInfo, controller: AbortController): Promise<OutgoingResponse> {
+  #serve(req: IncomingRequest, request: JSONRPCRequest, info: MessageInfo, controller: AbortController, numericIds: readonly string[] | undefined): Promise<OutgoingResponse> {
     return new Promise((resolve) => {
       let settled = false
       let done = false
@@ -140,7 +142,7 @@ export class ModernPost {
         if (!done) controller.abort(reason)
       }
       const open = (): Stream => {
-        const s = new Stream('modern', { store: undefined, onerror: this.#options.onerror })
+        const s = new Stream('modern', { store: undefined, numericIds, onerror: this.#options.onerror })
         const conn = this.#options.keepAlive.open()
         s.attach(conn)
         s.ondisconnect = () => cancel('the client closed the response stream')
@@ -170,8 +172,8 @@ export class ModernPost {
           stream.finish()
         } else if (response) {
           // A result JSON cannot write is answered -32603 here too, not left hanging.
-          const [sent, data] = serialize(response, this.#options.onerror) as [JSONRPCResponse, string]
-          settle(scopeRefusal(sent, info.authInfo, this.#options.scopeChallenge) ?? jsonBody(statusOf(sent), data))
+          const [sent, data] = serialize(response, this.#options.onerror, numericIds && new Set(numericIds)) as [JSONRPCResponse, string]
+          settle(scopeRefusal(sent, info.authInfo, this.#options.scopeChallenge, undefined, data) ?? jsonBody(statusOf(sent), data))
         } else {
           settle({ status: 202, headers: {} })
         }

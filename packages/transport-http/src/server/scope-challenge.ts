@@ -13,7 +13,8 @@ export type ScopeChallenge = (requiredScopes: string[], authInfo: AuthInfo) => s
  * with the authenticate hook's challenge, so the client can ask for the scopes and send the request
  * again. The body stays the JSON-RPC error, for a client that does not step up. Only where the
  * status is still free (a JSON body, not an SSE stream already answered 200), for a request that
- * carried credentials, and when the hook can phrase the challenge; otherwise `undefined`.
+ * carried credentials, and when the hook can phrase the challenge; otherwise `undefined`. `body`:
+ * the response's JSON when the caller has it already (its ids as the client sent them).
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization#runtime-insufficient-scope-errors
  */
 export function scopeRefusal(
@@ -21,9 +22,10 @@ export function scopeRefusal(
   authInfo: AuthInfo | undefined,
   challenge: ScopeChallenge | undefined,
   headers?: Record<string, string>,
+  body?: string,
 ): OutgoingResponse | undefined {
   if (!authInfo || !challenge || Array.isArray(response) || !isJSONRPCErrorResponse(response)) return undefined
   const refused = InsufficientScopeError.from(response.error)
   if (!refused) return undefined
-  return jsonBody(403, JSON.stringify(response), { ...headers, 'www-authenticate': challenge(refused.requiredScopes, authInfo) })
+  return jsonBody(403, body ?? JSON.stringify(response), { ...headers, 'www-authenticate': challenge(refused.requiredScopes, authInfo) })
 }

@@ -48,6 +48,9 @@ export interface SessionSettings {
   onended: (session: HttpSession) => void
 }
 
+/** Most streams of one session whose ids past 2^53 are remembered for a resume. */
+const MAX_NUMERIC_STREAMS = 256
+
 const noStream = (message: JSONRPCPayload) =>
   !Array.isArray(message) && isJSONRPCRequest(message)
     ? Promise.reject(new McpError(ErrorCode.ConnectionClosed, `Cannot send ${message.method}: the client has no SSE stream open to receive it (no GET stream)`))
@@ -72,6 +75,8 @@ export class HttpSession {
   /** Open POST streams, by the id of each request they carry. */
   readonly #requests = new Map<RequestId, Stream>()
   #standalone: Stream | undefined
+  /** Ids past 2^53 answered on each stream that had some, so a resume of a finished one writes them as numbers too. */
+  #numericStreams: Map<StreamId, readonly string[]> | undefined
   #nextStream = 1
   #timer: ReturnType<typeof setTimeout> | undefined
 
@@ -93,9 +98,18 @@ export class HttpSession {
     return streamId.slice(0, dot) === this.id && /^\d+$/.test(streamId.slice(dot + 1))
   }
 
-  /** A new stream for one POST carrying `requestIds`. Stream ids embed the session id, so a resume can be checked against its owner. */
-  openStream(requestIds: RequestId[]): Stream {
-    const stream = new Stream(`${this.id}.${this.#nextStream++}`, { store: this.#settings.store, onerror: this.#settings.onerror })
+  /**
+   * A new stream for one POST carrying `requestIds` (`numericIds`: those past 2^53, answered as
+   * numbers). Stream ids embed the session id, so a resume can be checked against its owner.
+   */
+  openStream(requestIds: RequestId[], numericIds?: readonly string[]): Stream {
+    const stream = new Stream(`${this.id}.${this.#nextStream++}`, { store: this.#settings.store, numericIds, onerror: this.#settings.onerror })
+    if (numericIds && this.#settings.store) {
+      const kept = (this.#numericStreams ??= new Map())
+      kept.set(stream.id, numericIds)
+      // Bounded: the oldest streams' events are the first the store forgets anyway.
+      if (kept.size > MAX_NUMERIC_STREAMS) kept.delete(kept.keys().next().value!)
+    }
     for (const id of requestIds) this.#requests.set(id, stream)
     stream.onfinish = () => {
       for (const id of requestIds) if (this.#requests.get(id) === stream) this.#requests.delete(id)
@@ -112,7 +126,7 @@ export class HttpSession {
   resumeStream(streamId: StreamId): Stream {
     if (streamId === this.standaloneId) return this.standalone
     for (const stream of this.#requests.values()) if (stream.id === streamId) return stream
-    const stream = new Stream(streamId, { store: this.#settings.store, onerror: this.#settings.onerror })
+    const stream = new Stream(streamId, { store: this.#settings.store, numericIds: this.#numericStreams?.get(streamId), onerror: this.#settings.onerror })
     stream.done = true
     return stream
   }

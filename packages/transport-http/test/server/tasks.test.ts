@@ -77,4 +77,29 @@ describe('tasks over Streamable HTTP', () => {
     expect(await modernAnswer(right)).toMatchObject({ result: { resultType: 'complete', taskId, status: 'working' } })
     gate.resolve()
   })
+
+  it('leaves the McpServer it was given running on handler.close(): its task goes on (served by another handler) until server.close() stops it', async () => {
+    const server = new McpServer({ name: 'shared', version: '1.0.0' }, { extensions: [tasks({ ttlMs: null })] })
+    const stopped = deferred<string>()
+    server.registerTool('job', { execution: { taskSupport: 'required' } }, async (_args, ctx) => {
+      await startTask(ctx)
+      ctx.signal.addEventListener('abort', () => stopped.resolve(String(ctx.signal.reason)), { once: true })
+      return new Promise<never>(() => {}) // ends only when stopped
+    })
+    const first = await serve({}, server)
+    const second = await serve({}, server)
+    const created = await modernAnswer(await modernPost(first.url, message(1, 'tools/call', { name: 'job', arguments: {} })))
+    const taskId = String((created as unknown as { result: { taskId: string } }).result.taskId)
+    let closed = false
+    void stopped.promise.then(() => (closed = true))
+    await first.close()
+    // The handler did not create the server, so it does not close it: another handler still serves the task.
+    const got = await modernAnswer(await modernPost(second.url, message(2, 'tasks/get', { taskId }), { 'mcp-name': taskId }))
+    expect(got).toMatchObject({ result: { taskId, status: 'working' } })
+    expect(closed).toBe(false)
+    await second.close()
+    expect(closed).toBe(false)
+    await server.close()
+    await stopped.promise
+  })
 })
