@@ -1,19 +1,66 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
-import addFormatsModule from 'ajv-formats'
-
-// ajv-formats is CommonJS: under NodeNext its default import is the module object in some loaders.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 
 const DRAFT_2020_12 = /^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/
 
+// ajv (with ajv-formats) is ~90 CommonJS modules, ~30 ms of CPU at import: a host spawning many servers
+// paid it once per client process, though only a tool with an `outputSchema` or a form elicitation
+// needs it. So it is loaded on first use, synchronously through `require` where the runtime has one
+// (Node, Deno, Bun: the same module instance an `import` would give, ajv being CommonJS), the way
+// @plugboard/server does. Where it has none (a browser, a worker, a bundle without node_modules), the
+// dynamic import below starts at once and bundlers ship ajv because of it; it settles long before a
+// server can answer, as the validators are first needed on an answer.
+
+type AjvKit = { Ajv: typeof Ajv2020; addFormats: (ajv: Ajv2020) => void }
+
 let sharedAjv: Ajv2020 | undefined
+let importedKit: AjvKit | undefined
+let importFailure: unknown
+
+// ajv-formats is CommonJS: its default export is the plugin, or a module object holding it as `default`.
+function pluginOf(module: unknown): (ajv: Ajv2020) => void {
+  return ((module as { default?: unknown }).default ?? module) as (ajv: Ajv2020) => void
+}
+
+type Require = ((id: string) => unknown) & { resolve(id: string): string }
+
+/** A `require` that finds ajv, or undefined in a runtime without one or where ajv is not installed beside us. */
+function ajvRequire(): Require | undefined {
+  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+  const nodeModule = process?.getBuiltinModule?.('node:module') as { createRequire(from: string): Require } | undefined
+  if (!nodeModule) return undefined
+  try {
+    const require = nodeModule.createRequire(import.meta.url)
+    require.resolve('ajv/dist/2020.js')
+    return require
+  } catch {
+    return undefined
+  }
+}
+
+const requireAjv = ajvRequire()
+if (!requireAjv) {
+  Promise.all([import('ajv/dist/2020.js'), import('ajv-formats')]).then(
+    ([ajv, formats]) => (importedKit = { Ajv: ajv.Ajv2020, addFormats: pluginOf(formats.default) }),
+    (error: unknown) => (importFailure = error),
+  )
+}
+
+function ajvKit(): AjvKit {
+  if (requireAjv) {
+    const { Ajv2020: Ajv } = requireAjv('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }
+    return { Ajv, addFormats: pluginOf(requireAjv('ajv-formats')) }
+  }
+  if (importedKit) return importedKit
+  throw new Error('JSON Schema validation is not ready: ajv is still loading', importFailure === undefined ? undefined : { cause: importFailure })
+}
 
 function ajv(): Ajv2020 {
   if (sharedAjv) return sharedAjv
+  const kit = ajvKit()
   // strict: false — servers send schemas with keywords ajv does not know (`examples`, vendor ones).
   // addUsedSchema: false — a schema with an `$id` may be compiled again after a list refresh.
-  sharedAjv = new Ajv2020({ allErrors: true, strict: false, addUsedSchema: false })
-  addFormats(sharedAjv)
+  sharedAjv = new kit.Ajv({ allErrors: true, strict: false, addUsedSchema: false })
+  kit.addFormats(sharedAjv)
   return sharedAjv
 }
 
