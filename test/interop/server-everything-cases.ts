@@ -50,6 +50,8 @@ export interface Connection<T extends Transport = Transport> {
   logs: LoggingMessageNotificationParams[]
   /** The URI of every `notifications/resources/updated`. */
   updated: string[]
+  /** Why the server may outlive its stdin (then our close() ends it with SIGTERM): set by a case that leaves it so. */
+  lingers?: string
 }
 
 /**
@@ -220,15 +222,22 @@ export function toolCases<C extends Connection>(own: { 'get-env': ToolCase<C> } 
       expect(textOf(result)).toMatch(/^LLM sampling result: /)
       expect(JSON.parse(textOf(result).replace(/^LLM sampling result: \n/, ''))).toMatchObject({ model: 'scripted', content: { type: 'text', text: 'Paris' } })
     },
-    'simulate-research-query': async ({ client }) => {
-      // Registered with `execution.taskSupport: 'required'`: it only runs as a task (tools/call
-      // with `task`, then tasks/get and tasks/result — experimental in 2025-11-25), which our
-      // client does not implement. Called plainly, the SDK refuses it, as a tool error result.
+    'simulate-research-query': async (conn) => {
+      const { client } = conn
+      // Registered with `execution.taskSupport: 'required'`: it only runs as a task (2025-11-25's
+      // experimental tasks). "Clients MUST invoke the tool as a task": called plainly, our client sends
+      // tools/call with `task`, follows it with tasks/get, and takes its result from tasks/result.
       const result = await client.callTool({ name: 'simulate-research-query', arguments: { topic: 'python' } })
-      expect(result).toEqual({
-        isError: true,
-        content: [{ type: 'text', text: "MCP error -32601: Tool simulate-research-query requires task augmentation (taskSupport: 'required')" }],
-      })
+      expect(result.isError).toBeFalsy()
+      expect(textOf(result)).toMatch(/^# Research Report: python/)
+      expect(result._meta?.['io.modelcontextprotocol/related-task']).toEqual({ taskId: expect.any(String) })
+      // Asked for as a task explicitly, it comes back as a handle on the same kind of task.
+      const task = await client.callTool({ name: 'simulate-research-query', arguments: { topic: 'rust' } }, { task: true })
+      expect(task.taskId).toEqual(expect.any(String))
+      expect(textOf(await task.result())).toMatch(/^# Research Report: rust/)
+      // Its task store keeps each finished task for the fixed 5 minutes the tool asks for, on timers
+      // that hold the process: it no longer exits on stdin EOF, and our close() escalates to SIGTERM.
+      conn.lingers = 'its task store holds finished tasks for 5 minutes'
     },
   }
   return { ...cases, ...own }
