@@ -165,7 +165,14 @@ export class Router {
       try {
         // Most scopes are decided synchronously: awaiting a plain value would cost a microtask per request.
         const decided = this.eraOf(request).scope(call)
-        scope = decided instanceof Promise ? await decided : decided
+        if (decided instanceof Promise) {
+          scope = await decided
+          // Cancelled while its scope was being decided (2026-07-28 verifies a requestState first): no
+          // handler runs for it. Its answer would not be sent anyway.
+          if (inbound.signal?.aborted || inbound.connection?.cancelledInbound(id)) {
+            return fail(new McpError(ErrorCode.RequestCancelled, `Request ${method} was cancelled before its handler ran`))
+          }
+        } else scope = decided
       } catch (error) {
         return fail(error instanceof McpError ? error : new McpError(ErrorCode.InternalError, 'Internal error'))
       }

@@ -332,6 +332,11 @@ export class Session {
     return this.#inflight.signal(id)
   }
 
+  /** Whether the peer cancelled an inbound request still in flight (its handler should stop, its answer is not sent). */
+  cancelledInbound(id: RequestId): boolean {
+    return this.#inflight.cancelled(id)
+  }
+
   /** Resolves once an inbound request has been answered (or dropped, if cancelled). */
   answered(id: RequestId): Promise<void> {
     return this.#inflight.ended(id)
