@@ -3,38 +3,16 @@
 // crashes or rejects unhandled, and no input pollutes Object.prototype.
 import { methods } from '@plugboard/protocol'
 import fc from 'fast-check'
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fuzzServer } from './fixtures/fuzz-server.js'
+import { guardEachTest, objectText, paramsText } from './fixtures/fuzz-params.js'
 
-const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).sort()
-const unhandled: unknown[] = []
-const onUnhandled = (reason: unknown) => void unhandled.push(reason)
-beforeEach(() => process.on('unhandledRejection', onUnhandled))
-afterEach(() => {
-  process.off('unhandledRejection', onUnhandled)
-  expect(unhandled).toEqual([])
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_KEYS)
-  expect(({} as Record<string, unknown>).polluted).toBeUndefined()
-})
+guardEachTest()
 
 const requestMethods = Object.entries(methods).filter(([, entry]) => entry.kind === 'request').map(([name]) => name)
 const notificationMethods = Object.entries(methods).filter(([, entry]) => entry.kind === 'notification').map(([name]) => name)
 /** The codes a request may be refused with; -32002 is MCP's unknown resource (up to 2025-11-25). */
 const CODES = [-32600, -32601, -32602, -32603, -32002]
-
-/** Keys that reach real handlers, keys that attack objects, and anything. */
-const key = fc.oneof(
-  fc.constantFrom('name', 'arguments', 'uri', 'cursor', 'level', 'ref', 'argument', 'context', '_meta', 'progressToken', 'text', 'who', 'taskId', 'messages', 'maxTokens', 'requestedSchema', 'mode'),
-  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'),
-  fc.string({ maxLength: 8 }),
-)
-const leaf = fc.oneof(fc.constantFrom('echo', 'bare', 'mem://doc', 'mem://item/7', 'greet', 'who', 'ref/prompt', 'ref/resource', 'debug', 'form'), fc.jsonValue({ maxDepth: 2 }))
-/** JSON text of an object written by hand, so `__proto__` stays an own key and keys may repeat. */
-const objectText: fc.Arbitrary<string> = fc.letrec<{ obj: string; value: string }>((tie) => ({
-  obj: fc.array(fc.tuple(key, tie('value')), { maxLength: 5 }).map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
-  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf.map((v) => JSON.stringify(v)), tie('obj'), fc.array(tie('value'), { maxLength: 3 }).map((a) => `[${a.join(',')}]`)),
-})).obj
-const paramsText = fc.oneof(objectText, objectText, fc.constantFrom('null', '[]', '1', '"x"', 'true'), fc.constant(undefined))
 
 let fuzz: Awaited<ReturnType<typeof fuzzServer>>
 let nextId = 0
