@@ -1,4 +1,5 @@
 import { ErrorCode, MODERN_PROTOCOL_VERSIONS, McpError, PROTOCOL_VERSION_META_KEY, type JSONRPCMessage, type JSONRPCPayload, type SendOptions } from '@plugboard/protocol'
+import { MCP_NAME_SOURCE } from '../mcp-name.js'
 
 /**
  * The request metadata headers of the modern Streamable HTTP wire (SEP-2243): the body's method,
@@ -14,15 +15,6 @@ const PLAIN = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/
 const SENTINEL = /^=\?base64\?[\s\S]*\?=$/
 // RFC 9110 token (1*tchar): an `x-mcp-header` name.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-// The Tasks extension's methods are routed by task (SEP-2663: "MUST include Mcp-Name: <taskId>").
-const NAME_SOURCE: Readonly<Record<string, 'name' | 'uri' | 'taskId'>> = {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
-  'tasks/get': 'taskId',
-  'tasks/update': 'taskId',
-  'tasks/cancel': 'taskId',
-}
 const encoder = new TextEncoder()
 
 /**
@@ -62,7 +54,7 @@ export function modernHeaders(message: JSONRPCMessage, version: string, headerPa
   const headers: Record<string, string> = { 'mcp-protocol-version': version }
   if (!('method' in message)) return headers
   headers['mcp-method'] = message.method
-  const source = NAME_SOURCE[message.method]
+  const source = MCP_NAME_SOURCE[message.method]
   const name = source === undefined ? undefined : message.params?.[source]
   if (typeof name === 'string') headers['mcp-name'] = encodeHeaderValue(name)
   for (const [param, value] of Object.entries(headerParams ?? {})) {

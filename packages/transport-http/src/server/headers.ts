@@ -1,5 +1,6 @@
 import { ErrorCode, McpError, PROTOCOL_VERSION_META_KEY, type JSONRPCRequest } from '@plugboard/protocol'
 import type { IncomingRequest } from './http.js'
+import { MCP_NAME_SOURCE } from '../mcp-name.js'
 
 /**
  * Server validation of the request metadata headers of the modern Streamable HTTP wire (SEP-2243):
@@ -47,18 +48,6 @@ export function headerValue(req: IncomingRequest, name: string, encoded = true):
   }
 }
 
-/**
- * Where `Mcp-Name` comes from, per method: `params.name`, `params.uri`, or — for the Tasks
- * extension's methods (SEP-2663: "clients MUST include `Mcp-Name: <taskId>`") — `params.taskId`.
- */
-const NAME_SOURCE: Readonly<Record<string, 'name' | 'uri' | 'taskId'>> = {
-  'tools/call': 'name',
-  'prompts/get': 'name',
-  'resources/read': 'uri',
-  'tasks/get': 'taskId',
-  'tasks/update': 'taskId',
-  'tasks/cancel': 'taskId',
-}
 
 /**
  * Checks the standard headers of a modern request against its body: `MCP-Protocol-Version`
@@ -77,7 +66,7 @@ export function checkStandardHeaders(req: IncomingRequest, request: JSONRPCReque
   if (method instanceof McpError) return method
   if (method === undefined) return headerMismatch('the Mcp-Method header is required')
   if (method !== request.method) return headerMismatch(`Mcp-Method header value '${method}' does not match body value '${request.method}'`)
-  const source = NAME_SOURCE[request.method]
+  const source = MCP_NAME_SOURCE[request.method]
   if (source === undefined) return undefined
   const name = headerValue(req, 'Mcp-Name')
   if (name instanceof McpError) return name
