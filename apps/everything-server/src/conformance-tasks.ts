@@ -1,22 +1,7 @@
 import { ErrorCode, McpError } from '@plugboard/protocol'
 import { startTask, tasks, type McpServer } from '@plugboard/server'
 import * as z from 'zod'
-
-/** Waits `ms`, or rejects as soon as `signal` fires (a cancelled task must settle at once). */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-}
+import { delay } from './progress.js'
 
 const text = (value: string) => ({ content: [{ type: 'text' as const, text: value }] })
 
@@ -43,7 +28,7 @@ export function registerTaskFixtures(server: McpServer): void {
     },
     async ({ seconds, label }, ctx) => {
       if (seconds > 0) await startTask(ctx, { statusMessage: `Computing "${label ?? ''}"` })
-      await sleep(seconds * 1000, ctx.signal)
+      await delay(seconds * 1000, ctx.signal)
       return text(`Computation "${label ?? ''}" completed after ${seconds} seconds. Result: 42.`)
     },
   )
@@ -53,7 +38,7 @@ export function registerTaskFixtures(server: McpServer): void {
     { description: 'A task-only job that fails as a tool after a second: the task completes with isError (conformance: tasks-*).', execution: { taskSupport: 'required' } },
     async (_args, ctx) => {
       await startTask(ctx)
-      await sleep(500, ctx.signal)
+      await delay(500, ctx.signal)
       return { ...text('The job failed: the simulated work could not finish.'), isError: true }
     },
   )
@@ -63,7 +48,7 @@ export function registerTaskFixtures(server: McpServer): void {
     { description: 'A task-only job that hits a protocol error: the task ends failed (conformance: tasks-*).', execution: { taskSupport: 'required' } },
     async (_args, ctx) => {
       await startTask(ctx)
-      await sleep(100, ctx.signal)
+      await delay(100, ctx.signal)
       throw new McpError(ErrorCode.InternalError, 'protocol_error_job: simulated internal failure')
     },
   )
@@ -109,7 +94,7 @@ export function registerTaskFixtures(server: McpServer): void {
         { inputKey: 'user_name' },
       )
       await startTask(ctx)
-      await sleep(100, ctx.signal)
+      await delay(100, ctx.signal)
       return text(`Hello, ${String(answer.content?.name ?? 'stranger')}!`)
     },
   )
