@@ -2,7 +2,8 @@ import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { ErrorCode } from '@plugboard/protocol'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMcpHandler } from '../../packages/transport-http/src/index.js'
-import { ACCEPT_BOTH, callTool, closeAndCheck, initializeRequest, openSession, post, recordHandles, responses, serve, testServer, toolText } from '../../packages/transport-http/test/server/harness.js'
+import { ACCEPT_BOTH, callTool, closeAndCheck, deferred, initializeRequest, openSession, post, recordHandles, responses, serve, testServer, toolText } from '../../packages/transport-http/test/server/harness.js'
+import { modernPost, modernRequest } from '../../packages/transport-http/test/server/modern-harness.js'
 
 beforeEach(recordHandles)
 afterEach(closeAndCheck)
@@ -138,5 +139,30 @@ describe('sessions', () => {
     await expect.poll(() => server.sessions.size, { timeout: 5000 }).toBe(0)
     const late = await post(url, callTool(1, 'echo', { text: 'late' }), headers)
     expect(late.status).toBe(404)
+  })
+})
+
+describe('requests served without a session', () => {
+  const modes: Array<[string, { stateless?: boolean }]> = [
+    ['2026-07-28', {}],
+    ['a stateless handler', { stateless: true }],
+  ]
+  it.each(modes)('answers one past maxConcurrentRequests with 503 and Retry-After (%s), and serves again once one ends', async (_name, options) => {
+    const gate = deferred()
+    const { url } = await serve({ ...options, enableJsonResponse: true, maxConcurrentRequests: 1 }, testServer([gate.promise]))
+    const send = (id: number, name: string, args: Record<string, unknown>) =>
+      options.stateless ? post(url, callTool(id, name, args), { 'mcp-protocol-version': '2025-11-25' }) : modernPost(url, modernRequest(id, 'tools/call', { name, arguments: args }))
+    const first = send(1, 'gated', { steps: 0 })
+    // The first is being served (it waits at the gate) before the second comes.
+    await expect.poll(async () => (await send(99, 'echo', { text: 'probe' })).status).toBe(503)
+    const refused = await send(2, 'echo', { text: 'too many' })
+    expect(refused.status).toBe(503)
+    expect(refused.headers.get('retry-after')).toBe('1')
+    expect(rpcError(await refused.text())).toMatchObject({ code: ErrorCode.InternalError, message: expect.stringContaining('too many requests') })
+    gate.resolve()
+    expect(toolText((await responses(await first))[0])).toBe('through the gate')
+    const again = await send(3, 'echo', { text: 'again' })
+    expect(again.status).toBe(200)
+    expect(toolText((await responses(again))[0])).toBe('again')
   })
 })

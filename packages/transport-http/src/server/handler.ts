@@ -59,6 +59,12 @@ export interface McpHandlerOptions extends GuardOptions {
    * answered 503 with a JSON-RPC error and `Retry-After`. Default 10 000.
    */
   maxSessions?: number
+  /**
+   * The most requests served without a session at once (2026-07-28 requests, and every POST of a
+   * `stateless` handler); one more is answered 503 with a JSON-RPC error and `Retry-After`. A
+   * session's own requests are bounded by the server's `maxInflightRequests`. Default 10 000.
+   */
+  maxConcurrentRequests?: number
   /** Let clients open a standalone GET stream for server messages unrelated to a request. Default true. */
   enableGetStream?: boolean
   /** Let clients end their session with DELETE. Default true. */
@@ -145,6 +151,12 @@ const DEFAULT_MAX_BODY = 4 * 1024 * 1024
 const DEFAULT_BODY_TIMEOUT_MS = 30_000
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000
 const DEFAULT_MAX_SESSIONS = 10_000
+const DEFAULT_MAX_CONCURRENT_REQUESTS = 10_000
+
+/** A request without a session past `maxConcurrentRequests`. */
+function tooBusy(): OutgoingResponse {
+  return httpError(503, ErrorCode.InternalError, 'Service Unavailable: too many requests are being served; retry later', { 'retry-after': '1' })
+}
 const DEFAULT_RETRY_MS = 1000
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/
 const PRIMING_SINCE = '2025-11-25'
@@ -196,6 +208,9 @@ class Endpoint {
   readonly #modern: ModernPost
   readonly #body: BodyLimits
   readonly #maxSessions: number
+  readonly #maxConcurrent: number
+  /** Stateless requests being served now (the modern ones are counted by their ModernPost). */
+  #statelessInFlight = 0
   readonly #cors: Cors | undefined
   readonly #retryMs: number
   readonly #generateId: () => string
@@ -209,6 +224,7 @@ class Endpoint {
     this.#keepAlive = new KeepAlive(options.keepAliveMs ?? 15_000, maxBuffered)
     this.#body = { maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY, timeoutMs: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS }
     this.#maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS
+    this.#maxConcurrent = options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS
     this.#cors = options.cors ? new Cors(options.cors) : undefined
     this.#retryMs = options.retryMs ?? DEFAULT_RETRY_MS
     this.#generateId = options.sessionIdGenerator ?? (() => crypto.randomUUID())
@@ -338,6 +354,11 @@ class Endpoint {
    * `MCP-Protocol-Version`: an unsupported one is a 400; a supported one other than the
    * negotiated revision is tolerated — the session's revision governs.
    */
+  /** Whether as many requests without a session are being served as `maxConcurrentRequests` allows. */
+  #busy(): boolean {
+    return this.#modern.size + this.#statelessInFlight >= this.#maxConcurrent
+  }
+
   #versionError(req: IncomingRequest): OutgoingResponse | undefined {
     const version = req.header('mcp-protocol-version')
     if (version === undefined || SUPPORTED.includes(version)) return undefined
@@ -359,11 +380,17 @@ class Endpoint {
     // Ids past 2^53, kept as their digits in the payload: the answers must carry them as numbers.
     const { payload, numericIds } = parsed
     // The modern wire: served per request, whatever session id a client sends along.
-    if (ModernPost.claims(req, payload)) return this.#modern.post(req, payload, authInfo, numericIds)
+    if (ModernPost.claims(req, payload)) {
+      if (this.#busy()) return tooBusy()
+      return this.#modern.post(req, payload, authInfo, numericIds)
+    }
     const messages = Array.isArray(payload) ? payload : [payload]
     const initialize = messages.find(isInitialize)
     if (initialize && Array.isArray(payload)) return httpError(400, ErrorCode.InvalidRequest, 'Invalid Request: initialize must be sent alone, not in a batch')
-    if (this.#options.stateless) return this.#postStateless(req, payload, authInfo, numericIds)
+    if (this.#options.stateless) {
+      if (this.#busy()) return tooBusy()
+      return this.#postStateless(req, payload, authInfo, numericIds)
+    }
 
     let session: HttpSession
     if (initialize && req.header('mcp-session-id') === undefined) {
@@ -475,8 +502,12 @@ class Endpoint {
     const messages = Array.isArray(payload) ? payload : [payload]
     const controller = new AbortController()
     const info = new PostInfo(undefined, authInfo, req, undefined, this.#retryMs, { protocolVersion, signal: controller.signal })
-    const serve = (reply: Reply) =>
-      Promise.all(messages.map((m) => this.#server.dispatch(m, reply, info))).then((responses) => responses.filter((r): r is JSONRPCResponse => r !== undefined))
+    const serve = (reply: Reply) => {
+      this.#statelessInFlight++
+      return Promise.all(messages.map((m) => this.#server.dispatch(m, reply, info)))
+        .then((responses) => responses.filter((r): r is JSONRPCResponse => r !== undefined))
+        .finally(() => this.#statelessInFlight--)
+    }
     if (!messages.some(isJSONRPCRequest)) {
       serve(() => Promise.resolve()).catch(this.#report)
       return { status: 202, headers: {} }

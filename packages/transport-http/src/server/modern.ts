@@ -122,6 +122,11 @@ export class ModernPost {
     return this.#serve(req, payload, info, controller, numericIds)
   }
 
+  /** Requests being served now. */
+  get size(): number {
+    return this.#inflight.size
+  }
+
   /** Ends every request in flight: its handler is cancelled and its stream closed (or a 503 answered). */
   close(): void {
     for (const end of [...this.#inflight]) end()
