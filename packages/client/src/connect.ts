@@ -174,27 +174,29 @@ export class Connector {
    * legacy revisions, the session is opened again with `initialize` first.
    */
   middleware(session: Session): Middleware {
-    return async (call, next) => {
-      if (call.direction !== 'outbound') return next()
-      try {
-        return await next()
-      } catch (error) {
-        if (!(error instanceof McpError) || error.code !== ErrorCode.UnsupportedProtocolVersion || session.era?.name !== 'modern' || !this.#hello || !this.#server) throw error
-        const supported = supportedOf(error)
-        const modern = this.#modern.versions.find((v) => supported.includes(v))
-        if (modern !== undefined) {
-          session.state.protocolVersion = modern
-          if (this.#server) this.#server = { ...this.#server, protocolVersion: modern }
-        } else if (modern === undefined && this.#legacyOverlap(error) && this.#mode === 'auto') {
-          reset(session)
-          this.#server = await this.#legacy(session, this.#hello, {})
-          this.#decided = 'legacy'
-        } else {
-          throw error
-        }
-        return next()
-      }
+    // Not an async function: its wrapper promise and microtasks on every request showed in profiles,
+    // and only a refusal on a modern session is ever retried.
+    return (call, next) => {
+      if (call.direction !== 'outbound' || session.era?.name !== 'modern') return next()
+      return next().catch((error: unknown) => this.#retry(session, error, next))
     }
+  }
+
+  async #retry(session: Session, error: unknown, next: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    if (!(error instanceof McpError) || error.code !== ErrorCode.UnsupportedProtocolVersion || session.era?.name !== 'modern' || !this.#hello || !this.#server) throw error
+    const supported = supportedOf(error)
+    const modern = this.#modern.versions.find((v) => supported.includes(v))
+    if (modern !== undefined) {
+      session.state.protocolVersion = modern
+      if (this.#server) this.#server = { ...this.#server, protocolVersion: modern }
+    } else if (modern === undefined && this.#legacyOverlap(error) && this.#mode === 'auto') {
+      reset(session)
+      this.#server = await this.#legacy(session, this.#hello, {})
+      this.#decided = 'legacy'
+    } else {
+      throw error
+    }
+    return next()
   }
 }
 

@@ -105,7 +105,8 @@ export class Tools {
   async call(params: CallToolRequestParams, options?: RequestOptions): Promise<CallToolResult> {
     // Gate before listing: a server without tools must reject locally, with nothing sent.
     this.#session.assertCanSend('tools/call')
-    const known = await this.#lookup(params.name, options)
+    // Known (or known absent) in the common case: no await, so no microtask, before the request goes out.
+    const known = this.#known.get(params.name) ?? (this.#complete ? undefined : await this.#lookup(params.name, options))
     // 2025-11-25: "If taskSupport is "required", clients MUST invoke the tool as a task."
     const asTask = params.task === undefined && experimentalTaskSupport(this.#session, known?.tool) === 'required'
     const result = await this.#send(asTask ? { ...params, task: {} } : params, known, options)
@@ -133,7 +134,7 @@ export class Tools {
 
   async #send(params: CallToolRequestParams, known: KnownTool | undefined, options?: RequestOptions): Promise<Record<string, unknown>> {
     const headers = known && headerParams(known.headers, params.arguments)
-    const requestOptions = { ...options, ...(headers ? { headerParams: headers } : {}), ...(params.task === undefined ? {} : { resultSchema: TASK_OR_RESULT }) }
+    const requestOptions = !headers && params.task === undefined ? options : { ...options, ...(headers ? { headerParams: headers } : {}), ...(params.task === undefined ? {} : { resultSchema: TASK_OR_RESULT }) }
     const result = (await this.#session.request('tools/call', params, requestOptions)) as Record<string, unknown>
     // "A CreateTaskResult for a request that did not declare the extension is an invalid response."
     if (result.resultType !== undefined && !(result.resultType === 'task' && declaresTasks(this.#session))) {

@@ -4,6 +4,7 @@ import type { JSONRPCNotification, JSONRPCRequest, JSONRPCResponse } from '../js
 import { existsIn, hasCapability, methodEntry, type HandlerParamsOf, type HandlerResultOf, type MethodName, type NotificationMethod, type RequestMethod } from '../methods.js'
 import type { MessageInfo, SendOptions } from '../transport.js'
 import type { RequestContext } from './context.js'
+import { acceptedAsIs } from './fast-paths.js'
 import type { Reply, Role, Session } from './session.js'
 
 type AnyParams = Record<string, unknown> & { _meta?: Record<string, unknown> }
@@ -68,7 +69,8 @@ export class Router {
   readonly #options: RouterOptions
   readonly #requestHandlers = new Map<string, RequestHandler>()
   readonly #notificationHandlers = new Map<string, NotificationHandler>()
-  readonly #middleware: Middleware[] = []
+  // Replaced, never mutated, on use/remove: a chain in progress keeps the array it started with, without a copy per request.
+  #middleware: readonly Middleware[] = []
   readonly #claimed = new Map<string, number>()
 
   constructor(options: RouterOptions) {
@@ -128,20 +130,25 @@ export class Router {
 
   /** Adds middleware around every inbound and outbound request; returns a remover. */
   use(middleware: Middleware): () => void {
-    this.#middleware.push(middleware)
+    this.#middleware = [...this.#middleware, middleware]
     return () => {
       const i = this.#middleware.indexOf(middleware)
-      if (i >= 0) this.#middleware.splice(i, 1)
+      if (i >= 0) this.#middleware = this.#middleware.filter((_, j) => j !== i)
     }
   }
 
   /** Runs `last` inside the middleware chain; `last` gets the context a middleware handed on, if one did. */
   run(call: MiddlewareCall, last: (ctx: RequestContext | undefined) => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
-    if (this.#middleware.length === 0) return last(call.ctx)
-    const chain = this.#middleware.slice()
+    const chain = this.#middleware
+    if (chain.length === 0) return last(call.ctx)
     const step = (i: number, current: MiddlewareCall): Promise<Record<string, unknown>> =>
       i === chain.length ? last(current.ctx) : chain[i]!(current, (ctx) => step(i + 1, ctx ? { ...current, ctx } : current))
-    return step(0, call)
+    try {
+      return step(0, call)
+    } catch (error) {
+      // Middleware need not be async: whatever throws on the way in still reaches the caller as a rejection.
+      return Promise.reject(error)
+    }
   }
 
   /** The era an inbound request belongs to: the first that accepts it, else the last one (the fallback). */
@@ -185,7 +192,7 @@ export class Router {
       return fail(new McpError(ErrorCode.MethodNotFound, `Method not found: ${method}`))
     }
     let params = (request.params ?? {}) as AnyParams
-    if (entry) {
+    if (entry && !acceptedAsIs(entry.params, params)) {
       const parsed = entry.params.safeParse(params)
       if (!parsed.success) return fail(new McpError(ErrorCode.InvalidParams, `Invalid params for ${method}: ${parsed.error.message}`, { issues: parsed.error.issues }))
       params = parsed.data as AnyParams
@@ -193,7 +200,10 @@ export class Router {
     const ctx = this.#context(call, params, scope, era)
     let outcome: { result: Record<string, unknown> } | { thrown: unknown }
     try {
-      outcome = { result: ((await this.run({ direction: 'inbound', method, params, ctx }, async (given) => (await handler(params as never, given ?? ctx)) as Record<string, unknown>)) ?? {}) as Record<string, unknown> }
+      // Without middleware the handler is called directly: no call object, no wrapper per request.
+      // A handler that throws synchronously lands in the catch below all the same.
+      const returned = this.#middleware.length === 0 ? handler(params as never, ctx) : this.run({ direction: 'inbound', method, params, ctx }, async (given) => (await handler(params as never, given ?? ctx)) as Record<string, unknown>)
+      outcome = { result: ((await returned) ?? {}) as Record<string, unknown> }
     } catch (thrown) {
       outcome = { thrown }
     }

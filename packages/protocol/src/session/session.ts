@@ -17,6 +17,7 @@ import type { LoggingLevel } from '../revisions/index.js'
 import type { MessageInfo, SendOptions, Transport } from '../transport.js'
 import { InFlight } from './cancellation.js'
 import type { PeerInfo } from './context.js'
+import { acceptedAsIs } from './fast-paths.js'
 import { PendingRequests, type RequestOptions } from './pending.js'
 import { assertCanSend, Router, type Inbound, type Middleware, type MiddlewareCall, type NotificationHandler, type RequestHandler } from './router.js'
 
@@ -210,8 +211,8 @@ export class Session {
       return this.#sendRequest(method, era ? (era.stamp(call.params, this) as AnyParams) : call.params, options, (first) => {
         // An extension's method is not the table's: its results are the extension's to check.
         const schema = options.resultSchema ?? (this.router.claims(method, this.state.protocolVersion) ? undefined : resultSchemaOf(method))
-        const check = schema ? (result: Record<string, unknown>) => validateResult(method, schema, result) : (result: Record<string, unknown>) => result
-        if (!era?.settle) return check(first)
+        if (!era?.settle) return schema ? validateResult(method, schema, first) : first
+        const check = (result: Record<string, unknown>) => (schema ? validateResult(method, schema, result) : result)
         const resend = (p: AnyParams) => this.#sendRequest(method, era.stamp(p, this) as AnyParams, options)
         const settled = era.settle(this, { method, params: call.params }, first, resend, options.signal)
         return settled instanceof Promise ? settled.then(check) : check(settled)
@@ -233,11 +234,14 @@ export class Session {
         if (method === 'initialize') return
         void send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: String(reason) } }, sendOptions).catch(() => {})
       }
-      const onAbort = () => {
-        cancel(options.signal?.reason ?? 'aborted')
-        this.#pending.reject(id, new McpError(ErrorCode.RequestCancelled, `Request ${method} was cancelled`, { reason: String(options.signal?.reason) }))
-      }
-      options.signal?.addEventListener('abort', onAbort, { once: true })
+      const signal = options.signal
+      const onAbort = signal
+        ? () => {
+            cancel(signal.reason ?? 'aborted')
+            this.#pending.reject(id, new McpError(ErrorCode.RequestCancelled, `Request ${method} was cancelled`, { reason: String(signal.reason) }))
+          }
+        : undefined
+      if (onAbort) signal!.addEventListener('abort', onAbort, { once: true })
       this.#pending.add(
         {
           id,
@@ -258,7 +262,7 @@ export class Session {
           maxTotalTimeout: options.maxTotalTimeout,
           resetTimeoutOnProgress: options.resetTimeoutOnProgress,
           onGiveUp: cancel,
-          detach: options.signal ? () => options.signal?.removeEventListener('abort', onAbort) : undefined,
+          detach: onAbort ? () => signal!.removeEventListener('abort', onAbort) : undefined,
         },
       )
       send(message, sendOptions).catch((error: unknown) => {
@@ -367,7 +371,7 @@ function resultSchemaOf(method: string): z.ZodType | undefined {
 
 /** A result checked against `schema` (results of a type an extension added pass as they are). */
 function validateResult(method: string, schema: z.ZodType, result: Record<string, unknown>): Record<string, unknown> {
-  if (result.resultType !== undefined) return result
+  if (result.resultType !== undefined || acceptedAsIs(schema, result)) return result
   const parsed = schema.safeParse(result)
   if (parsed.success) return parsed.data as Record<string, unknown>
   throw new McpError(ErrorCode.InternalError, `Invalid result for ${method}: ${parsed.error.message}`, { issues: parsed.error.issues })
