@@ -1,5 +1,6 @@
 import type * as z from 'zod'
 import * as S from './revisions/index.js'
+import { SubscriptionsListenRequestParamsSchema } from './revisions/wire/2026-07-28.js'
 
 /**
  * THE method table. Each entry, keyed by its wire name, says who may send it, which capability it
@@ -38,6 +39,15 @@ export interface NotificationEntry<P extends z.ZodType = z.ZodType> {
 type Meta = { from: Side; capability?: string; since?: string; until?: string; inputRequired?: boolean }
 const FIRST = '2024-11-05'
 const MODERN = '2026-07-28'
+
+/** `subscriptions/listen` params as a caller passes them: the modern era stamps `_meta` on what we send. */
+interface ListenParams {
+  _meta?: S.rev20260728.RequestMeta | undefined
+  notifications: S.SubscriptionFilter
+  [key: string]: unknown
+}
+// Declared, not inferred, so the .d.ts names a type instead of spelling out the zod object.
+const listenParams: z.ZodType<ListenParams, ListenParams> = SubscriptionsListenRequestParamsSchema.partial({ _meta: true })
 
 function request<P extends z.ZodType, R extends z.ZodType>(meta: Meta & { params: P; result: R }): RequestEntry<P, R> {
   return { kind: 'request', since: FIRST, ...meta }
@@ -91,7 +101,7 @@ export const methods = {
   // resources/subscribe and the GET stream. Their schemas are that revision's, except that `_meta` is
   // optional here: the modern era stamps it on what we send and checks it on what we receive.
   'server/discover': request({ from: 'client', params: S.RequestParamsSchema, result: S.DiscoverResultSchema, since: MODERN }),
-  'subscriptions/listen': request({ from: 'client', params: S.SubscriptionsListenRequestParamsSchema.partial({ _meta: true }), result: S.SubscriptionsListenResultSchema, since: MODERN }),
+  'subscriptions/listen': request({ from: 'client', params: listenParams, result: S.SubscriptionsListenResultSchema, since: MODERN }),
   'notifications/subscriptions/acknowledged': notification({ from: 'server', params: S.SubscriptionsAcknowledgedNotificationParamsSchema, since: MODERN }),
 } as const
 
@@ -122,10 +132,15 @@ export function existsIn(entry: { since: string; until?: string }, version: stri
   return version >= entry.since && (entry.until === undefined || version < entry.until)
 }
 
+const capabilityPaths = new Map<string, string[]>()
+
 /** Whether a dotted capability path (`resources.subscribe`) is declared in a capabilities object. */
 export function hasCapability(capabilities: Record<string, unknown> | undefined, path: string): boolean {
   let node: unknown = capabilities
-  for (const key of path.split('.')) {
+  // Split once per path, not per call: this runs for every request a session sends or answers.
+  let keys = capabilityPaths.get(path)
+  if (!keys) capabilityPaths.set(path, (keys = path.split('.')))
+  for (const key of keys) {
     if (typeof node !== 'object' || node === null) return false
     node = (node as Record<string, unknown>)[key]
     if (node === undefined || node === false || node === null) return false

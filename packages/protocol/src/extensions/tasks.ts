@@ -18,65 +18,110 @@ import * as modern from '../revisions/2026-07-28.js'
 export const TaskStatusSchema = modern.TaskStatusSchema
 export type TaskStatus = z.infer<typeof TaskStatusSchema>
 
+// Every schema below is declared by its interface rather than its inferred zod type, so our .d.ts
+// carries a few short interfaces (see revisions/2025-11-25.ts); the unexported consts are the zod
+// objects the schemas are built from.
+type Schema<T> = z.ZodType<T, T>
+
 /** One input request a task waits on: the `{ method, params }` of an elicitation, sampling or roots request. */
-export const TaskInputRequestSchema = z.looseObject({ method: z.string(), params: z.record(z.string(), z.unknown()).optional() })
-export type TaskInputRequest = z.infer<typeof TaskInputRequestSchema>
+export interface TaskInputRequest {
+  method: string
+  params?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const TaskInputRequestSchema: Schema<TaskInputRequest> = z.looseObject({ method: z.string(), params: z.record(z.string(), z.unknown()).optional() })
 
 /** The JSON-RPC error a `failed` task ended with. */
-export const TaskErrorSchema = z.looseObject({ code: z.number(), message: z.string(), data: z.unknown().optional() })
-export type TaskError = z.infer<typeof TaskErrorSchema>
+export interface TaskError {
+  code: number
+  message: string
+  data?: unknown
+  [key: string]: unknown
+}
+export const TaskErrorSchema: Schema<TaskError> = z.looseObject({ code: z.number(), message: z.string(), data: z.unknown().optional() })
 
-const taskFields = {
+/** A task's base fields, as a `CreateTaskResult` carries them. */
+export interface Task {
+  taskId: string
+  status: TaskStatus
+  statusMessage?: string | undefined
+  /** ISO 8601. */
+  createdAt: string
+  /** ISO 8601, moved on every change. */
+  lastUpdatedAt: string
+  /** Lifetime from `createdAt`, in ms; `null` for unlimited. */
+  ttlMs: number | null
+  pollIntervalMs?: number | undefined
+  [key: string]: unknown
+}
+const task = z.looseObject({
   taskId: z.string(),
   status: TaskStatusSchema,
   statusMessage: z.string().optional(),
-  /** ISO 8601. */
   createdAt: z.string(),
-  /** ISO 8601, moved on every change. */
   lastUpdatedAt: z.string(),
-  /** Lifetime from `createdAt`, in ms; `null` for unlimited. */
   ttlMs: z.number().nullable(),
   pollIntervalMs: z.number().optional(),
-}
-
-/** A task's base fields, as a `CreateTaskResult` carries them. */
-export const TaskSchema = z.looseObject(taskFields)
-export type Task = z.infer<typeof TaskSchema>
+})
+export const TaskSchema: Schema<Task> = task
 
 /**
  * A task as `tasks/get` and `notifications/tasks` show it: the base fields, plus `inputRequests`
  * while `input_required`, `result` once `completed` (the `CallToolResult`, tool errors included)
  * and `error` once `failed`. The SEP's `DetailedTask` union, flattened.
  */
-export const DetailedTaskSchema = TaskSchema.extend({
+export interface DetailedTask extends Task {
+  inputRequests?: Record<string, TaskInputRequest> | undefined
+  result?: Record<string, unknown> | undefined
+  error?: TaskError | undefined
+}
+const detailedTask = task.extend({
   inputRequests: z.record(z.string(), TaskInputRequestSchema).optional(),
   result: z.record(z.string(), z.unknown()).optional(),
   error: TaskErrorSchema.optional(),
 })
-export type DetailedTask = z.infer<typeof DetailedTaskSchema>
+export const DetailedTaskSchema: Schema<DetailedTask> = detailedTask
 
 const result = { _meta: z.record(z.string(), z.unknown()).optional(), resultType: z.string().optional() }
 
 /** The answer to a `tools/call` that became a task: `resultType: "task"` and the task, flat. */
-export const CreateTaskResultSchema = TaskSchema.extend({ ...result, resultType: z.literal('task') })
-export type CreateTaskResult = z.infer<typeof CreateTaskResultSchema>
+export interface CreateTaskResult extends Task {
+  _meta?: Record<string, unknown> | undefined
+  resultType: 'task'
+}
+export const CreateTaskResultSchema: Schema<CreateTaskResult> = task.extend({ ...result, resultType: z.literal('task') })
 
+export interface GetTaskRequestParams {
+  taskId: string
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
 const taskIdParams = z.looseObject({ taskId: z.string(), _meta: z.record(z.string(), z.unknown()).optional() })
-export const GetTaskRequestParamsSchema = taskIdParams
-export type GetTaskRequestParams = z.infer<typeof GetTaskRequestParamsSchema>
-export const GetTaskResultSchema = DetailedTaskSchema.extend(result)
-export type GetTaskResult = z.infer<typeof GetTaskResultSchema>
+export const GetTaskRequestParamsSchema: Schema<GetTaskRequestParams> = taskIdParams
+export interface GetTaskResult extends DetailedTask {
+  _meta?: Record<string, unknown> | undefined
+  resultType?: string | undefined
+}
+export const GetTaskResultSchema: Schema<GetTaskResult> = detailedTask.extend(result)
 /** `inputResponses`: the client's answers to the task's `inputRequests`, by the same keys. */
-export const UpdateTaskRequestParamsSchema = taskIdParams.extend({ inputResponses: z.record(z.string(), z.unknown()) })
-export type UpdateTaskRequestParams = z.infer<typeof UpdateTaskRequestParamsSchema>
-export const CancelTaskRequestParamsSchema = taskIdParams
-export type CancelTaskRequestParams = z.infer<typeof CancelTaskRequestParamsSchema>
+export interface UpdateTaskRequestParams extends GetTaskRequestParams {
+  inputResponses: Record<string, unknown>
+}
+export const UpdateTaskRequestParamsSchema: Schema<UpdateTaskRequestParams> = taskIdParams.extend({ inputResponses: z.record(z.string(), z.unknown()) })
+export type CancelTaskRequestParams = GetTaskRequestParams
+export const CancelTaskRequestParamsSchema: Schema<CancelTaskRequestParams> = taskIdParams
 /** `tasks/update` and `tasks/cancel` answer an empty acknowledgement. */
-export const EmptyTaskResultSchema = z.looseObject(result)
-export type EmptyTaskResult = z.infer<typeof EmptyTaskResultSchema>
+export interface EmptyTaskResult {
+  _meta?: Record<string, unknown> | undefined
+  resultType?: string | undefined
+  [key: string]: unknown
+}
+export const EmptyTaskResultSchema: Schema<EmptyTaskResult> = z.looseObject(result)
 /** `notifications/tasks`: the whole task, as `tasks/get` answers it now. */
-export const TaskStatusNotificationParamsSchema = DetailedTaskSchema.extend({ _meta: z.record(z.string(), z.unknown()).optional() })
-export type TaskStatusNotificationParams = z.infer<typeof TaskStatusNotificationParamsSchema>
+export interface TaskStatusNotificationParams extends DetailedTask {
+  _meta?: Record<string, unknown> | undefined
+}
+export const TaskStatusNotificationParamsSchema: Schema<TaskStatusNotificationParams> = detailedTask.extend({ _meta: z.record(z.string(), z.unknown()).optional() })
 
 const since = '2026-07-28'
 /**

@@ -18,60 +18,125 @@
  *
  * New in 2025-06-18 (vs 2025-03-26): batching removed, `structuredContent` + `outputSchema`,
  * elicitation, `resource_link`, `title`, `_meta` on more types, `context` in completion requests.
+ *
+ * The types here are the spec's, written out as interfaces; each schema is the zod object of
+ * `./wire/2025-06-18.ts`, declared with its type.
  * @see https://modelcontextprotocol.io/specification/2025-06-18/changelog
  */
-import * as z from 'zod'
-import {
-  ElicitRequestFormParamsSchema,
-  JSONRPCErrorObjectSchema,
-  JSONRPCNotificationSchema,
-  JSONRPCRequestSchema,
-  JSONRPCResultResponseSchema,
-  NotificationParamsSchema,
-  RequestIdSchema,
-} from './2025-11-25.js'
+import type * as z from 'zod'
+import type * as base from './2025-11-25.js'
+import * as w from './wire/2025-06-18.js'
+
+// Declared, not inferred: our .d.ts then names these interfaces instead of spelling out every zod
+// object type, which cost a consumer with `skipLibCheck: false` about 1M type instantiations.
+// Input and output are one type, as no schema transforms. types.test.ts holds them to wire/.
+type Schema<T> = z.ZodType<T, T>
+// Checks what zod infers for a wire schema against its declared type, comparing only the output and
+// input types: assigning the zod object to `z.ZodType` directly compared every method too, 1M type
+// instantiations in our own type check.
+const typed = <T>(schema: { _zod: { output: NoInfer<T>; input: NoInfer<T> } }): Schema<T> => schema as unknown as Schema<T>
 
 export * from './2025-11-25.js'
 
 /** Before 2025-11-25 the request to cancel must be named. */
-export const CancelledNotificationParamsSchema = NotificationParamsSchema.extend({
-  requestId: RequestIdSchema,
-  reason: z.string().optional(),
-})
-export type CancelledNotificationParams = z.infer<typeof CancelledNotificationParamsSchema>
-export const CancelledNotificationSchema = z.looseObject({
-  jsonrpc: z.literal('2.0'),
-  method: z.literal('notifications/cancelled'),
-  params: CancelledNotificationParamsSchema,
-})
-export type CancelledNotification = z.infer<typeof CancelledNotificationSchema>
+export interface CancelledNotificationParams {
+  _meta?: Record<string, unknown> | undefined
+  requestId: string | number
+  reason?: string | undefined
+  [key: string]: unknown
+}
+export const CancelledNotificationParamsSchema: Schema<CancelledNotificationParams> = typed(w.CancelledNotificationParamsSchema)
+
+export interface CancelledNotification {
+  jsonrpc: '2.0'
+  method: 'notifications/cancelled'
+  params: CancelledNotificationParams
+  [key: string]: unknown
+}
+export const CancelledNotificationSchema: Schema<CancelledNotification> = typed(w.CancelledNotificationSchema)
 
 /**
  * An error response. The spec requires `id`; `null` (JSON-RPC 2.0's id for an unreadable request)
  * is accepted too, since that is what peers send after a parse error.
  */
-export const JSONRPCErrorResponseSchema = z.looseObject({
-  jsonrpc: z.literal('2.0'),
-  id: z.union([RequestIdSchema, z.null()]),
-  error: JSONRPCErrorObjectSchema,
-})
+export const JSONRPCErrorResponseSchema: Schema<{
+  jsonrpc: '2.0'
+  id: string | number | null
+  error: { code: number; message: string; data?: unknown; [key: string]: unknown }
+  [key: string]: unknown
+}> = typed(w.JSONRPCErrorResponseSchema)
+
 /** The spec's name for an error response up to 2025-06-18. */
-export const JSONRPCErrorSchema = JSONRPCErrorResponseSchema
-export const JSONRPCResponseSchema = z.union([JSONRPCResultResponseSchema, JSONRPCErrorResponseSchema])
-export const JSONRPCMessageSchema = z.union([
-  JSONRPCRequestSchema,
-  JSONRPCNotificationSchema,
-  JSONRPCResultResponseSchema,
-  JSONRPCErrorResponseSchema,
-])
+export const JSONRPCErrorSchema: Schema<{
+  jsonrpc: '2.0'
+  id: string | number | null
+  error: { code: number; message: string; data?: unknown; [key: string]: unknown }
+  [key: string]: unknown
+}> = typed(w.JSONRPCErrorSchema)
+
+export const JSONRPCResponseSchema: Schema<
+  | {
+    jsonrpc: '2.0'
+    id: string | number
+    result: base.Result
+    [key: string]: unknown
+  }
+  | {
+    jsonrpc: '2.0'
+    id: string | number | null
+    error: { code: number; message: string; data?: unknown; [key: string]: unknown }
+    [key: string]: unknown
+  }> = typed(w.JSONRPCResponseSchema)
+
+export const JSONRPCMessageSchema: Schema<
+  | {
+    jsonrpc: '2.0'
+    id: string | number
+    method: string
+    params?: base.RequestParams | undefined
+    [key: string]: unknown
+  }
+  | {
+    jsonrpc: '2.0'
+    method: string
+    params?: base.NotificationParams | undefined
+    [key: string]: unknown
+  }
+  | {
+    jsonrpc: '2.0'
+    id: string | number
+    result: base.Result
+    [key: string]: unknown
+  }
+  | {
+    jsonrpc: '2.0'
+    id: string | number | null
+    error: { code: number; message: string; data?: unknown; [key: string]: unknown }
+    [key: string]: unknown
+  }> = typed(w.JSONRPCMessageSchema)
 
 /** Form mode only: a URL-mode request (no `requestedSchema`) is rejected. */
-export const ElicitRequestParamsSchema = ElicitRequestFormParamsSchema
-export type ElicitRequestParams = z.infer<typeof ElicitRequestParamsSchema>
-export const ElicitRequestSchema = z.looseObject({
-  jsonrpc: z.literal('2.0'),
-  id: RequestIdSchema,
-  method: z.literal('elicitation/create'),
-  params: ElicitRequestParamsSchema,
-})
-export type ElicitRequest = z.infer<typeof ElicitRequestSchema>
+export interface ElicitRequestParams {
+  _meta?: base.RequestMeta | undefined
+  task?: base.TaskMetadata | undefined
+  mode?: 'form' | undefined
+  message: string
+  requestedSchema: {
+    $schema?: string | undefined
+    type: 'object'
+    properties: Record<string, base.PrimitiveSchemaDefinition>
+    required?: string[] | undefined
+    [key: string]: unknown
+  }
+  [key: string]: unknown
+}
+export const ElicitRequestParamsSchema: Schema<ElicitRequestParams> = typed(w.ElicitRequestParamsSchema)
+
+export interface ElicitRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'elicitation/create'
+  params: ElicitRequestParams
+  [key: string]: unknown
+}
+export const ElicitRequestSchema: Schema<ElicitRequest> = typed(w.ElicitRequestSchema)

@@ -14,952 +14,1464 @@
  * The JSON-RPC envelope *types* (`JSONRPCRequest`, `RequestId`, …) live in `jsonrpc/messages.ts`;
  * this module exports only their schemas, so the names do not collide.
  *
+ * The types here are the spec's, written out as interfaces; each schema is the zod object of
+ * `./wire/2025-11-25.ts`, declared with its type.
  * @see https://modelcontextprotocol.io/specification/2025-11-25/schema
  */
-import * as z from 'zod'
+import type * as z from 'zod'
+import * as w from './wire/2025-11-25.js'
+
+// Declared, not inferred: our .d.ts then names these interfaces instead of spelling out every zod
+// object type, which cost a consumer with `skipLibCheck: false` about 1M type instantiations.
+// Input and output are one type, as no schema transforms. types.test.ts holds them to wire/.
+type Schema<T> = z.ZodType<T, T>
+// Checks what zod infers for a wire schema against its declared type, comparing only the output and
+// input types: assigning the zod object to `z.ZodType` directly compared every method too, 1M type
+// instantiations in our own type check.
+const typed = <T>(schema: { _zod: { output: NoInfer<T>; input: NoInfer<T> } }): Schema<T> => schema as unknown as Schema<T>
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
 // ---------------------------------------------------------------------------------------------
 
 /** `_meta`: a free-form object that clients and servers use to attach metadata. */
-export const MetaSchema = z.record(z.string(), z.unknown())
-const meta = MetaSchema.optional()
-/** An empty capability flag such as `logging: {}`: any object, its settings passed through. */
-const flag = z.looseObject({}).optional()
+export const MetaSchema: Schema<Record<string, unknown>> = typed(w.MetaSchema)
 
-export const RequestIdSchema = z.union([z.string(), z.number().int()])
-export const ProgressTokenSchema = z.union([z.string(), z.number().int()])
+export const RequestIdSchema: Schema<string | number> = typed(w.RequestIdSchema)
+
+export const ProgressTokenSchema: Schema<string | number> = typed(w.ProgressTokenSchema)
+
 /** An opaque pagination position. */
-export const CursorSchema = z.string()
-export type Cursor = z.infer<typeof CursorSchema>
+export type Cursor = string
+export const CursorSchema: Schema<Cursor> = typed(w.CursorSchema)
 
 /**
  * Who speaks in a message: `'user'` or `'assistant'`. Only the schema is exported: the name
  * `Role` belongs to the session (`'client' | 'server'`); write `z.infer<typeof RoleSchema>`.
  */
-export const RoleSchema = z.enum(['user', 'assistant'])
+export const RoleSchema: z.ZodEnum<{ user: 'user'; assistant: 'assistant' }> = w.RoleSchema
 
 /** `_meta` of a request: may carry the `progressToken` the receiver echoes in progress notifications. */
-export const RequestMetaSchema = z.looseObject({ progressToken: ProgressTokenSchema.optional() })
-export type RequestMeta = z.infer<typeof RequestMetaSchema>
+export interface RequestMeta {
+  progressToken?: string | number | undefined
+  [key: string]: unknown
+}
+export const RequestMetaSchema: Schema<RequestMeta> = typed(w.RequestMetaSchema)
 
-export const RequestParamsSchema = z.looseObject({ _meta: RequestMetaSchema.optional() })
-export type RequestParams = z.infer<typeof RequestParamsSchema>
-export const NotificationParamsSchema = z.looseObject({ _meta: meta })
-export type NotificationParams = z.infer<typeof NotificationParamsSchema>
-export const ResultSchema = z.looseObject({ _meta: meta })
-export type Result = z.infer<typeof ResultSchema>
+export interface RequestParams {
+  _meta?: RequestMeta | undefined
+  [key: string]: unknown
+}
+export const RequestParamsSchema: Schema<RequestParams> = typed(w.RequestParamsSchema)
+
+export interface NotificationParams {
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const NotificationParamsSchema: Schema<NotificationParams> = typed(w.NotificationParamsSchema)
+
+export interface Result {
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const ResultSchema: Schema<Result> = typed(w.ResultSchema)
+
 /** A result that only says "done". */
-export const EmptyResultSchema = ResultSchema
-export type EmptyResult = z.infer<typeof EmptyResultSchema>
+export type EmptyResult = Result
+export const EmptyResultSchema: Schema<EmptyResult> = typed(w.EmptyResultSchema)
 
 /** A request in the abstract (`method` + optional `params`), as the spec's `Request` type. */
-export const RequestSchema = z.looseObject({ method: z.string(), params: z.record(z.string(), z.unknown()).optional() })
+export const RequestSchema: Schema<{
+  method: string
+  params?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}> = typed(w.RequestSchema)
+
 /** A notification in the abstract, as the spec's `Notification` type. */
-export const NotificationSchema = z.looseObject({ method: z.string(), params: z.record(z.string(), z.unknown()).optional() })
+export const NotificationSchema: Schema<{
+  method: string
+  params?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}> = typed(w.NotificationSchema)
 
-// ---------------------------------------------------------------------------------------------
-// JSON-RPC envelopes (types in jsonrpc/messages.ts)
-// ---------------------------------------------------------------------------------------------
+export const JSONRPCRequestSchema: Schema<{
+  jsonrpc: '2.0'
+  id: string | number
+  method: string
+  params?: RequestParams | undefined
+  [key: string]: unknown
+}> = typed(w.JSONRPCRequestSchema)
 
-const jsonrpc = z.literal('2.0')
+export const JSONRPCNotificationSchema: Schema<{
+  jsonrpc: '2.0'
+  method: string
+  params?: NotificationParams | undefined
+  [key: string]: unknown
+}> = typed(w.JSONRPCNotificationSchema)
 
-export const JSONRPCRequestSchema = z.looseObject({
-  jsonrpc,
-  id: RequestIdSchema,
-  method: z.string(),
-  params: RequestParamsSchema.optional(),
-})
-export const JSONRPCNotificationSchema = z.looseObject({
-  jsonrpc,
-  method: z.string(),
-  params: NotificationParamsSchema.optional(),
-})
-export const JSONRPCResultResponseSchema = z.looseObject({ jsonrpc, id: RequestIdSchema, result: ResultSchema })
+export const JSONRPCResultResponseSchema: Schema<{ jsonrpc: '2.0'; id: string | number; result: Result; [key: string]: unknown }> = typed(w.JSONRPCResultResponseSchema)
+
 /** The spec's `Error`: the `error` member of an error response. */
-export const JSONRPCErrorObjectSchema = z.looseObject({ code: z.number().int(), message: z.string(), data: z.unknown().optional() })
+export const JSONRPCErrorObjectSchema: Schema<{ code: number; message: string; data?: unknown; [key: string]: unknown }> = typed(w.JSONRPCErrorObjectSchema)
+
 /**
  * An error response. 2025-11-25 made `id` optional (absent when the request's id could not be
  * read); JSON-RPC 2.0 itself says `null` there, which peers do send, so both parse.
  */
-export const JSONRPCErrorResponseSchema = z.looseObject({
-  jsonrpc,
-  id: z.union([RequestIdSchema, z.null()]).optional(),
-  error: JSONRPCErrorObjectSchema,
-})
-export const JSONRPCResponseSchema = z.union([JSONRPCResultResponseSchema, JSONRPCErrorResponseSchema])
+export const JSONRPCErrorResponseSchema: Schema<{
+  jsonrpc: '2.0'
+  id?: string | number | null | undefined
+  error: { code: number; message: string; data?: unknown; [key: string]: unknown }
+  [key: string]: unknown
+}> = typed(w.JSONRPCErrorResponseSchema)
+
+export const JSONRPCResponseSchema: Schema<
+  | {
+    jsonrpc: '2.0'
+    id: string | number
+    result: Result
+    [key: string]: unknown
+  }
+  | {
+    jsonrpc: '2.0'
+    id?: string | number | null | undefined
+    error: { code: number; message: string; data?: unknown; [key: string]: unknown }
+    [key: string]: unknown
+  }> = typed(w.JSONRPCResponseSchema)
+
 /** Any single message. Order matters: loose schemas would let a notification match a request. */
-export const JSONRPCMessageSchema = z.union([
-  JSONRPCRequestSchema,
-  JSONRPCNotificationSchema,
-  JSONRPCResultResponseSchema,
-  JSONRPCErrorResponseSchema,
-])
+export const JSONRPCMessageSchema: Schema<
+  | {
+    jsonrpc: '2.0'
+    id: string | number
+    method: string
+    params?: RequestParams | undefined
+    [key: string]: unknown
+  }
+  | {
+    jsonrpc: '2.0'
+    method: string
+    params?: NotificationParams | undefined
+    [key: string]: unknown
+  }
+  | {
+    jsonrpc: '2.0'
+    id: string | number
+    result: Result
+    [key: string]: unknown
+  }
+  | {
+    jsonrpc: '2.0'
+    id?: string | number | null | undefined
+    error: { code: number; message: string; data?: unknown; [key: string]: unknown }
+    [key: string]: unknown
+  }> = typed(w.JSONRPCMessageSchema)
 
 // ---------------------------------------------------------------------------------------------
 // Metadata, icons, implementation
 // ---------------------------------------------------------------------------------------------
 
 /** An icon a client may show for a server, tool, resource or prompt. */
-export const IconSchema = z.looseObject({
-  src: z.string(),
-  mimeType: z.string().optional(),
-  sizes: z.array(z.string()).optional(),
-  theme: z.enum(['light', 'dark']).optional(),
-})
-export type Icon = z.infer<typeof IconSchema>
-export const IconsSchema = z.looseObject({ icons: z.array(IconSchema).optional() })
-export type Icons = z.infer<typeof IconsSchema>
+export interface Icon {
+  src: string
+  mimeType?: string | undefined
+  sizes?: string[] | undefined
+  theme?: 'light' | 'dark' | undefined
+  [key: string]: unknown
+}
+export const IconSchema: Schema<Icon> = typed(w.IconSchema)
+
+export interface Icons {
+  icons?: Icon[] | undefined
+  [key: string]: unknown
+}
+export const IconsSchema: Schema<Icons> = typed(w.IconsSchema)
 
 /** `name` (programmatic) and `title` (for display), shared by everything users see by name. */
-export const BaseMetadataSchema = z.looseObject({ name: z.string(), title: z.string().optional() })
-export type BaseMetadata = z.infer<typeof BaseMetadataSchema>
+export interface BaseMetadata {
+  name: string
+  title?: string | undefined
+  [key: string]: unknown
+}
+export const BaseMetadataSchema: Schema<BaseMetadata> = typed(w.BaseMetadataSchema)
 
 /** Names a client or server implementation (`clientInfo`, `serverInfo`). */
-export const ImplementationSchema = z.looseObject({
-  name: z.string(),
-  title: z.string().optional(),
-  version: z.string(),
-  description: z.string().optional(),
-  icons: z.array(IconSchema).optional(),
-  websiteUrl: z.string().optional(),
-})
-export type Implementation = z.infer<typeof ImplementationSchema>
+export interface Implementation {
+  name: string
+  title?: string | undefined
+  version: string
+  description?: string | undefined
+  icons?: Icon[] | undefined
+  websiteUrl?: string | undefined
+  [key: string]: unknown
+}
+export const ImplementationSchema: Schema<Implementation> = typed(w.ImplementationSchema)
 
-// ---------------------------------------------------------------------------------------------
-// Capabilities
-// ---------------------------------------------------------------------------------------------
-
-const listChanged = z.looseObject({ listChanged: z.boolean().optional() }).optional()
-const experimental = z.record(z.string(), z.looseObject({})).optional()
-
-export const ClientCapabilitiesSchema = z.looseObject({
-  experimental,
-  roots: listChanged,
+export interface ClientCapabilities {
+  experimental?: Record<string, { [key: string]: unknown }> | undefined
+  roots?: { listChanged?: boolean | undefined; [key: string]: unknown } | undefined
   /** `context`: the client honours `includeContext`; `tools`: it accepts `tools`/`toolChoice`. */
-  sampling: z.looseObject({ context: flag, tools: flag }).optional(),
+  sampling?: {
+    context?: { [key: string]: unknown } | undefined
+    tools?: { [key: string]: unknown } | undefined
+    [key: string]: unknown
+  } | undefined
   /** An empty `elicitation: {}` means form mode only. */
-  elicitation: z.looseObject({ form: flag, url: flag }).optional(),
-  tasks: z
-    .looseObject({
-      list: flag,
-      cancel: flag,
-      requests: z
-        .looseObject({
-          sampling: z.looseObject({ createMessage: flag }).optional(),
-          elicitation: z.looseObject({ create: flag }).optional(),
-        })
-        .optional(),
-    })
-    .optional(),
-})
-export type ClientCapabilities = z.infer<typeof ClientCapabilitiesSchema>
+  elicitation?: {
+    form?: { [key: string]: unknown } | undefined
+    url?: { [key: string]: unknown } | undefined
+    [key: string]: unknown
+  } | undefined
+  tasks?: {
+    list?: { [key: string]: unknown } | undefined
+    cancel?: { [key: string]: unknown } | undefined
+    requests?: {
+      sampling?: {
+        createMessage?: { [key: string]: unknown } | undefined
+        [key: string]: unknown
+      } | undefined
+      elicitation?: {
+        create?: { [key: string]: unknown } | undefined
+        [key: string]: unknown
+      } | undefined
+      [key: string]: unknown
+    } | undefined
+    [key: string]: unknown
+  } | undefined
+  [key: string]: unknown
+}
+export const ClientCapabilitiesSchema: Schema<ClientCapabilities> = typed(w.ClientCapabilitiesSchema)
 
-export const ServerCapabilitiesSchema = z.looseObject({
-  experimental,
-  logging: flag,
-  completions: flag,
-  prompts: listChanged,
-  resources: z.looseObject({ subscribe: z.boolean().optional(), listChanged: z.boolean().optional() }).optional(),
-  tools: listChanged,
-  tasks: z
-    .looseObject({
-      list: flag,
-      cancel: flag,
-      requests: z.looseObject({ tools: z.looseObject({ call: flag }).optional() }).optional(),
-    })
-    .optional(),
-})
-export type ServerCapabilities = z.infer<typeof ServerCapabilitiesSchema>
+export interface ServerCapabilities {
+  experimental?: Record<string, { [key: string]: unknown }> | undefined
+  logging?: { [key: string]: unknown } | undefined
+  completions?: { [key: string]: unknown } | undefined
+  prompts?: { listChanged?: boolean | undefined; [key: string]: unknown } | undefined
+  resources?: {
+    subscribe?: boolean | undefined
+    listChanged?: boolean | undefined
+    [key: string]: unknown
+  } | undefined
+  tools?: { listChanged?: boolean | undefined; [key: string]: unknown } | undefined
+  tasks?: {
+    list?: { [key: string]: unknown } | undefined
+    cancel?: { [key: string]: unknown } | undefined
+    requests?: {
+      tools?: { call?: { [key: string]: unknown } | undefined; [key: string]: unknown } | undefined
+      [key: string]: unknown
+    } | undefined
+    [key: string]: unknown
+  } | undefined
+  [key: string]: unknown
+}
+export const ServerCapabilitiesSchema: Schema<ServerCapabilities> = typed(w.ServerCapabilitiesSchema)
 
 // ---------------------------------------------------------------------------------------------
 // Content
 // ---------------------------------------------------------------------------------------------
 
-export const AnnotationsSchema = z.looseObject({
-  audience: z.array(RoleSchema).optional(),
-  priority: z.number().min(0).max(1).optional(),
+export interface Annotations {
+  audience?: Array<'user' | 'assistant'> | undefined
+  priority?: number | undefined
   /** ISO 8601 timestamp of the last modification. */
-  lastModified: z.string().optional(),
-})
-export type Annotations = z.infer<typeof AnnotationsSchema>
+  lastModified?: string | undefined
+  [key: string]: unknown
+}
+export const AnnotationsSchema: Schema<Annotations> = typed(w.AnnotationsSchema)
 
-export const TextContentSchema = z.looseObject({
-  type: z.literal('text'),
-  text: z.string(),
-  annotations: AnnotationsSchema.optional(),
-  _meta: meta,
-})
-export type TextContent = z.infer<typeof TextContentSchema>
+export interface TextContent {
+  type: 'text'
+  text: string
+  annotations?: Annotations | undefined
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const TextContentSchema: Schema<TextContent> = typed(w.TextContentSchema)
 
-export const ImageContentSchema = z.looseObject({
-  type: z.literal('image'),
+export interface ImageContent {
+  type: 'image'
   /** Base64-encoded image data. */
-  data: z.string(),
-  mimeType: z.string(),
-  annotations: AnnotationsSchema.optional(),
-  _meta: meta,
-})
-export type ImageContent = z.infer<typeof ImageContentSchema>
+  data: string
+  mimeType: string
+  annotations?: Annotations | undefined
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const ImageContentSchema: Schema<ImageContent> = typed(w.ImageContentSchema)
 
-export const AudioContentSchema = z.looseObject({
-  type: z.literal('audio'),
+export interface AudioContent {
+  type: 'audio'
   /** Base64-encoded audio data. */
-  data: z.string(),
-  mimeType: z.string(),
-  annotations: AnnotationsSchema.optional(),
-  _meta: meta,
-})
-export type AudioContent = z.infer<typeof AudioContentSchema>
+  data: string
+  mimeType: string
+  annotations?: Annotations | undefined
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const AudioContentSchema: Schema<AudioContent> = typed(w.AudioContentSchema)
 
-export const ResourceContentsSchema = z.looseObject({ uri: z.string(), mimeType: z.string().optional(), _meta: meta })
-export type ResourceContents = z.infer<typeof ResourceContentsSchema>
-export const TextResourceContentsSchema = ResourceContentsSchema.extend({ text: z.string() })
-export type TextResourceContents = z.infer<typeof TextResourceContentsSchema>
-export const BlobResourceContentsSchema = ResourceContentsSchema.extend({
+export interface ResourceContents {
+  uri: string
+  mimeType?: string | undefined
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const ResourceContentsSchema: Schema<ResourceContents> = typed(w.ResourceContentsSchema)
+
+export interface TextResourceContents {
+  uri: string
+  mimeType?: string | undefined
+  _meta?: Record<string, unknown> | undefined
+  text: string
+  [key: string]: unknown
+}
+export const TextResourceContentsSchema: Schema<TextResourceContents> = typed(w.TextResourceContentsSchema)
+
+export interface BlobResourceContents {
+  uri: string
+  mimeType?: string | undefined
+  _meta?: Record<string, unknown> | undefined
   /** Base64-encoded binary data. */
-  blob: z.string(),
-})
-export type BlobResourceContents = z.infer<typeof BlobResourceContentsSchema>
-const resourceContents = z.union([TextResourceContentsSchema, BlobResourceContentsSchema])
+  blob: string
+  [key: string]: unknown
+}
+export const BlobResourceContentsSchema: Schema<BlobResourceContents> = typed(w.BlobResourceContentsSchema)
 
 /** A resource a server can read (`resources/list`). */
-export const ResourceSchema = z.looseObject({
-  uri: z.string(),
-  name: z.string(),
-  title: z.string().optional(),
-  description: z.string().optional(),
-  mimeType: z.string().optional(),
-  annotations: AnnotationsSchema.optional(),
+export interface Resource {
+  uri: string
+  name: string
+  title?: string | undefined
+  description?: string | undefined
+  mimeType?: string | undefined
+  annotations?: Annotations | undefined
   /** Size in bytes of the raw content, if known. */
-  size: z.number().optional(),
-  icons: z.array(IconSchema).optional(),
-  _meta: meta,
-})
-export type Resource = z.infer<typeof ResourceSchema>
+  size?: number | undefined
+  icons?: Icon[] | undefined
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const ResourceSchema: Schema<Resource> = typed(w.ResourceSchema)
 
 /** A link to a resource in tool results or prompts; it need not appear in `resources/list`. */
-export const ResourceLinkSchema = ResourceSchema.extend({ type: z.literal('resource_link') })
-export type ResourceLink = z.infer<typeof ResourceLinkSchema>
+export interface ResourceLink {
+  uri: string
+  name: string
+  title?: string | undefined
+  description?: string | undefined
+  mimeType?: string | undefined
+  annotations?: Annotations | undefined
+  /** Size in bytes of the raw content, if known. */
+  size?: number | undefined
+  icons?: Icon[] | undefined
+  _meta?: Record<string, unknown> | undefined
+  type: 'resource_link'
+  [key: string]: unknown
+}
+export const ResourceLinkSchema: Schema<ResourceLink> = typed(w.ResourceLinkSchema)
 
 /** A resource's contents embedded in a prompt or tool result. */
-export const EmbeddedResourceSchema = z.looseObject({
-  type: z.literal('resource'),
-  resource: resourceContents,
-  annotations: AnnotationsSchema.optional(),
-  _meta: meta,
-})
-export type EmbeddedResource = z.infer<typeof EmbeddedResourceSchema>
+export interface EmbeddedResource {
+  type: 'resource'
+  resource: TextResourceContents | BlobResourceContents
+  annotations?: Annotations | undefined
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const EmbeddedResourceSchema: Schema<EmbeddedResource> = typed(w.EmbeddedResourceSchema)
 
 /** What a tool result or prompt message may contain. */
-export const ContentBlockSchema = z.discriminatedUnion('type', [
-  TextContentSchema,
-  ImageContentSchema,
-  AudioContentSchema,
-  ResourceLinkSchema,
-  EmbeddedResourceSchema,
-])
-export type ContentBlock = z.infer<typeof ContentBlockSchema>
+export type ContentBlock = TextContent | ImageContent | AudioContent | ResourceLink | EmbeddedResource
+export const ContentBlockSchema: Schema<ContentBlock> = typed(w.ContentBlockSchema)
 
 /** A model's request to call a tool, inside a sampling message. */
-export const ToolUseContentSchema = z.looseObject({
-  type: z.literal('tool_use'),
+export interface ToolUseContent {
+  type: 'tool_use'
   /** Matches the `toolUseId` of the corresponding `tool_result`. */
-  id: z.string(),
-  name: z.string(),
-  input: z.record(z.string(), z.unknown()),
-  _meta: meta,
-})
-export type ToolUseContent = z.infer<typeof ToolUseContentSchema>
+  id: string
+  name: string
+  input: Record<string, unknown>
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const ToolUseContentSchema: Schema<ToolUseContent> = typed(w.ToolUseContentSchema)
 
 /** The result of a tool use, sent back to the model in a sampling message. */
-export const ToolResultContentSchema = z.looseObject({
-  type: z.literal('tool_result'),
-  toolUseId: z.string(),
-  content: z.array(ContentBlockSchema),
-  structuredContent: z.record(z.string(), z.unknown()).optional(),
-  isError: z.boolean().optional(),
-  _meta: meta,
-})
-export type ToolResultContent = z.infer<typeof ToolResultContentSchema>
+export interface ToolResultContent {
+  type: 'tool_result'
+  toolUseId: string
+  content: ContentBlock[]
+  structuredContent?: Record<string, unknown> | undefined
+  isError?: boolean | undefined
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const ToolResultContentSchema: Schema<ToolResultContent> = typed(w.ToolResultContentSchema)
 
-export const SamplingMessageContentBlockSchema = z.discriminatedUnion('type', [
-  TextContentSchema,
-  ImageContentSchema,
-  AudioContentSchema,
-  ToolUseContentSchema,
-  ToolResultContentSchema,
-])
-export type SamplingMessageContentBlock = z.infer<typeof SamplingMessageContentBlockSchema>
-/** One block, or several (an assistant's parallel tool uses, a user's tool results). */
-const samplingContent = z.union([SamplingMessageContentBlockSchema, z.array(SamplingMessageContentBlockSchema)])
+export type SamplingMessageContentBlock = TextContent | ImageContent | AudioContent | ToolUseContent | ToolResultContent
+export const SamplingMessageContentBlockSchema: Schema<SamplingMessageContentBlock> = typed(w.SamplingMessageContentBlockSchema)
 
 // ---------------------------------------------------------------------------------------------
 // Tasks (experimental in 2025-11-25)
 // ---------------------------------------------------------------------------------------------
 
 /** `_meta` key that ties a message to the task it belongs to (value: `RelatedTaskMetadata`). */
-export const RELATED_TASK_META_KEY = 'io.modelcontextprotocol/related-task' as const
-/** `_meta` key of a `CreateTaskResult`: text the host may hand the model while the task runs. */
-export const MODEL_IMMEDIATE_RESPONSE_META_KEY = 'io.modelcontextprotocol/model-immediate-response' as const
+export const RELATED_TASK_META_KEY: 'io.modelcontextprotocol/related-task' = w.RELATED_TASK_META_KEY
 
-export const TaskStatusSchema = z.enum(['working', 'input_required', 'completed', 'failed', 'cancelled'])
-export type TaskStatus = z.infer<typeof TaskStatusSchema>
+/** `_meta` key of a `CreateTaskResult`: text the host may hand the model while the task runs. */
+export const MODEL_IMMEDIATE_RESPONSE_META_KEY: 'io.modelcontextprotocol/model-immediate-response' = w.MODEL_IMMEDIATE_RESPONSE_META_KEY
+
+export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled'
+export const TaskStatusSchema: z.ZodEnum<{ [V in TaskStatus]: V }> = w.TaskStatusSchema
 
 /** Asks the receiver to run a request as a task (the `task` member of request params). */
-export const TaskMetadataSchema = z.looseObject({ ttl: z.number().optional() })
-export type TaskMetadata = z.infer<typeof TaskMetadataSchema>
+export interface TaskMetadata {
+  ttl?: number | undefined
+  [key: string]: unknown
+}
+export const TaskMetadataSchema: Schema<TaskMetadata> = typed(w.TaskMetadataSchema)
 
-export const RelatedTaskMetadataSchema = z.looseObject({ taskId: z.string() })
-export type RelatedTaskMetadata = z.infer<typeof RelatedTaskMetadataSchema>
+export interface RelatedTaskMetadata {
+  taskId: string
+  [key: string]: unknown
+}
+export const RelatedTaskMetadataSchema: Schema<RelatedTaskMetadata> = typed(w.RelatedTaskMetadataSchema)
 
-export const TaskSchema = z.looseObject({
-  taskId: z.string(),
-  status: TaskStatusSchema,
-  statusMessage: z.string().optional(),
+export interface Task {
+  taskId: string
+  status: TaskStatus
+  statusMessage?: string | undefined
   /** ISO 8601. */
-  createdAt: z.string(),
-  lastUpdatedAt: z.string(),
+  createdAt: string
+  lastUpdatedAt: string
   /** Milliseconds from creation before the task may be deleted; `null` is unlimited (the spec's own null). */
-  ttl: z.number().nullable(),
-  pollInterval: z.number().optional(),
-})
-export type Task = z.infer<typeof TaskSchema>
+  ttl: number | null
+  pollInterval?: number | undefined
+  [key: string]: unknown
+}
+export const TaskSchema: Schema<Task> = typed(w.TaskSchema)
 
-export const TaskAugmentedRequestParamsSchema = RequestParamsSchema.extend({ task: TaskMetadataSchema.optional() })
-export type TaskAugmentedRequestParams = z.infer<typeof TaskAugmentedRequestParamsSchema>
+export interface TaskAugmentedRequestParams {
+  _meta?: RequestMeta | undefined
+  task?: TaskMetadata | undefined
+  [key: string]: unknown
+}
+export const TaskAugmentedRequestParamsSchema: Schema<TaskAugmentedRequestParams> = typed(w.TaskAugmentedRequestParamsSchema)
 
 /** The immediate answer to a task-augmented request; the real result comes from `tasks/result`. */
-export const CreateTaskResultSchema = ResultSchema.extend({ task: TaskSchema })
-export type CreateTaskResult = z.infer<typeof CreateTaskResultSchema>
+export interface CreateTaskResult {
+  _meta?: Record<string, unknown> | undefined
+  task: Task
+  [key: string]: unknown
+}
+export const CreateTaskResultSchema: Schema<CreateTaskResult> = typed(w.CreateTaskResultSchema)
 
-const taskIdParams = RequestParamsSchema.extend({ taskId: z.string() })
-export const GetTaskRequestParamsSchema = taskIdParams
-export type GetTaskRequestParams = z.infer<typeof GetTaskRequestParamsSchema>
-export const GetTaskResultSchema = TaskSchema.extend({ _meta: meta })
-export type GetTaskResult = z.infer<typeof GetTaskResultSchema>
-export const GetTaskPayloadRequestParamsSchema = taskIdParams
-export type GetTaskPayloadRequestParams = z.infer<typeof GetTaskPayloadRequestParamsSchema>
+export interface GetTaskRequestParams {
+  _meta?: RequestMeta | undefined
+  taskId: string
+  [key: string]: unknown
+}
+export const GetTaskRequestParamsSchema: Schema<GetTaskRequestParams> = typed(w.GetTaskRequestParamsSchema)
+
+export interface GetTaskResult {
+  taskId: string
+  status: TaskStatus
+  statusMessage?: string | undefined
+  /** ISO 8601. */
+  createdAt: string
+  lastUpdatedAt: string
+  /** Milliseconds from creation before the task may be deleted; `null` is unlimited (the spec's own null). */
+  ttl: number | null
+  pollInterval?: number | undefined
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const GetTaskResultSchema: Schema<GetTaskResult> = typed(w.GetTaskResultSchema)
+
+export type GetTaskPayloadRequestParams = GetTaskRequestParams
+export const GetTaskPayloadRequestParamsSchema: Schema<GetTaskPayloadRequestParams> = typed(w.GetTaskPayloadRequestParamsSchema)
+
 /** The original request's result (e.g. a `CallToolResult`), whatever its shape. */
-export const GetTaskPayloadResultSchema = ResultSchema
-export type GetTaskPayloadResult = z.infer<typeof GetTaskPayloadResultSchema>
-export const CancelTaskRequestParamsSchema = taskIdParams
-export type CancelTaskRequestParams = z.infer<typeof CancelTaskRequestParamsSchema>
-export const CancelTaskResultSchema = GetTaskResultSchema
-export type CancelTaskResult = z.infer<typeof CancelTaskResultSchema>
-export const TaskStatusNotificationParamsSchema = TaskSchema.extend({ _meta: meta })
-export type TaskStatusNotificationParams = z.infer<typeof TaskStatusNotificationParamsSchema>
+export type GetTaskPayloadResult = Result
+export const GetTaskPayloadResultSchema: Schema<GetTaskPayloadResult> = typed(w.GetTaskPayloadResultSchema)
+
+export type CancelTaskRequestParams = GetTaskRequestParams
+export const CancelTaskRequestParamsSchema: Schema<CancelTaskRequestParams> = typed(w.CancelTaskRequestParamsSchema)
+
+export type CancelTaskResult = GetTaskResult
+export const CancelTaskResultSchema: Schema<CancelTaskResult> = typed(w.CancelTaskResultSchema)
+
+export interface TaskStatusNotificationParams {
+  taskId: string
+  status: TaskStatus
+  statusMessage?: string | undefined
+  /** ISO 8601. */
+  createdAt: string
+  lastUpdatedAt: string
+  /** Milliseconds from creation before the task may be deleted; `null` is unlimited (the spec's own null). */
+  ttl: number | null
+  pollInterval?: number | undefined
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const TaskStatusNotificationParamsSchema: Schema<TaskStatusNotificationParams> = typed(w.TaskStatusNotificationParamsSchema)
 
 // ---------------------------------------------------------------------------------------------
 // Pagination
 // ---------------------------------------------------------------------------------------------
 
-export const PaginatedRequestParamsSchema = RequestParamsSchema.extend({ cursor: CursorSchema.optional() })
-export type PaginatedRequestParams = z.infer<typeof PaginatedRequestParamsSchema>
-export const PaginatedResultSchema = ResultSchema.extend({ nextCursor: CursorSchema.optional() })
-export type PaginatedResult = z.infer<typeof PaginatedResultSchema>
+export interface PaginatedRequestParams {
+  _meta?: RequestMeta | undefined
+  cursor?: Cursor | undefined
+  [key: string]: unknown
+}
+export const PaginatedRequestParamsSchema: Schema<PaginatedRequestParams> = typed(w.PaginatedRequestParamsSchema)
 
-export const ListTasksResultSchema = PaginatedResultSchema.extend({ tasks: z.array(TaskSchema) })
-export type ListTasksResult = z.infer<typeof ListTasksResultSchema>
+export interface PaginatedResult {
+  _meta?: Record<string, unknown> | undefined
+  nextCursor?: Cursor | undefined
+  [key: string]: unknown
+}
+export const PaginatedResultSchema: Schema<PaginatedResult> = typed(w.PaginatedResultSchema)
+
+export interface ListTasksResult {
+  _meta?: Record<string, unknown> | undefined
+  nextCursor?: Cursor | undefined
+  tasks: Task[]
+  [key: string]: unknown
+}
+export const ListTasksResultSchema: Schema<ListTasksResult> = typed(w.ListTasksResultSchema)
 
 // ---------------------------------------------------------------------------------------------
 // Lifecycle
 // ---------------------------------------------------------------------------------------------
 
-export const InitializeRequestParamsSchema = RequestParamsSchema.extend({
-  protocolVersion: z.string(),
-  capabilities: ClientCapabilitiesSchema,
-  clientInfo: ImplementationSchema,
-})
-export type InitializeRequestParams = z.infer<typeof InitializeRequestParamsSchema>
+export interface InitializeRequestParams {
+  _meta?: RequestMeta | undefined
+  protocolVersion: string
+  capabilities: ClientCapabilities
+  clientInfo: Implementation
+  [key: string]: unknown
+}
+export const InitializeRequestParamsSchema: Schema<InitializeRequestParams> = typed(w.InitializeRequestParamsSchema)
 
-export const InitializeResultSchema = ResultSchema.extend({
-  protocolVersion: z.string(),
-  capabilities: ServerCapabilitiesSchema,
-  serverInfo: ImplementationSchema,
-  instructions: z.string().optional(),
-})
-export type InitializeResult = z.infer<typeof InitializeResultSchema>
+export interface InitializeResult {
+  _meta?: Record<string, unknown> | undefined
+  protocolVersion: string
+  capabilities: ServerCapabilities
+  serverInfo: Implementation
+  instructions?: string | undefined
+  [key: string]: unknown
+}
+export const InitializeResultSchema: Schema<InitializeResult> = typed(w.InitializeResultSchema)
 
 // ---------------------------------------------------------------------------------------------
 // Tools
 // ---------------------------------------------------------------------------------------------
 
 /** Hints about a tool's behaviour; untrusted unless the server is. */
-export const ToolAnnotationsSchema = z.looseObject({
-  title: z.string().optional(),
-  readOnlyHint: z.boolean().optional(),
-  destructiveHint: z.boolean().optional(),
-  idempotentHint: z.boolean().optional(),
-  openWorldHint: z.boolean().optional(),
-})
-export type ToolAnnotations = z.infer<typeof ToolAnnotationsSchema>
+export interface ToolAnnotations {
+  title?: string | undefined
+  readOnlyHint?: boolean | undefined
+  destructiveHint?: boolean | undefined
+  idempotentHint?: boolean | undefined
+  openWorldHint?: boolean | undefined
+  [key: string]: unknown
+}
+export const ToolAnnotationsSchema: Schema<ToolAnnotations> = typed(w.ToolAnnotationsSchema)
 
-export const ToolExecutionSchema = z.looseObject({ taskSupport: z.enum(['forbidden', 'optional', 'required']).optional() })
-export type ToolExecution = z.infer<typeof ToolExecutionSchema>
+export interface ToolExecution {
+  taskSupport?: 'forbidden' | 'optional' | 'required' | undefined
+  [key: string]: unknown
+}
+export const ToolExecutionSchema: Schema<ToolExecution> = typed(w.ToolExecutionSchema)
 
-/** A JSON Schema whose root is an object, as a tool's `inputSchema`/`outputSchema` must be. */
-const objectJsonSchema = z.looseObject({
-  $schema: z.string().optional(),
-  type: z.literal('object'),
-  properties: z.record(z.string(), z.unknown()).optional(),
-  required: z.array(z.string()).optional(),
-})
+export interface Tool {
+  name: string
+  title?: string | undefined
+  description?: string | undefined
+  inputSchema: {
+    $schema?: string | undefined
+    type: 'object'
+    properties?: Record<string, unknown> | undefined
+    required?: string[] | undefined
+    [key: string]: unknown
+  }
+  outputSchema?: {
+    $schema?: string | undefined
+    type: 'object'
+    properties?: Record<string, unknown> | undefined
+    required?: string[] | undefined
+    [key: string]: unknown
+  } | undefined
+  annotations?: ToolAnnotations | undefined
+  execution?: ToolExecution | undefined
+  icons?: Icon[] | undefined
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const ToolSchema: Schema<Tool> = typed(w.ToolSchema)
 
-export const ToolSchema = z.looseObject({
-  name: z.string(),
-  title: z.string().optional(),
-  description: z.string().optional(),
-  inputSchema: objectJsonSchema,
-  outputSchema: objectJsonSchema.optional(),
-  annotations: ToolAnnotationsSchema.optional(),
-  execution: ToolExecutionSchema.optional(),
-  icons: z.array(IconSchema).optional(),
-  _meta: meta,
-})
-export type Tool = z.infer<typeof ToolSchema>
+export interface ListToolsResult {
+  _meta?: Record<string, unknown> | undefined
+  nextCursor?: Cursor | undefined
+  tools: Tool[]
+  [key: string]: unknown
+}
+export const ListToolsResultSchema: Schema<ListToolsResult> = typed(w.ListToolsResultSchema)
 
-export const ListToolsResultSchema = PaginatedResultSchema.extend({ tools: z.array(ToolSchema) })
-export type ListToolsResult = z.infer<typeof ListToolsResultSchema>
+export interface CallToolRequestParams {
+  _meta?: RequestMeta | undefined
+  task?: TaskMetadata | undefined
+  name: string
+  arguments?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const CallToolRequestParamsSchema: Schema<CallToolRequestParams> = typed(w.CallToolRequestParamsSchema)
 
-export const CallToolRequestParamsSchema = TaskAugmentedRequestParamsSchema.extend({
-  name: z.string(),
-  // A plain record on purpose: the tool's own (compiled) schema checks the arguments later;
-  // a deep generic check here cost the official server a third of its time on big calls.
-  arguments: z.record(z.string(), z.unknown()).optional(),
-})
-export type CallToolRequestParams = z.infer<typeof CallToolRequestParamsSchema>
-
-export const CallToolResultSchema = ResultSchema.extend({
-  content: z.array(ContentBlockSchema),
-  structuredContent: z.record(z.string(), z.unknown()).optional(),
+export interface CallToolResult {
+  _meta?: Record<string, unknown> | undefined
+  content: ContentBlock[]
+  structuredContent?: Record<string, unknown> | undefined
   /** A failed tool run is a result with `isError: true`, not a protocol error. */
-  isError: z.boolean().optional(),
-})
-export type CallToolResult = z.infer<typeof CallToolResultSchema>
+  isError?: boolean | undefined
+  [key: string]: unknown
+}
+export const CallToolResultSchema: Schema<CallToolResult> = typed(w.CallToolResultSchema)
 
 // ---------------------------------------------------------------------------------------------
 // Resources
 // ---------------------------------------------------------------------------------------------
 
-export const ResourceTemplateSchema = z.looseObject({
+export interface ResourceTemplate {
   /** An RFC 6570 URI template. */
-  uriTemplate: z.string(),
-  name: z.string(),
-  title: z.string().optional(),
-  description: z.string().optional(),
-  mimeType: z.string().optional(),
-  annotations: AnnotationsSchema.optional(),
-  icons: z.array(IconSchema).optional(),
-  _meta: meta,
-})
-export type ResourceTemplate = z.infer<typeof ResourceTemplateSchema>
+  uriTemplate: string
+  name: string
+  title?: string | undefined
+  description?: string | undefined
+  mimeType?: string | undefined
+  annotations?: Annotations | undefined
+  icons?: Icon[] | undefined
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const ResourceTemplateSchema: Schema<ResourceTemplate> = typed(w.ResourceTemplateSchema)
 
-export const ListResourcesResultSchema = PaginatedResultSchema.extend({ resources: z.array(ResourceSchema) })
-export type ListResourcesResult = z.infer<typeof ListResourcesResultSchema>
-export const ListResourceTemplatesResultSchema = PaginatedResultSchema.extend({
-  resourceTemplates: z.array(ResourceTemplateSchema),
-})
-export type ListResourceTemplatesResult = z.infer<typeof ListResourceTemplatesResultSchema>
+export interface ListResourcesResult {
+  _meta?: Record<string, unknown> | undefined
+  nextCursor?: Cursor | undefined
+  resources: Resource[]
+  [key: string]: unknown
+}
+export const ListResourcesResultSchema: Schema<ListResourcesResult> = typed(w.ListResourcesResultSchema)
 
-export const ResourceRequestParamsSchema = RequestParamsSchema.extend({ uri: z.string() })
-export type ResourceRequestParams = z.infer<typeof ResourceRequestParamsSchema>
-export const ReadResourceRequestParamsSchema = ResourceRequestParamsSchema
-export type ReadResourceRequestParams = z.infer<typeof ReadResourceRequestParamsSchema>
-export const ReadResourceResultSchema = ResultSchema.extend({ contents: z.array(resourceContents) })
-export type ReadResourceResult = z.infer<typeof ReadResourceResultSchema>
-export const SubscribeRequestParamsSchema = ResourceRequestParamsSchema
-export type SubscribeRequestParams = z.infer<typeof SubscribeRequestParamsSchema>
-export const UnsubscribeRequestParamsSchema = ResourceRequestParamsSchema
-export type UnsubscribeRequestParams = z.infer<typeof UnsubscribeRequestParamsSchema>
-export const ResourceUpdatedNotificationParamsSchema = NotificationParamsSchema.extend({ uri: z.string() })
-export type ResourceUpdatedNotificationParams = z.infer<typeof ResourceUpdatedNotificationParamsSchema>
+export interface ListResourceTemplatesResult {
+  _meta?: Record<string, unknown> | undefined
+  nextCursor?: Cursor | undefined
+  resourceTemplates: ResourceTemplate[]
+  [key: string]: unknown
+}
+export const ListResourceTemplatesResultSchema: Schema<ListResourceTemplatesResult> = typed(w.ListResourceTemplatesResultSchema)
+
+export interface ResourceRequestParams {
+  _meta?: RequestMeta | undefined
+  uri: string
+  [key: string]: unknown
+}
+export const ResourceRequestParamsSchema: Schema<ResourceRequestParams> = typed(w.ResourceRequestParamsSchema)
+
+export type ReadResourceRequestParams = ResourceRequestParams
+export const ReadResourceRequestParamsSchema: Schema<ReadResourceRequestParams> = typed(w.ReadResourceRequestParamsSchema)
+
+export interface ReadResourceResult {
+  _meta?: Record<string, unknown> | undefined
+  contents: Array<TextResourceContents | BlobResourceContents>
+  [key: string]: unknown
+}
+export const ReadResourceResultSchema: Schema<ReadResourceResult> = typed(w.ReadResourceResultSchema)
+
+export type SubscribeRequestParams = ResourceRequestParams
+export const SubscribeRequestParamsSchema: Schema<SubscribeRequestParams> = typed(w.SubscribeRequestParamsSchema)
+
+export type UnsubscribeRequestParams = ResourceRequestParams
+export const UnsubscribeRequestParamsSchema: Schema<UnsubscribeRequestParams> = typed(w.UnsubscribeRequestParamsSchema)
+
+export interface ResourceUpdatedNotificationParams {
+  _meta?: Record<string, unknown> | undefined
+  uri: string
+  [key: string]: unknown
+}
+export const ResourceUpdatedNotificationParamsSchema: Schema<ResourceUpdatedNotificationParams> = typed(w.ResourceUpdatedNotificationParamsSchema)
 
 // ---------------------------------------------------------------------------------------------
 // Prompts
 // ---------------------------------------------------------------------------------------------
 
-export const PromptArgumentSchema = z.looseObject({
-  name: z.string(),
-  title: z.string().optional(),
-  description: z.string().optional(),
-  required: z.boolean().optional(),
-})
-export type PromptArgument = z.infer<typeof PromptArgumentSchema>
+export interface PromptArgument {
+  name: string
+  title?: string | undefined
+  description?: string | undefined
+  required?: boolean | undefined
+  [key: string]: unknown
+}
+export const PromptArgumentSchema: Schema<PromptArgument> = typed(w.PromptArgumentSchema)
 
-export const PromptSchema = z.looseObject({
-  name: z.string(),
-  title: z.string().optional(),
-  description: z.string().optional(),
-  arguments: z.array(PromptArgumentSchema).optional(),
-  icons: z.array(IconSchema).optional(),
-  _meta: meta,
-})
-export type Prompt = z.infer<typeof PromptSchema>
+export interface Prompt {
+  name: string
+  title?: string | undefined
+  description?: string | undefined
+  arguments?: PromptArgument[] | undefined
+  icons?: Icon[] | undefined
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const PromptSchema: Schema<Prompt> = typed(w.PromptSchema)
 
-export const PromptMessageSchema = z.looseObject({ role: RoleSchema, content: ContentBlockSchema })
-export type PromptMessage = z.infer<typeof PromptMessageSchema>
+export interface PromptMessage {
+  role: 'user' | 'assistant'
+  content: ContentBlock
+  [key: string]: unknown
+}
+export const PromptMessageSchema: Schema<PromptMessage> = typed(w.PromptMessageSchema)
 
-export const ListPromptsResultSchema = PaginatedResultSchema.extend({ prompts: z.array(PromptSchema) })
-export type ListPromptsResult = z.infer<typeof ListPromptsResultSchema>
+export interface ListPromptsResult {
+  _meta?: Record<string, unknown> | undefined
+  nextCursor?: Cursor | undefined
+  prompts: Prompt[]
+  [key: string]: unknown
+}
+export const ListPromptsResultSchema: Schema<ListPromptsResult> = typed(w.ListPromptsResultSchema)
 
-export const GetPromptRequestParamsSchema = RequestParamsSchema.extend({
-  name: z.string(),
-  arguments: z.record(z.string(), z.string()).optional(),
-})
-export type GetPromptRequestParams = z.infer<typeof GetPromptRequestParamsSchema>
+export interface GetPromptRequestParams {
+  _meta?: RequestMeta | undefined
+  name: string
+  arguments?: Record<string, string> | undefined
+  [key: string]: unknown
+}
+export const GetPromptRequestParamsSchema: Schema<GetPromptRequestParams> = typed(w.GetPromptRequestParamsSchema)
 
-export const GetPromptResultSchema = ResultSchema.extend({
-  description: z.string().optional(),
-  messages: z.array(PromptMessageSchema),
-})
-export type GetPromptResult = z.infer<typeof GetPromptResultSchema>
+export interface GetPromptResult {
+  _meta?: Record<string, unknown> | undefined
+  description?: string | undefined
+  messages: PromptMessage[]
+  [key: string]: unknown
+}
+export const GetPromptResultSchema: Schema<GetPromptResult> = typed(w.GetPromptResultSchema)
 
 // ---------------------------------------------------------------------------------------------
 // Completion
 // ---------------------------------------------------------------------------------------------
 
-export const PromptReferenceSchema = z.looseObject({ type: z.literal('ref/prompt'), name: z.string(), title: z.string().optional() })
-export type PromptReference = z.infer<typeof PromptReferenceSchema>
-export const ResourceTemplateReferenceSchema = z.looseObject({
-  type: z.literal('ref/resource'),
+export interface PromptReference {
+  type: 'ref/prompt'
+  name: string
+  title?: string | undefined
+  [key: string]: unknown
+}
+export const PromptReferenceSchema: Schema<PromptReference> = typed(w.PromptReferenceSchema)
+
+export interface ResourceTemplateReference {
+  type: 'ref/resource'
   /** The URI or URI template of the resource. */
-  uri: z.string(),
-})
-export type ResourceTemplateReference = z.infer<typeof ResourceTemplateReferenceSchema>
+  uri: string
+  [key: string]: unknown
+}
+export const ResourceTemplateReferenceSchema: Schema<ResourceTemplateReference> = typed(w.ResourceTemplateReferenceSchema)
 
-export const CompleteRequestParamsSchema = RequestParamsSchema.extend({
-  ref: z.discriminatedUnion('type', [PromptReferenceSchema, ResourceTemplateReferenceSchema]),
-  argument: z.looseObject({ name: z.string(), value: z.string() }),
+export interface CompleteRequestParams {
+  _meta?: RequestMeta | undefined
+  ref: PromptReference | ResourceTemplateReference
+  argument: { name: string; value: string; [key: string]: unknown }
   /** Values of arguments already resolved, for completions that depend on them. */
-  context: z.looseObject({ arguments: z.record(z.string(), z.string()).optional() }).optional(),
-})
-export type CompleteRequestParams = z.infer<typeof CompleteRequestParamsSchema>
+  context?: { arguments?: Record<string, string> | undefined; [key: string]: unknown } | undefined
+  [key: string]: unknown
+}
+export const CompleteRequestParamsSchema: Schema<CompleteRequestParams> = typed(w.CompleteRequestParamsSchema)
 
-export const CompleteResultSchema = ResultSchema.extend({
-  completion: z.looseObject({
-    /** At most 100 by the spec; not enforced when parsing, so an over-long answer is still usable. */
-    values: z.array(z.string()),
-    total: z.number().int().optional(),
-    hasMore: z.boolean().optional(),
-  }),
-})
-export type CompleteResult = z.infer<typeof CompleteResultSchema>
+export interface CompleteResult {
+  _meta?: Record<string, unknown> | undefined
+  completion: {
+    values: string[]
+    total?: number | undefined
+    hasMore?: boolean | undefined
+    [key: string]: unknown
+  }
+  [key: string]: unknown
+}
+export const CompleteResultSchema: Schema<CompleteResult> = typed(w.CompleteResultSchema)
 
 // ---------------------------------------------------------------------------------------------
 // Logging
 // ---------------------------------------------------------------------------------------------
 
 /** RFC 5424 severities, lowest first. */
-export const LoggingLevelSchema = z.enum(['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'])
-export type LoggingLevel = z.infer<typeof LoggingLevelSchema>
+export type LoggingLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error' | 'critical' | 'alert' | 'emergency'
+export const LoggingLevelSchema: z.ZodEnum<{ [V in LoggingLevel]: V }> = w.LoggingLevelSchema
 
-export const SetLevelRequestParamsSchema = RequestParamsSchema.extend({ level: LoggingLevelSchema })
-export type SetLevelRequestParams = z.infer<typeof SetLevelRequestParamsSchema>
+export interface SetLevelRequestParams {
+  _meta?: RequestMeta | undefined
+  level: LoggingLevel
+  [key: string]: unknown
+}
+export const SetLevelRequestParamsSchema: Schema<SetLevelRequestParams> = typed(w.SetLevelRequestParamsSchema)
 
-export const LoggingMessageNotificationParamsSchema = NotificationParamsSchema.extend({
-  level: LoggingLevelSchema,
-  logger: z.string().optional(),
+export interface LoggingMessageNotificationParams {
+  _meta?: Record<string, unknown> | undefined
+  level: LoggingLevel
+  logger?: string | undefined
   /** Any JSON value; required (may be `null`). */
-  data: z.unknown(),
-})
-export type LoggingMessageNotificationParams = z.infer<typeof LoggingMessageNotificationParamsSchema>
+  data: unknown
+  [key: string]: unknown
+}
+export const LoggingMessageNotificationParamsSchema: Schema<LoggingMessageNotificationParams> = typed(w.LoggingMessageNotificationParamsSchema)
 
 // ---------------------------------------------------------------------------------------------
 // Sampling
 // ---------------------------------------------------------------------------------------------
 
-export const ModelHintSchema = z.looseObject({ name: z.string().optional() })
-export type ModelHint = z.infer<typeof ModelHintSchema>
+export interface ModelHint {
+  name?: string | undefined
+  [key: string]: unknown
+}
+export const ModelHintSchema: Schema<ModelHint> = typed(w.ModelHintSchema)
 
-const priority = z.number().min(0).max(1).optional()
-export const ModelPreferencesSchema = z.looseObject({
-  hints: z.array(ModelHintSchema).optional(),
-  costPriority: priority,
-  speedPriority: priority,
-  intelligencePriority: priority,
-})
-export type ModelPreferences = z.infer<typeof ModelPreferencesSchema>
+export interface ModelPreferences {
+  hints?: ModelHint[] | undefined
+  costPriority?: number | undefined
+  speedPriority?: number | undefined
+  intelligencePriority?: number | undefined
+  [key: string]: unknown
+}
+export const ModelPreferencesSchema: Schema<ModelPreferences> = typed(w.ModelPreferencesSchema)
 
-export const ToolChoiceSchema = z.looseObject({ mode: z.enum(['auto', 'required', 'none']).optional() })
-export type ToolChoice = z.infer<typeof ToolChoiceSchema>
+export interface ToolChoice {
+  mode?: 'auto' | 'required' | 'none' | undefined
+  [key: string]: unknown
+}
+export const ToolChoiceSchema: Schema<ToolChoice> = typed(w.ToolChoiceSchema)
 
-export const SamplingMessageSchema = z.looseObject({ role: RoleSchema, content: samplingContent, _meta: meta })
-export type SamplingMessage = z.infer<typeof SamplingMessageSchema>
+export interface SamplingMessage {
+  role: 'user' | 'assistant'
+  content: SamplingMessageContentBlock | SamplingMessageContentBlock[]
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const SamplingMessageSchema: Schema<SamplingMessage> = typed(w.SamplingMessageSchema)
 
-export const CreateMessageRequestParamsSchema = TaskAugmentedRequestParamsSchema.extend({
-  messages: z.array(SamplingMessageSchema),
-  modelPreferences: ModelPreferencesSchema.optional(),
-  systemPrompt: z.string().optional(),
+export interface CreateMessageRequestParams {
+  _meta?: RequestMeta | undefined
+  task?: TaskMetadata | undefined
+  messages: SamplingMessage[]
+  modelPreferences?: ModelPreferences | undefined
+  systemPrompt?: string | undefined
   /** Values other than `none` need the client's `sampling.context` capability. */
-  includeContext: z.enum(['none', 'thisServer', 'allServers']).optional(),
-  temperature: z.number().optional(),
-  maxTokens: z.number().int(),
-  stopSequences: z.array(z.string()).optional(),
-  metadata: z.looseObject({}).optional(),
+  includeContext?: 'none' | 'thisServer' | 'allServers' | undefined
+  temperature?: number | undefined
+  maxTokens: number
+  stopSequences?: string[] | undefined
+  metadata?: { [key: string]: unknown } | undefined
   /** Needs the client's `sampling.tools` capability. */
-  tools: z.array(ToolSchema).optional(),
-  toolChoice: ToolChoiceSchema.optional(),
-})
-export type CreateMessageRequestParams = z.infer<typeof CreateMessageRequestParamsSchema>
+  tools?: Tool[] | undefined
+  toolChoice?: ToolChoice | undefined
+  [key: string]: unknown
+}
+export const CreateMessageRequestParamsSchema: Schema<CreateMessageRequestParams> = typed(w.CreateMessageRequestParamsSchema)
 
-export const CreateMessageResultSchema = ResultSchema.extend({
-  role: RoleSchema,
-  content: samplingContent,
-  model: z.string(),
+export interface CreateMessageResult {
+  _meta?: Record<string, unknown> | undefined
+  role: 'user' | 'assistant'
+  content: SamplingMessageContentBlock | SamplingMessageContentBlock[]
+  model: string
   /** `endTurn`, `stopSequence`, `maxTokens`, `toolUse`, or a provider's own reason. */
-  stopReason: z.string().optional(),
-})
-export type CreateMessageResult = z.infer<typeof CreateMessageResultSchema>
+  stopReason?: string | undefined
+  [key: string]: unknown
+}
+export const CreateMessageResultSchema: Schema<CreateMessageResult> = typed(w.CreateMessageResultSchema)
 
-// ---------------------------------------------------------------------------------------------
-// Elicitation
-// ---------------------------------------------------------------------------------------------
+export interface StringSchema {
+  type: 'string'
+  title?: string | undefined
+  description?: string | undefined
+  minLength?: number | undefined
+  maxLength?: number | undefined
+  format?: 'email' | 'uri' | 'date' | 'date-time' | undefined
+  default?: string | undefined
+  [key: string]: unknown
+}
+export const StringSchemaSchema: Schema<StringSchema> = typed(w.StringSchemaSchema)
 
-const described = { title: z.string().optional(), description: z.string().optional() }
+export interface NumberSchema {
+  type: 'number' | 'integer'
+  title?: string | undefined
+  description?: string | undefined
+  minimum?: number | undefined
+  maximum?: number | undefined
+  default?: number | undefined
+  [key: string]: unknown
+}
+export const NumberSchemaSchema: Schema<NumberSchema> = typed(w.NumberSchemaSchema)
 
-export const StringSchemaSchema = z.looseObject({
-  type: z.literal('string'),
-  ...described,
-  minLength: z.number().int().optional(),
-  maxLength: z.number().int().optional(),
-  format: z.enum(['email', 'uri', 'date', 'date-time']).optional(),
-  default: z.string().optional(),
-})
-export type StringSchema = z.infer<typeof StringSchemaSchema>
-
-export const NumberSchemaSchema = z.looseObject({
-  type: z.enum(['number', 'integer']),
-  ...described,
-  minimum: z.number().optional(),
-  maximum: z.number().optional(),
-  default: z.number().optional(),
-})
-export type NumberSchema = z.infer<typeof NumberSchemaSchema>
-
-export const BooleanSchemaSchema = z.looseObject({ type: z.literal('boolean'), ...described, default: z.boolean().optional() })
-export type BooleanSchema = z.infer<typeof BooleanSchemaSchema>
-
-const titledOption = z.looseObject({ const: z.string(), title: z.string() })
+export interface BooleanSchema {
+  type: 'boolean'
+  title?: string | undefined
+  description?: string | undefined
+  default?: boolean | undefined
+  [key: string]: unknown
+}
+export const BooleanSchemaSchema: Schema<BooleanSchema> = typed(w.BooleanSchemaSchema)
 
 /** Single choice, values only: `{ type: 'string', enum: [...] }`. */
-export const UntitledSingleSelectEnumSchemaSchema = z.looseObject({
-  type: z.literal('string'),
-  ...described,
-  enum: z.array(z.string()),
-  default: z.string().optional(),
-})
-export type UntitledSingleSelectEnumSchema = z.infer<typeof UntitledSingleSelectEnumSchemaSchema>
+export interface UntitledSingleSelectEnumSchema {
+  type: 'string'
+  title?: string | undefined
+  description?: string | undefined
+  enum: string[]
+  default?: string | undefined
+  [key: string]: unknown
+}
+export const UntitledSingleSelectEnumSchemaSchema: Schema<UntitledSingleSelectEnumSchema> = typed(w.UntitledSingleSelectEnumSchemaSchema)
 
 /** Single choice with display titles: `{ type: 'string', oneOf: [{ const, title }] }`. */
-export const TitledSingleSelectEnumSchemaSchema = z.looseObject({
-  type: z.literal('string'),
-  ...described,
-  oneOf: z.array(titledOption),
-  default: z.string().optional(),
-})
-export type TitledSingleSelectEnumSchema = z.infer<typeof TitledSingleSelectEnumSchemaSchema>
+export interface TitledSingleSelectEnumSchema {
+  type: 'string'
+  title?: string | undefined
+  description?: string | undefined
+  oneOf: { const: string; title: string; [key: string]: unknown }[]
+  default?: string | undefined
+  [key: string]: unknown
+}
+export const TitledSingleSelectEnumSchemaSchema: Schema<TitledSingleSelectEnumSchema> = typed(w.TitledSingleSelectEnumSchemaSchema)
 
 /** Multiple choice, values only: `{ type: 'array', items: { type: 'string', enum } }`. */
-export const UntitledMultiSelectEnumSchemaSchema = z.looseObject({
-  type: z.literal('array'),
-  ...described,
-  minItems: z.number().int().optional(),
-  maxItems: z.number().int().optional(),
-  items: z.looseObject({ type: z.literal('string'), enum: z.array(z.string()) }),
-  default: z.array(z.string()).optional(),
-})
-export type UntitledMultiSelectEnumSchema = z.infer<typeof UntitledMultiSelectEnumSchemaSchema>
+export interface UntitledMultiSelectEnumSchema {
+  type: 'array'
+  title?: string | undefined
+  description?: string | undefined
+  minItems?: number | undefined
+  maxItems?: number | undefined
+  items: { type: 'string'; enum: string[]; [key: string]: unknown }
+  default?: string[] | undefined
+  [key: string]: unknown
+}
+export const UntitledMultiSelectEnumSchemaSchema: Schema<UntitledMultiSelectEnumSchema> = typed(w.UntitledMultiSelectEnumSchemaSchema)
 
 /** Multiple choice with display titles: `{ type: 'array', items: { anyOf: [{ const, title }] } }`. */
-export const TitledMultiSelectEnumSchemaSchema = z.looseObject({
-  type: z.literal('array'),
-  ...described,
-  minItems: z.number().int().optional(),
-  maxItems: z.number().int().optional(),
-  items: z.looseObject({ anyOf: z.array(titledOption) }),
-  default: z.array(z.string()).optional(),
-})
-export type TitledMultiSelectEnumSchema = z.infer<typeof TitledMultiSelectEnumSchemaSchema>
+export interface TitledMultiSelectEnumSchema {
+  type: 'array'
+  title?: string | undefined
+  description?: string | undefined
+  minItems?: number | undefined
+  maxItems?: number | undefined
+  items: {
+    anyOf: { const: string; title: string; [key: string]: unknown }[]
+    [key: string]: unknown
+  }
+  default?: string[] | undefined
+  [key: string]: unknown
+}
+export const TitledMultiSelectEnumSchemaSchema: Schema<TitledMultiSelectEnumSchema> = typed(w.TitledMultiSelectEnumSchemaSchema)
 
 /** The 2025-06-18 form, kept for compatibility: titles in the non-standard `enumNames`. */
-export const LegacyTitledEnumSchemaSchema = z.looseObject({
-  type: z.literal('string'),
-  ...described,
-  enum: z.array(z.string()),
-  enumNames: z.array(z.string()).optional(),
-  default: z.string().optional(),
-})
-export type LegacyTitledEnumSchema = z.infer<typeof LegacyTitledEnumSchemaSchema>
+export interface LegacyTitledEnumSchema {
+  type: 'string'
+  title?: string | undefined
+  description?: string | undefined
+  enum: string[]
+  enumNames?: string[] | undefined
+  default?: string | undefined
+  [key: string]: unknown
+}
+export const LegacyTitledEnumSchemaSchema: Schema<LegacyTitledEnumSchema> = typed(w.LegacyTitledEnumSchemaSchema)
 
-export const SingleSelectEnumSchemaSchema = z.union([UntitledSingleSelectEnumSchemaSchema, TitledSingleSelectEnumSchemaSchema])
-export type SingleSelectEnumSchema = z.infer<typeof SingleSelectEnumSchemaSchema>
-export const MultiSelectEnumSchemaSchema = z.union([UntitledMultiSelectEnumSchemaSchema, TitledMultiSelectEnumSchemaSchema])
-export type MultiSelectEnumSchema = z.infer<typeof MultiSelectEnumSchemaSchema>
-export const EnumSchemaSchema = z.union([
-  UntitledSingleSelectEnumSchemaSchema,
-  TitledSingleSelectEnumSchemaSchema,
-  UntitledMultiSelectEnumSchemaSchema,
-  TitledMultiSelectEnumSchemaSchema,
-  LegacyTitledEnumSchemaSchema,
-])
-export type EnumSchema = z.infer<typeof EnumSchemaSchema>
+export type SingleSelectEnumSchema = UntitledSingleSelectEnumSchema | TitledSingleSelectEnumSchema
+export const SingleSelectEnumSchemaSchema: Schema<SingleSelectEnumSchema> = typed(w.SingleSelectEnumSchemaSchema)
+
+export type MultiSelectEnumSchema = UntitledMultiSelectEnumSchema | TitledMultiSelectEnumSchema
+export const MultiSelectEnumSchemaSchema: Schema<MultiSelectEnumSchema> = typed(w.MultiSelectEnumSchemaSchema)
+
+export type EnumSchema =
+  | UntitledSingleSelectEnumSchema
+  | TitledSingleSelectEnumSchema
+  | UntitledMultiSelectEnumSchema
+  | TitledMultiSelectEnumSchema
+  | LegacyTitledEnumSchema
+export const EnumSchemaSchema: Schema<EnumSchema> = typed(w.EnumSchemaSchema)
 
 /**
  * One property of a form's `requestedSchema`: flat, primitive, no nesting. The enum variants come
  * first because a loose `StringSchema` would also accept them (and keep their fields anyway).
  */
-export const PrimitiveSchemaDefinitionSchema = z.union([
-  TitledSingleSelectEnumSchemaSchema,
-  UntitledSingleSelectEnumSchemaSchema,
-  LegacyTitledEnumSchemaSchema,
-  UntitledMultiSelectEnumSchemaSchema,
-  TitledMultiSelectEnumSchemaSchema,
-  StringSchemaSchema,
-  NumberSchemaSchema,
-  BooleanSchemaSchema,
-])
-export type PrimitiveSchemaDefinition = z.infer<typeof PrimitiveSchemaDefinitionSchema>
+export type PrimitiveSchemaDefinition =
+  | TitledSingleSelectEnumSchema
+  | UntitledSingleSelectEnumSchema
+  | LegacyTitledEnumSchema
+  | UntitledMultiSelectEnumSchema
+  | TitledMultiSelectEnumSchema
+  | StringSchema
+  | NumberSchema
+  | BooleanSchema
+export const PrimitiveSchemaDefinitionSchema: Schema<PrimitiveSchemaDefinition> = typed(w.PrimitiveSchemaDefinitionSchema)
 
 /** Form mode: the client renders `requestedSchema` and returns the user's answers. */
-export const ElicitRequestFormParamsSchema = TaskAugmentedRequestParamsSchema.extend({
+export interface ElicitRequestFormParams {
+  _meta?: RequestMeta | undefined
+  task?: TaskMetadata | undefined
   /** Optional: absent means form (the only mode before 2025-11-25). */
-  mode: z.literal('form').optional(),
-  message: z.string(),
-  requestedSchema: z.looseObject({
-    $schema: z.string().optional(),
-    type: z.literal('object'),
-    properties: z.record(z.string(), PrimitiveSchemaDefinitionSchema),
-    required: z.array(z.string()).optional(),
-  }),
-})
-export type ElicitRequestFormParams = z.infer<typeof ElicitRequestFormParamsSchema>
+  mode?: 'form' | undefined
+  message: string
+  requestedSchema: {
+    $schema?: string | undefined
+    type: 'object'
+    properties: Record<string, PrimitiveSchemaDefinition>
+    required?: string[] | undefined
+    [key: string]: unknown
+  }
+  [key: string]: unknown
+}
+export const ElicitRequestFormParamsSchema: Schema<ElicitRequestFormParams> = typed(w.ElicitRequestFormParamsSchema)
 
 /** URL mode: the user completes the interaction out of band, at `url` (sensitive data, OAuth). */
-export const ElicitRequestURLParamsSchema = TaskAugmentedRequestParamsSchema.extend({
-  mode: z.literal('url'),
-  message: z.string(),
+export interface ElicitRequestURLParams {
+  _meta?: RequestMeta | undefined
+  task?: TaskMetadata | undefined
+  mode: 'url'
+  message: string
   /** Ties the later `notifications/elicitation/complete` to this request. */
-  elicitationId: z.string(),
-  url: z.string(),
-})
-export type ElicitRequestURLParams = z.infer<typeof ElicitRequestURLParamsSchema>
+  elicitationId: string
+  url: string
+  [key: string]: unknown
+}
+export const ElicitRequestURLParamsSchema: Schema<ElicitRequestURLParams> = typed(w.ElicitRequestURLParamsSchema)
 
-export const ElicitRequestParamsSchema = z.discriminatedUnion('mode', [ElicitRequestURLParamsSchema, ElicitRequestFormParamsSchema])
-export type ElicitRequestParams = z.infer<typeof ElicitRequestParamsSchema>
+export type ElicitRequestParams = ElicitRequestURLParams | ElicitRequestFormParams
+export const ElicitRequestParamsSchema: Schema<ElicitRequestParams> = typed(w.ElicitRequestParamsSchema)
 
-export const ElicitResultSchema = ResultSchema.extend({
-  action: z.enum(['accept', 'decline', 'cancel']),
+export interface ElicitResult {
+  _meta?: Record<string, unknown> | undefined
+  action: 'accept' | 'decline' | 'cancel'
   /** The submitted form, present with `accept` in form mode. */
-  content: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional(),
-})
-export type ElicitResult = z.infer<typeof ElicitResultSchema>
+  content?: Record<string, string | number | boolean | string[]> | undefined
+  [key: string]: unknown
+}
+export const ElicitResultSchema: Schema<ElicitResult> = typed(w.ElicitResultSchema)
 
-export const ElicitationCompleteNotificationParamsSchema = NotificationParamsSchema.extend({ elicitationId: z.string() })
-export type ElicitationCompleteNotificationParams = z.infer<typeof ElicitationCompleteNotificationParamsSchema>
+export interface ElicitationCompleteNotificationParams {
+  _meta?: Record<string, unknown> | undefined
+  elicitationId: string
+  [key: string]: unknown
+}
+export const ElicitationCompleteNotificationParamsSchema: Schema<ElicitationCompleteNotificationParams> = typed(w.ElicitationCompleteNotificationParamsSchema)
 
 /** `data` of the error `-32042`: URL elicitations the client must complete before retrying. */
-export const URLElicitationRequiredErrorDataSchema = z.looseObject({ elicitations: z.array(ElicitRequestURLParamsSchema) })
-export type URLElicitationRequiredErrorData = z.infer<typeof URLElicitationRequiredErrorDataSchema>
-export const URLElicitationRequiredErrorSchema = JSONRPCErrorResponseSchema.extend({
-  error: JSONRPCErrorObjectSchema.extend({ code: z.literal(-32042), data: URLElicitationRequiredErrorDataSchema }),
-})
-export type URLElicitationRequiredError = z.infer<typeof URLElicitationRequiredErrorSchema>
+export interface URLElicitationRequiredErrorData {
+  elicitations: ElicitRequestURLParams[]
+  [key: string]: unknown
+}
+export const URLElicitationRequiredErrorDataSchema: Schema<URLElicitationRequiredErrorData> = typed(w.URLElicitationRequiredErrorDataSchema)
+
+export interface URLElicitationRequiredError {
+  jsonrpc: '2.0'
+  id?: string | number | null | undefined
+  error: {
+    code: -32042
+    message: string
+    data: URLElicitationRequiredErrorData
+    [key: string]: unknown
+  }
+  [key: string]: unknown
+}
+export const URLElicitationRequiredErrorSchema: Schema<URLElicitationRequiredError> = typed(w.URLElicitationRequiredErrorSchema)
 
 // ---------------------------------------------------------------------------------------------
 // Roots
 // ---------------------------------------------------------------------------------------------
 
-export const RootSchema = z.looseObject({
+export interface Root {
   /** A `file://` URI in this revision. */
-  uri: z.string(),
-  name: z.string().optional(),
-  _meta: meta,
-})
-export type Root = z.infer<typeof RootSchema>
-export const ListRootsResultSchema = ResultSchema.extend({ roots: z.array(RootSchema) })
-export type ListRootsResult = z.infer<typeof ListRootsResultSchema>
+  uri: string
+  name?: string | undefined
+  _meta?: Record<string, unknown> | undefined
+  [key: string]: unknown
+}
+export const RootSchema: Schema<Root> = typed(w.RootSchema)
+
+export interface ListRootsResult {
+  _meta?: Record<string, unknown> | undefined
+  roots: Root[]
+  [key: string]: unknown
+}
+export const ListRootsResultSchema: Schema<ListRootsResult> = typed(w.ListRootsResultSchema)
 
 // ---------------------------------------------------------------------------------------------
 // Notifications
 // ---------------------------------------------------------------------------------------------
 
-export const CancelledNotificationParamsSchema = NotificationParamsSchema.extend({
+export interface CancelledNotificationParams {
+  _meta?: Record<string, unknown> | undefined
   /** Optional since 2025-11-25 (a task is cancelled with `tasks/cancel` instead); required before. */
-  requestId: RequestIdSchema.optional(),
-  reason: z.string().optional(),
-})
-export type CancelledNotificationParams = z.infer<typeof CancelledNotificationParamsSchema>
+  requestId?: string | number | undefined
+  reason?: string | undefined
+  [key: string]: unknown
+}
+export const CancelledNotificationParamsSchema: Schema<CancelledNotificationParams> = typed(w.CancelledNotificationParamsSchema)
 
-export const ProgressNotificationParamsSchema = NotificationParamsSchema.extend({
-  progressToken: ProgressTokenSchema,
+export interface ProgressNotificationParams {
+  _meta?: Record<string, unknown> | undefined
+  progressToken: string | number
   /** Increases with every notification, even when `total` is unknown. */
-  progress: z.number(),
-  total: z.number().optional(),
-  message: z.string().optional(),
-})
-export type ProgressNotificationParams = z.infer<typeof ProgressNotificationParamsSchema>
+  progress: number
+  total?: number | undefined
+  message?: string | undefined
+  [key: string]: unknown
+}
+export const ProgressNotificationParamsSchema: Schema<ProgressNotificationParams> = typed(w.ProgressNotificationParamsSchema)
 
-// ---------------------------------------------------------------------------------------------
-// Whole messages: `{ jsonrpc, id, method, params }` per method, and the unions the spec defines
-// ---------------------------------------------------------------------------------------------
+export interface InitializeRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'initialize'
+  params: InitializeRequestParams
+  [key: string]: unknown
+}
+export const InitializeRequestSchema: Schema<InitializeRequest> = typed(w.InitializeRequestSchema)
 
-// Shallow on purpose: one object per call, no generic plumbing beyond the method literal. The bound is
-// `z.core.SomeType`, not `z.ZodType`: checking a union against `ZodType` cost ~75k type instantiations.
-const req = <M extends string, P extends z.core.SomeType>(method: M, params: P) =>
-  z.looseObject({ jsonrpc, id: RequestIdSchema, method: z.literal(method), params })
-const note = <M extends string, P extends z.core.SomeType>(method: M, params: P) =>
-  z.looseObject({ jsonrpc, method: z.literal(method), params })
+export interface PingRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'ping'
+  params?: RequestParams | undefined
+  [key: string]: unknown
+}
+export const PingRequestSchema: Schema<PingRequest> = typed(w.PingRequestSchema)
 
-export const InitializeRequestSchema = req('initialize', InitializeRequestParamsSchema)
-export type InitializeRequest = z.infer<typeof InitializeRequestSchema>
-export const PingRequestSchema = req('ping', RequestParamsSchema.optional())
-export type PingRequest = z.infer<typeof PingRequestSchema>
-export const ListToolsRequestSchema = req('tools/list', PaginatedRequestParamsSchema.optional())
-export type ListToolsRequest = z.infer<typeof ListToolsRequestSchema>
-export const CallToolRequestSchema = req('tools/call', CallToolRequestParamsSchema)
-export type CallToolRequest = z.infer<typeof CallToolRequestSchema>
-export const ListResourcesRequestSchema = req('resources/list', PaginatedRequestParamsSchema.optional())
-export type ListResourcesRequest = z.infer<typeof ListResourcesRequestSchema>
-export const ListResourceTemplatesRequestSchema = req('resources/templates/list', PaginatedRequestParamsSchema.optional())
-export type ListResourceTemplatesRequest = z.infer<typeof ListResourceTemplatesRequestSchema>
-export const ReadResourceRequestSchema = req('resources/read', ReadResourceRequestParamsSchema)
-export type ReadResourceRequest = z.infer<typeof ReadResourceRequestSchema>
-export const SubscribeRequestSchema = req('resources/subscribe', SubscribeRequestParamsSchema)
-export type SubscribeRequest = z.infer<typeof SubscribeRequestSchema>
-export const UnsubscribeRequestSchema = req('resources/unsubscribe', UnsubscribeRequestParamsSchema)
-export type UnsubscribeRequest = z.infer<typeof UnsubscribeRequestSchema>
-export const ListPromptsRequestSchema = req('prompts/list', PaginatedRequestParamsSchema.optional())
-export type ListPromptsRequest = z.infer<typeof ListPromptsRequestSchema>
-export const GetPromptRequestSchema = req('prompts/get', GetPromptRequestParamsSchema)
-export type GetPromptRequest = z.infer<typeof GetPromptRequestSchema>
-export const CompleteRequestSchema = req('completion/complete', CompleteRequestParamsSchema)
-export type CompleteRequest = z.infer<typeof CompleteRequestSchema>
-export const SetLevelRequestSchema = req('logging/setLevel', SetLevelRequestParamsSchema)
-export type SetLevelRequest = z.infer<typeof SetLevelRequestSchema>
-export const CreateMessageRequestSchema = req('sampling/createMessage', CreateMessageRequestParamsSchema)
-export type CreateMessageRequest = z.infer<typeof CreateMessageRequestSchema>
-export const ElicitRequestSchema = req('elicitation/create', ElicitRequestParamsSchema)
-export type ElicitRequest = z.infer<typeof ElicitRequestSchema>
-export const ListRootsRequestSchema = req('roots/list', RequestParamsSchema.optional())
-export type ListRootsRequest = z.infer<typeof ListRootsRequestSchema>
-export const GetTaskRequestSchema = req('tasks/get', GetTaskRequestParamsSchema)
-export type GetTaskRequest = z.infer<typeof GetTaskRequestSchema>
-export const GetTaskPayloadRequestSchema = req('tasks/result', GetTaskPayloadRequestParamsSchema)
-export type GetTaskPayloadRequest = z.infer<typeof GetTaskPayloadRequestSchema>
-export const ListTasksRequestSchema = req('tasks/list', PaginatedRequestParamsSchema.optional())
-export type ListTasksRequest = z.infer<typeof ListTasksRequestSchema>
-export const CancelTaskRequestSchema = req('tasks/cancel', CancelTaskRequestParamsSchema)
-export type CancelTaskRequest = z.infer<typeof CancelTaskRequestSchema>
+export interface ListToolsRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'tools/list'
+  params?: PaginatedRequestParams | undefined
+  [key: string]: unknown
+}
+export const ListToolsRequestSchema: Schema<ListToolsRequest> = typed(w.ListToolsRequestSchema)
 
-export const InitializedNotificationSchema = note('notifications/initialized', NotificationParamsSchema.optional())
-export type InitializedNotification = z.infer<typeof InitializedNotificationSchema>
-export const CancelledNotificationSchema = note('notifications/cancelled', CancelledNotificationParamsSchema)
-export type CancelledNotification = z.infer<typeof CancelledNotificationSchema>
-export const ProgressNotificationSchema = note('notifications/progress', ProgressNotificationParamsSchema)
-export type ProgressNotification = z.infer<typeof ProgressNotificationSchema>
-export const LoggingMessageNotificationSchema = note('notifications/message', LoggingMessageNotificationParamsSchema)
-export type LoggingMessageNotification = z.infer<typeof LoggingMessageNotificationSchema>
-export const ResourceUpdatedNotificationSchema = note('notifications/resources/updated', ResourceUpdatedNotificationParamsSchema)
-export type ResourceUpdatedNotification = z.infer<typeof ResourceUpdatedNotificationSchema>
-export const ResourceListChangedNotificationSchema = note('notifications/resources/list_changed', NotificationParamsSchema.optional())
-export type ResourceListChangedNotification = z.infer<typeof ResourceListChangedNotificationSchema>
-export const ToolListChangedNotificationSchema = note('notifications/tools/list_changed', NotificationParamsSchema.optional())
-export type ToolListChangedNotification = z.infer<typeof ToolListChangedNotificationSchema>
-export const PromptListChangedNotificationSchema = note('notifications/prompts/list_changed', NotificationParamsSchema.optional())
-export type PromptListChangedNotification = z.infer<typeof PromptListChangedNotificationSchema>
-export const RootsListChangedNotificationSchema = note('notifications/roots/list_changed', NotificationParamsSchema.optional())
-export type RootsListChangedNotification = z.infer<typeof RootsListChangedNotificationSchema>
-export const ElicitationCompleteNotificationSchema = note('notifications/elicitation/complete', ElicitationCompleteNotificationParamsSchema)
-export type ElicitationCompleteNotification = z.infer<typeof ElicitationCompleteNotificationSchema>
-export const TaskStatusNotificationSchema = note('notifications/tasks/status', TaskStatusNotificationParamsSchema)
-export type TaskStatusNotification = z.infer<typeof TaskStatusNotificationSchema>
+export interface CallToolRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'tools/call'
+  params: CallToolRequestParams
+  [key: string]: unknown
+}
+export const CallToolRequestSchema: Schema<CallToolRequest> = typed(w.CallToolRequestSchema)
 
-export const ClientRequestSchema = z.discriminatedUnion('method', [
-  InitializeRequestSchema,
-  PingRequestSchema,
-  ListResourcesRequestSchema,
-  ListResourceTemplatesRequestSchema,
-  ReadResourceRequestSchema,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-  ListPromptsRequestSchema,
-  GetPromptRequestSchema,
-  ListToolsRequestSchema,
-  CallToolRequestSchema,
-  GetTaskRequestSchema,
-  GetTaskPayloadRequestSchema,
-  CancelTaskRequestSchema,
-  ListTasksRequestSchema,
-  SetLevelRequestSchema,
-  CompleteRequestSchema,
-])
-export type ClientRequest = z.infer<typeof ClientRequestSchema>
+export interface ListResourcesRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'resources/list'
+  params?: PaginatedRequestParams | undefined
+  [key: string]: unknown
+}
+export const ListResourcesRequestSchema: Schema<ListResourcesRequest> = typed(w.ListResourcesRequestSchema)
 
-export const ServerRequestSchema = z.discriminatedUnion('method', [
-  PingRequestSchema,
-  GetTaskRequestSchema,
-  GetTaskPayloadRequestSchema,
-  CancelTaskRequestSchema,
-  ListTasksRequestSchema,
-  CreateMessageRequestSchema,
-  ListRootsRequestSchema,
-  ElicitRequestSchema,
-])
-export type ServerRequest = z.infer<typeof ServerRequestSchema>
+export interface ListResourceTemplatesRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'resources/templates/list'
+  params?: PaginatedRequestParams | undefined
+  [key: string]: unknown
+}
+export const ListResourceTemplatesRequestSchema: Schema<ListResourceTemplatesRequest> = typed(w.ListResourceTemplatesRequestSchema)
 
-export const ClientNotificationSchema = z.discriminatedUnion('method', [
-  CancelledNotificationSchema,
-  InitializedNotificationSchema,
-  ProgressNotificationSchema,
-  TaskStatusNotificationSchema,
-  RootsListChangedNotificationSchema,
-])
-export type ClientNotification = z.infer<typeof ClientNotificationSchema>
+export interface ReadResourceRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'resources/read'
+  params: ResourceRequestParams
+  [key: string]: unknown
+}
+export const ReadResourceRequestSchema: Schema<ReadResourceRequest> = typed(w.ReadResourceRequestSchema)
 
-export const ServerNotificationSchema = z.discriminatedUnion('method', [
-  CancelledNotificationSchema,
-  ProgressNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  ResourceUpdatedNotificationSchema,
-  PromptListChangedNotificationSchema,
-  ToolListChangedNotificationSchema,
-  TaskStatusNotificationSchema,
-  LoggingMessageNotificationSchema,
-  ElicitationCompleteNotificationSchema,
-])
-export type ServerNotification = z.infer<typeof ServerNotificationSchema>
+export interface SubscribeRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'resources/subscribe'
+  params: ResourceRequestParams
+  [key: string]: unknown
+}
+export const SubscribeRequestSchema: Schema<SubscribeRequest> = typed(w.SubscribeRequestSchema)
+
+export interface UnsubscribeRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'resources/unsubscribe'
+  params: ResourceRequestParams
+  [key: string]: unknown
+}
+export const UnsubscribeRequestSchema: Schema<UnsubscribeRequest> = typed(w.UnsubscribeRequestSchema)
+
+export interface ListPromptsRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'prompts/list'
+  params?: PaginatedRequestParams | undefined
+  [key: string]: unknown
+}
+export const ListPromptsRequestSchema: Schema<ListPromptsRequest> = typed(w.ListPromptsRequestSchema)
+
+export interface GetPromptRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'prompts/get'
+  params: GetPromptRequestParams
+  [key: string]: unknown
+}
+export const GetPromptRequestSchema: Schema<GetPromptRequest> = typed(w.GetPromptRequestSchema)
+
+export interface CompleteRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'completion/complete'
+  params: CompleteRequestParams
+  [key: string]: unknown
+}
+export const CompleteRequestSchema: Schema<CompleteRequest> = typed(w.CompleteRequestSchema)
+
+export interface SetLevelRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'logging/setLevel'
+  params: SetLevelRequestParams
+  [key: string]: unknown
+}
+export const SetLevelRequestSchema: Schema<SetLevelRequest> = typed(w.SetLevelRequestSchema)
+
+export interface CreateMessageRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'sampling/createMessage'
+  params: CreateMessageRequestParams
+  [key: string]: unknown
+}
+export const CreateMessageRequestSchema: Schema<CreateMessageRequest> = typed(w.CreateMessageRequestSchema)
+
+export interface ElicitRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'elicitation/create'
+  params: ElicitRequestParams
+  [key: string]: unknown
+}
+export const ElicitRequestSchema: Schema<ElicitRequest> = typed(w.ElicitRequestSchema)
+
+export interface ListRootsRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'roots/list'
+  params?: RequestParams | undefined
+  [key: string]: unknown
+}
+export const ListRootsRequestSchema: Schema<ListRootsRequest> = typed(w.ListRootsRequestSchema)
+
+export interface GetTaskRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'tasks/get'
+  params: GetTaskRequestParams
+  [key: string]: unknown
+}
+export const GetTaskRequestSchema: Schema<GetTaskRequest> = typed(w.GetTaskRequestSchema)
+
+export interface GetTaskPayloadRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'tasks/result'
+  params: GetTaskRequestParams
+  [key: string]: unknown
+}
+export const GetTaskPayloadRequestSchema: Schema<GetTaskPayloadRequest> = typed(w.GetTaskPayloadRequestSchema)
+
+export interface ListTasksRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'tasks/list'
+  params?: PaginatedRequestParams | undefined
+  [key: string]: unknown
+}
+export const ListTasksRequestSchema: Schema<ListTasksRequest> = typed(w.ListTasksRequestSchema)
+
+export interface CancelTaskRequest {
+  jsonrpc: '2.0'
+  id: string | number
+  method: 'tasks/cancel'
+  params: GetTaskRequestParams
+  [key: string]: unknown
+}
+export const CancelTaskRequestSchema: Schema<CancelTaskRequest> = typed(w.CancelTaskRequestSchema)
+
+export interface InitializedNotification {
+  jsonrpc: '2.0'
+  method: 'notifications/initialized'
+  params?: NotificationParams | undefined
+  [key: string]: unknown
+}
+export const InitializedNotificationSchema: Schema<InitializedNotification> = typed(w.InitializedNotificationSchema)
+
+export interface CancelledNotification {
+  jsonrpc: '2.0'
+  method: 'notifications/cancelled'
+  params: CancelledNotificationParams
+  [key: string]: unknown
+}
+export const CancelledNotificationSchema: Schema<CancelledNotification> = typed(w.CancelledNotificationSchema)
+
+export interface ProgressNotification {
+  jsonrpc: '2.0'
+  method: 'notifications/progress'
+  params: ProgressNotificationParams
+  [key: string]: unknown
+}
+export const ProgressNotificationSchema: Schema<ProgressNotification> = typed(w.ProgressNotificationSchema)
+
+export interface LoggingMessageNotification {
+  jsonrpc: '2.0'
+  method: 'notifications/message'
+  params: LoggingMessageNotificationParams
+  [key: string]: unknown
+}
+export const LoggingMessageNotificationSchema: Schema<LoggingMessageNotification> = typed(w.LoggingMessageNotificationSchema)
+
+export interface ResourceUpdatedNotification {
+  jsonrpc: '2.0'
+  method: 'notifications/resources/updated'
+  params: ResourceUpdatedNotificationParams
+  [key: string]: unknown
+}
+export const ResourceUpdatedNotificationSchema: Schema<ResourceUpdatedNotification> = typed(w.ResourceUpdatedNotificationSchema)
+
+export interface ResourceListChangedNotification {
+  jsonrpc: '2.0'
+  method: 'notifications/resources/list_changed'
+  params?: NotificationParams | undefined
+  [key: string]: unknown
+}
+export const ResourceListChangedNotificationSchema: Schema<ResourceListChangedNotification> = typed(w.ResourceListChangedNotificationSchema)
+
+export interface ToolListChangedNotification {
+  jsonrpc: '2.0'
+  method: 'notifications/tools/list_changed'
+  params?: NotificationParams | undefined
+  [key: string]: unknown
+}
+export const ToolListChangedNotificationSchema: Schema<ToolListChangedNotification> = typed(w.ToolListChangedNotificationSchema)
+
+export interface PromptListChangedNotification {
+  jsonrpc: '2.0'
+  method: 'notifications/prompts/list_changed'
+  params?: NotificationParams | undefined
+  [key: string]: unknown
+}
+export const PromptListChangedNotificationSchema: Schema<PromptListChangedNotification> = typed(w.PromptListChangedNotificationSchema)
+
+export interface RootsListChangedNotification {
+  jsonrpc: '2.0'
+  method: 'notifications/roots/list_changed'
+  params?: NotificationParams | undefined
+  [key: string]: unknown
+}
+export const RootsListChangedNotificationSchema: Schema<RootsListChangedNotification> = typed(w.RootsListChangedNotificationSchema)
+
+export interface ElicitationCompleteNotification {
+  jsonrpc: '2.0'
+  method: 'notifications/elicitation/complete'
+  params: ElicitationCompleteNotificationParams
+  [key: string]: unknown
+}
+export const ElicitationCompleteNotificationSchema: Schema<ElicitationCompleteNotification> = typed(w.ElicitationCompleteNotificationSchema)
+
+export interface TaskStatusNotification {
+  jsonrpc: '2.0'
+  method: 'notifications/tasks/status'
+  params: TaskStatusNotificationParams
+  [key: string]: unknown
+}
+export const TaskStatusNotificationSchema: Schema<TaskStatusNotification> = typed(w.TaskStatusNotificationSchema)
+
+export type ClientRequest =
+  | InitializeRequest
+  | PingRequest
+  | ListResourcesRequest
+  | ListResourceTemplatesRequest
+  | ReadResourceRequest
+  | SubscribeRequest
+  | UnsubscribeRequest
+  | ListPromptsRequest
+  | GetPromptRequest
+  | ListToolsRequest
+  | CallToolRequest
+  | GetTaskRequest
+  | GetTaskPayloadRequest
+  | CancelTaskRequest
+  | ListTasksRequest
+  | SetLevelRequest
+  | CompleteRequest
+export const ClientRequestSchema: Schema<ClientRequest> = typed(w.ClientRequestSchema)
+
+export type ServerRequest =
+  | PingRequest
+  | GetTaskRequest
+  | GetTaskPayloadRequest
+  | CancelTaskRequest
+  | ListTasksRequest
+  | CreateMessageRequest
+  | ListRootsRequest
+  | ElicitRequest
+export const ServerRequestSchema: Schema<ServerRequest> = typed(w.ServerRequestSchema)
+
+export type ClientNotification =
+  | CancelledNotification
+  | InitializedNotification
+  | ProgressNotification
+  | TaskStatusNotification
+  | RootsListChangedNotification
+export const ClientNotificationSchema: Schema<ClientNotification> = typed(w.ClientNotificationSchema)
+
+export type ServerNotification =
+  | CancelledNotification
+  | ProgressNotification
+  | ResourceListChangedNotification
+  | ResourceUpdatedNotification
+  | PromptListChangedNotification
+  | ToolListChangedNotification
+  | TaskStatusNotification
+  | LoggingMessageNotification
+  | ElicitationCompleteNotification
+export const ServerNotificationSchema: Schema<ServerNotification> = typed(w.ServerNotificationSchema)
 
 /**
  * Any result a client sends. Results carry no method, so this is a plain union: the first match
  * wins and, every schema being loose, nothing is dropped. Know the method? Use its own schema.
  */
-export const ClientResultSchema = z.union([
-  CreateMessageResultSchema,
-  ListRootsResultSchema,
-  ElicitResultSchema,
-  GetTaskResultSchema,
-  ListTasksResultSchema,
-  CreateTaskResultSchema,
-  ResultSchema,
-])
-export type ClientResult = z.infer<typeof ClientResultSchema>
+export type ClientResult =
+  | CreateMessageResult
+  | ListRootsResult
+  | ElicitResult
+  | GetTaskResult
+  | ListTasksResult
+  | CreateTaskResult
+  | Result
+export const ClientResultSchema: Schema<ClientResult> = typed(w.ClientResultSchema)
 
 /** Any result a server sends; see {@link ClientResultSchema}. */
-export const ServerResultSchema = z.union([
-  InitializeResultSchema,
-  ListResourcesResultSchema,
-  ListResourceTemplatesResultSchema,
-  ReadResourceResultSchema,
-  ListPromptsResultSchema,
-  GetPromptResultSchema,
-  ListToolsResultSchema,
-  CallToolResultSchema,
-  CompleteResultSchema,
-  GetTaskResultSchema,
-  ListTasksResultSchema,
-  CreateTaskResultSchema,
-  ResultSchema,
-])
-export type ServerResult = z.infer<typeof ServerResultSchema>
+export type ServerResult =
+  | InitializeResult
+  | ListResourcesResult
+  | ListResourceTemplatesResult
+  | ReadResourceResult
+  | ListPromptsResult
+  | GetPromptResult
+  | ListToolsResult
+  | CallToolResult
+  | CompleteResult
+  | GetTaskResult
+  | ListTasksResult
+  | CreateTaskResult
+  | Result
+export const ServerResultSchema: Schema<ServerResult> = typed(w.ServerResultSchema)
