@@ -2,6 +2,7 @@ import type { Era, HandlerParamsOf, HandlerResultOf, RequestMethod, ServerCapabi
 import type { ServerContext } from './context.js'
 import type { ServerExtension } from './extensions.js'
 import type { ServerSession } from './server-session.js'
+import type { JsonSchemaConverters } from './schema.js'
 
 /** Options of {@link McpServer}. */
 export interface McpServerOptions {
@@ -47,6 +48,17 @@ export interface McpServerOptions {
   cache?: Partial<Record<CacheableMethod, CacheHint>>
   /** MCP extensions to install (Tasks, Skills, your own): see {@link ServerExtension} and `server.extend()`. */
   extensions?: readonly ServerExtension[]
+  /**
+   * JSON Schema converters, by Standard Schema vendor, for schema libraries that have none of their
+   * own: what `tools/list` and `prompts/list` advertise for their schemas. zod ≥ 3.25's `zod/v4`,
+   * zod 4, arktype and valibot wrapped in `toStandardJsonSchema()` need none; registering a schema
+   * nothing can describe throws a TypeError that says which converter to add here.
+   * @example
+   * import { zodToJsonSchema } from 'zod-to-json-schema'  // zod 3 schemas
+   * import { toJsonSchema } from '@valibot/to-json-schema' // plain valibot schemas
+   * const server = new McpServer(info, { jsonSchema: { zod: zodToJsonSchema, valibot: toJsonSchema } })
+   */
+  jsonSchema?: JsonSchemaConverters
 }
 
 /** The methods whose results carry caching hints. */

@@ -104,28 +104,52 @@ describe('compileSchema with a shape of Standard Schemas', () => {
     const later: StandardSchemaV1<string, string> = {
       '~standard': { version: 1, vendor: 'handmade', validate: async (value) => (typeof value === 'string' ? { value } : { issues: [{ message: 'expected string' }] }) },
     }
-    expect(await compileSchema({ a: later, b: z.number() }).validate({ a: 'x', b: 1 })).toEqual({ ok: true, value: { a: 'x', b: 1 } })
-    expect(await compileSchema({ a: later }).validate({ a: 1 })).toEqual({ ok: false, issues: [{ path: 'a', message: 'expected string' }] })
+    const jsonSchema = { handmade: () => ({ type: 'string' }) }
+    expect(await compileSchema({ a: later, b: z.number() }, { jsonSchema }).validate({ a: 'x', b: 1 })).toEqual({ ok: true, value: { a: 'x', b: 1 } })
+    expect(await compileSchema({ a: later }, { jsonSchema }).validate({ a: 1 })).toEqual({ ok: false, issues: [{ path: 'a', message: 'expected string' }] })
   })
 })
 
 describe('compileSchema with a Standard Schema that is not zod', () => {
-  it('validates a hand-written Standard Schema and advertises a plain object when it has no JSON Schema', () => {
-    const compiled = compileSchema({ count: evenNumber() })
-    expect(compiled.jsonSchema).toEqual({ type: 'object', properties: { count: {} }, required: ['count'] })
+  it('refuses a hand-written Standard Schema it cannot describe, naming the field, the vendor and the fix', () => {
+    expect(() => compileSchema({ count: evenNumber() }, { name: 'tool "pairs" inputSchema' })).toThrow(TypeError)
+    expect(() => compileSchema({ count: evenNumber() }, { name: 'tool "pairs" inputSchema' })).toThrow(
+      /tool "pairs" inputSchema \(field "count"\).*vendor "handmade".*~standard\.jsonSchema.*jsonSchema: \{ handmade:/,
+    )
+  })
+
+  it('describes a hand-written Standard Schema with the converter given for its vendor, and still validates with it', () => {
+    const converter = vi.fn(() => ({ type: 'integer', multipleOf: 2 }))
+    const compiled = compileSchema({ count: evenNumber() }, { jsonSchema: { other: () => ({ type: 'string' }), handmade: converter } })
+    expect(compiled.jsonSchema).toEqual({ type: 'object', properties: { count: { type: 'integer', multipleOf: 2 } }, required: ['count'] })
+    expect(converter).toHaveBeenCalledTimes(1)
     expect(compiled.validate({ count: 2 })).toEqual({ ok: true, value: { count: 2 } })
     expect(formatIssues(failed(compiled.validate({ count: 3 })))).toBe('count: expected an even number')
   })
 
-  it('validates a valibot object and falls back to { type: "object" }', () => {
-    const compiled = compileSchema(v.object({ a: v.number(), b: v.optional(v.string()) }))
-    expect(compiled.jsonSchema).toEqual({ type: 'object' })
-    expect(compiled.validate({ a: 1 })).toEqual({ ok: true, value: { a: 1 } })
-    expect(failed(compiled.validate({ a: 'x' }))[0]?.path).toBe('a')
+  it('prefers the schema’s own Standard JSON Schema to a converter given for its vendor', () => {
+    const converter = vi.fn(() => ({ type: 'string' }))
+    const compiled = compileSchema({ a: z.number() }, { jsonSchema: { zod: converter } })
+    expect(compiled.jsonSchema.properties).toEqual({ a: { type: 'number' } })
+    expect(converter).not.toHaveBeenCalled()
+  })
+
+  it('refuses a converter that answers undefined, and wraps one that throws with its reason', () => {
+    expect(() => compileSchema(evenNumber() as never, { jsonSchema: { handmade: () => undefined } })).toThrow(/vendor "handmade"/)
+    const failing = () => compileSchema({ n: evenNumber() }, { jsonSchema: { handmade: () => { throw new Error('no way') } } })
+    expect(failing).toThrow(TypeError)
+    expect(failing).toThrow(/field "n".*handmade converter failed: no way/)
+  })
+
+  it('refuses a plain valibot object, naming toStandardJsonSchema and the valibot converter option', () => {
+    expect(() => compileSchema(v.object({ a: v.number(), b: v.optional(v.string()) }))).toThrow(/valibot.*toStandardJsonSchema\(\).*\{ valibot: toJsonSchema \}/)
   })
 
   it('reads optionality of valibot fields in a shape', () => {
-    expect(compileSchema({ a: v.number(), b: v.optional(v.string()) }).jsonSchema.required).toEqual(['a'])
+    const compiled = compileSchema({ a: v.number(), b: v.optional(v.string()) }, { jsonSchema: { valibot: () => ({}) } })
+    expect(compiled.jsonSchema.required).toEqual(['a'])
+    expect(compiled.validate({ a: 1 })).toEqual({ ok: true, value: { a: 1 } })
+    expect(failed(compiled.validate({ a: 'x' }))[0]?.path).toBe('a')
   })
 })
 

@@ -1,7 +1,8 @@
 /**
  * Schema-neutral argument and output schemas (STYLE §7): users hand us any Standard Schema (zod 3.25+/4.x
  * of their own version, valibot, arktype…), a "shape" of Standard Schemas, or raw JSON Schema. We never
- * import the user's schema library; everything goes through the `~standard` interface.
+ * import the user's schema library: validation goes through the `~standard` interface, and the JSON
+ * Schema we advertise comes from the library's own converter (see {@link compileSchema}).
  * @see https://standardschema.dev
  */
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
@@ -74,30 +75,54 @@ export interface CompiledSchema {
   validate(value: unknown): ValidationResult | Promise<ValidationResult>
 }
 
+/**
+ * Turns one Standard Schema into JSON Schema, for a library whose schemas carry no converter we can
+ * reach: `zodToJsonSchema` (package zod-to-json-schema) for zod 3, `toJsonSchema` (package
+ * `@valibot/to-json-schema`) for valibot. Return `undefined` when it cannot describe `schema`.
+ */
+// A method's parameter is checked bivariantly, so a converter typed for its own library's schemas
+// (`zodToJsonSchema(schema: ZodType)`) is accepted as it is, without a wrapper or a cast.
+export type JsonSchemaConverter = { convert(schema: StandardSchemaV1): object | undefined }['convert']
+
+/**
+ * JSON Schema converters by Standard Schema vendor (`schema['~standard'].vendor`: `'zod'`,
+ * `'valibot'`…), e.g. `{ zod: zodToJsonSchema }`. One is asked only about schemas that carry no
+ * converter of their own, so `zod` here converts zod 3 schemas while zod 4 ones keep zod's.
+ */
+export type JsonSchemaConverters = { readonly [vendor: string]: JsonSchemaConverter | undefined }
+
 /** Options for {@link compileSchema}. */
 export interface CompileSchemaOptions {
   /** Which side of a transforming schema to describe: arguments coming `input`, results going `output`. */
   io?: 'input' | 'output'
+  /** Converters for schema libraries that have none of their own, by vendor: see {@link JsonSchemaConverters}. */
+  jsonSchema?: JsonSchemaConverters
+  /** What the schema is, for error messages: `'tool "add" inputSchema'`. */
+  name?: string
 }
 
 /**
  * Turns any accepted schema form into a JSON Schema for advertising plus a validator.
  * Call it once per registration, never per request (STYLE §8).
  *
- * JSON Schema comes from the Standard JSON Schema extension (`~standard.jsonSchema`: zod ≥ 4.2, arktype
- * ≥ 2.1.28, valibot through `toStandardJsonSchema()` of `@valibot/to-json-schema`); we never import zod.
- * A Standard Schema without it (zod 3.x and 4.0–4.1, plain valibot)
- * is still validated, but advertised as `{ type: 'object' }` (as a shape field: `{}`, keeping the
- * property names and which are required). Raw JSON Schema is draft 2020-12, compiled here with ajv.
- * @throws TypeError when the schema describes something other than an object.
+ * A Standard Schema (or each field of a shape) is described by the first of: its Standard JSON Schema
+ * extension (`~standard.jsonSchema`: zod ≥ 4.2, arktype ≥ 2.1.28, valibot wrapped in
+ * `toStandardJsonSchema()`); zod 4's own `toJSONSchema` for any other zod 4 schema (4.0, 4.1, and
+ * `zod/v4` of zod 3.25), taken from the zod `@plugboard/protocol` already loaded; arktype's
+ * `toJsonSchema()`; the converter `options.jsonSchema` holds for its vendor. Raw JSON Schema is
+ * draft 2020-12, compiled here with ajv.
+ * @throws TypeError when the schema describes something other than an object, or when none of those
+ * can describe it (zod 3 or plain valibot without a converter, a hand-written Standard Schema): the
+ * message names the schema, its vendor and the option that fixes it. Never advertised as `{}`.
  */
 export function compileSchema(input: SchemaInput, options: CompileSchemaOptions = {}): CompiledSchema {
   const io = options.io ?? 'input'
+  const where: Where = { name: options.name, converters: options.jsonSchema }
   if (isStandard(input)) {
     const props = input['~standard'] // read once: zod builds `~standard` lazily behind a getter
-    return { jsonSchema: asObjectRoot(toJsonSchema(input, io)), validate: (value) => settle(props.validate(value)) }
+    return { jsonSchema: asObjectRoot(toJsonSchema(input, io, where)), validate: (value) => settle(props.validate(value)) }
   }
-  if (isShape(input)) return compileShape(input, io)
+  if (isShape(input)) return compileShape(input, io, where)
   return compileJsonSchema(input)
 }
 
@@ -117,21 +142,156 @@ function isShape(value: object): value is SchemaShape {
   return true
 }
 
-function toJsonSchema(schema: StandardSchemaV1, io: 'input' | 'output'): Record<string, unknown> {
+/** What error messages say about the schema being described, and the user's converters. */
+interface Where {
+  name: string | undefined
+  converters: JsonSchemaConverters | undefined
+  field?: string
+}
+
+/** The JSON Schema of one Standard Schema, from the first converter that has it (see {@link compileSchema}), without `$schema`. */
+function toJsonSchema(schema: StandardSchemaV1, io: 'input' | 'output', where: Where): Record<string, unknown> {
   const props = schema['~standard']
+  const vendor = props.vendor
+  let converted: unknown
+  try {
+    converted = fromStandardJsonSchema(props, io) ?? fromZod4(schema, io) ?? fromArktype(schema, io) ?? converterFor(where.converters, vendor)?.(schema)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new TypeError(`Cannot describe ${subject(where)} in JSON Schema: the ${vendor} converter failed: ${reason}`, { cause: error })
+  }
+  if (typeof converted !== 'object' || converted === null) throw new TypeError(`Cannot describe ${subject(where)} in JSON Schema: ${remedy(schema, vendor)}`)
+  const { $schema: _, ...rest } = converted as Record<string, unknown>
+  return rest
+}
+
+function converterFor(converters: JsonSchemaConverters | undefined, vendor: string): JsonSchemaConverter | undefined {
+  return converters && Object.hasOwn(converters, vendor) ? converters[vendor] : undefined
+}
+
+// zod throws on types JSON Schema cannot express (transforms, dates) and valibot on actions it cannot
+// (custom checks) unless told to leave them open: the rest of the schema is still worth advertising.
+const LIBRARY_OPTIONS: Record<string, Record<string, unknown>> = { zod: { unrepresentable: 'any' }, valibot: { errorMode: 'ignore' } }
+
+function fromStandardJsonSchema(props: StandardSchemaProps, io: 'input' | 'output'): Record<string, unknown> | undefined {
   const converter = props.jsonSchema
-  if (!converter) return { type: 'object' }
-  // zod throws on types JSON Schema cannot express (transforms, dates) unless told to emit `{}` for them.
-  const libraryOptions = props.vendor === 'zod' ? { unrepresentable: 'any' } : undefined
+  if (!converter) return undefined
+  const libraryOptions = LIBRARY_OPTIONS[props.vendor]
+  let failure: unknown
   for (const target of ['draft-2020-12', 'draft-07']) {
     try {
-      const { $schema: _, ...rest } = converter[io](libraryOptions ? { target, libraryOptions } : { target })
-      return rest
-    } catch {
-      // Libraries throw for unsupported targets; try the next one, then fall back.
+      return converter[io](libraryOptions ? { target, libraryOptions } : { target })
+    } catch (error) {
+      failure = error // a library that lacks one target may still have the next, and the last reason is the telling one
     }
   }
-  return { type: 'object' }
+  throw failure
+}
+
+/** What of zod 4 core we use: its converter, and the registry where `.describe()`/`.meta()` land. */
+interface ZodCore {
+  toJSONSchema(schema: unknown, params: Record<string, unknown>): Record<string, unknown>
+  globalRegistry: { get(schema: unknown): object | undefined }
+}
+
+/**
+ * zod 4 before 4.2 has no `~standard.jsonSchema`, but its schemas (`_zod.def`) are what zod 4's own
+ * `toJSONSchema` reads, whichever zod 4 copy made them. So we convert with the zod that
+ * `@plugboard/protocol` depends on — loaded already, only looked up on this path.
+ */
+function fromZod4(schema: StandardSchemaV1, io: 'input' | 'output'): Record<string, unknown> | undefined {
+  const internals = (schema as { _zod?: { def?: unknown } })._zod
+  if (schema['~standard'].vendor !== 'zod' || typeof internals?.def !== 'object') return undefined
+  const core = zodCore()
+  if (!core) return undefined
+  // zod before 4.2 keeps `.describe()`/`.meta()` in a registry per zod copy, which our copy cannot see;
+  // a classic schema hands its own out through `.meta()`.
+  const metadata = {
+    get: (s: unknown): object | undefined => {
+      const own = typeof (s as { meta?: unknown }).meta === 'function' ? (s as { meta(): object | undefined }).meta() : undefined
+      return own ?? core.globalRegistry.get(s)
+    },
+  }
+  return core.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', metadata })
+}
+
+type RequireFunction = ((id: string) => unknown) & { resolve(id: string): string }
+type NodeModule = { createRequire(from: string): RequireFunction }
+
+// undefined: not looked up yet; null: no zod 4 core reachable on this runtime (a bundle, a worker).
+let sharedZodCore: ZodCore | null | undefined
+
+function zodCore(): ZodCore | null {
+  if (sharedZodCore !== undefined) return sharedZodCore
+  const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+  const nodeModule = process?.getBuiltinModule?.('node:module') as NodeModule | undefined
+  if (!nodeModule) return (sharedZodCore = null)
+  // pnpm gives the server no zod of its own: ours is the one `@plugboard/protocol` resolves.
+  const places: RequireFunction[] = []
+  try {
+    const ours = nodeModule.createRequire(import.meta.url)
+    places.push(nodeModule.createRequire(ours.resolve('@plugboard/protocol')), ours)
+  } catch {
+    // bundled with protocol (no file of its own), or a runtime whose modules are not files
+  }
+  for (const place of places) {
+    const core = zodCoreAt(nodeModule, place)
+    if (core) return (sharedZodCore = core)
+  }
+  return (sharedZodCore = null)
+}
+
+function zodCoreAt(nodeModule: NodeModule, require: RequireFunction): ZodCore | undefined {
+  let manifest: string
+  try {
+    manifest = require.resolve('zod/package.json')
+  } catch {
+    return undefined
+  }
+  const isCore = (module: unknown): module is ZodCore =>
+    typeof (module as Partial<ZodCore> | null)?.toJSONSchema === 'function' && typeof (module as Partial<ZodCore>).globalRegistry === 'object'
+  try {
+    // require() of the ESM file (Node ≥ 20.19) returns the very module instance protocol's `import 'zod'`
+    // loaded, at no cost; the CommonJS build below would load a second zod, ~70 ms of a cold start.
+    const entry = (require(manifest) as { exports?: Record<string, { import?: unknown } | undefined> }).exports?.['./v4/core']?.import
+    const module = typeof entry === 'string' ? nodeModule.createRequire(manifest)(entry) : undefined
+    if (isCore(module)) return module
+  } catch {
+    // a runtime without require() of ESM
+  }
+  try {
+    const module = require('zod/v4/core')
+    return isCore(module) ? module : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** arktype before 2.1.28 has no `~standard.jsonSchema`; its types convert themselves, each side (`.in`, `.out`) apart. */
+function fromArktype(schema: StandardSchemaV1, io: 'input' | 'output'): Record<string, unknown> | undefined {
+  if (schema['~standard'].vendor !== 'arktype') return undefined
+  type ArkType = { toJsonSchema?: () => Record<string, unknown>; in?: ArkType; out?: ArkType }
+  const side = (schema as ArkType)[io === 'input' ? 'in' : 'out'] ?? (schema as ArkType)
+  return typeof side.toJsonSchema === 'function' ? side.toJsonSchema() : undefined
+}
+
+function subject(where: Where): string {
+  const what = where.name ?? 'a schema'
+  return where.field === undefined ? what : `${what} (field ${JSON.stringify(where.field)})`
+}
+
+/** Why a schema has no JSON Schema, and the option that gives it one. */
+function remedy(schema: StandardSchemaV1, vendor: string): string {
+  if (vendor === 'zod' && '_zod' in schema) {
+    return 'it is a zod 4 schema from before 4.2 and zod 4 core could not be loaded here to convert it. Upgrade zod to 4.2 or later, or pass a converter in the McpServer options: { jsonSchema: { zod: (schema) => z.toJSONSchema(schema) } }.'
+  }
+  if (vendor === 'zod') {
+    return 'zod 3 has no JSON Schema converter of its own. Pass one in the McpServer options: { jsonSchema: { zod: zodToJsonSchema } } with zodToJsonSchema from the zod-to-json-schema package, or write the schema with zod 4 (import { z } from \'zod/v4\').'
+  }
+  if (vendor === 'valibot') {
+    return 'a plain valibot schema has no JSON Schema converter. Wrap it with toStandardJsonSchema() from @valibot/to-json-schema, or pass that package\'s converter in the McpServer options: { jsonSchema: { valibot: toJsonSchema } }.'
+  }
+  return `its library (Standard Schema vendor ${JSON.stringify(vendor)}) gives no JSON Schema. Give the schema a ~standard.jsonSchema (Standard JSON Schema), pass a converter in the McpServer options: { jsonSchema: { ${/^[A-Za-z_$][\w$]*$/.test(vendor) ? vendor : JSON.stringify(vendor)}: (schema) => ... } }, or declare it as raw JSON Schema.`
 }
 
 function asObjectRoot(schema: Record<string, unknown>): Record<string, unknown> {
@@ -162,14 +322,14 @@ function pathOf(path: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>
 
 // ---- shape: { a: z.number(), b: v.optional(v.string()) } -------------------------------------------
 
-function compileShape(shape: SchemaShape, io: 'input' | 'output'): CompiledSchema {
+function compileShape(shape: SchemaShape, io: 'input' | 'output', where: Where): CompiledSchema {
   const keys = Object.keys(shape)
   const properties: Record<string, unknown> = {}
   const required: string[] = []
   const defs: Record<string, unknown> = {}
   for (const key of keys) {
     const field = shape[key]!
-    properties[key] = field['~standard'].jsonSchema ? nestField(toJsonSchema(field, io), key, defs) : {}
+    properties[key] = nestField(toJsonSchema(field, io, { ...where, field: key }), key, defs)
     if (!isOptional(field, io)) required.push(key)
   }
   const jsonSchema: Record<string, unknown> = { type: 'object', properties }

@@ -1,4 +1,5 @@
 import { ErrorCode, McpError } from '@plugboard/protocol'
+import { toStandardJsonSchema } from '@valibot/to-json-schema'
 import * as v from 'valibot'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as z from 'zod'
@@ -54,7 +55,7 @@ describe.each(ERAS)('tools (negotiated %s)', (protocolVersion) => {
 
   it('validates arguments with any Standard Schema (valibot) and with raw JSON Schema', async () => {
     const server = new McpServer({ name: 't', version: '1' })
-    server.registerTool('echo', { inputSchema: v.object({ word: v.string() }) }, ({ word }) => text(word))
+    server.registerTool('echo', { inputSchema: toStandardJsonSchema(v.object({ word: v.string() })) }, ({ word }) => text(word))
     server.registerTool('raw', { inputSchema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] } }, (args) => text(String(args.n)))
     const { client } = await connect(server, { protocolVersion })
     expect((await client.request('tools/call', { name: 'echo', arguments: { word: 'ok' } })).content).toEqual([{ type: 'text', text: 'ok' }])

@@ -1,6 +1,6 @@
 import { ErrorCode, McpError, type GetPromptRequestParams, type GetPromptResult, type Icon, type ListPromptsResult, type Prompt, type PromptArgument } from '@plugboard/protocol'
 import type { ServerContext } from '../context.js'
-import { compileSchema, formatIssues, type CompiledSchema, type InferOutput, type SchemaInput, type SchemaShape } from '../schema.js'
+import { compileSchema, formatIssues, type CompiledSchema, type InferOutput, type JsonSchemaConverters, type SchemaInput, type SchemaShape } from '../schema.js'
 import { completerOf, type CompleteCallback } from './completion.js'
 import { listPage } from './pagination.js'
 import { Registry, definedFields, type Registered } from './registry.js'
@@ -49,11 +49,12 @@ class PromptEntry implements RegisteredPrompt {
 
   constructor(
     readonly registry: Registry<PromptEntry>,
+    readonly converters: () => JsonSchemaConverters | undefined,
     public name: string,
     public config: PromptConfig<SchemaInput | undefined>,
     public callback: PromptCallback<never>,
   ) {
-    this.#compile()
+    this.#use(this.#compile(config, name))
   }
 
   get title(): string | undefined {
@@ -63,17 +64,23 @@ class PromptEntry implements RegisteredPrompt {
     return this.config.description
   }
 
-  #compile(): void {
-    const schema = this.config.argsSchema
-    this.args = schema === undefined ? undefined : compileSchema(schema, { io: 'input' })
-    this.completers.clear()
+  /** Compiles the arguments and collects their completers; throws before anything is changed. */
+  #compile({ argsSchema: schema, complete }: PromptConfig<SchemaInput | undefined>, name: string): Pick<PromptEntry, 'args' | 'completers'> {
+    const args = schema === undefined ? undefined : compileSchema(schema, { io: 'input', jsonSchema: this.converters(), name: `prompt ${JSON.stringify(name)} argsSchema` })
+    const completers = new Map<string, CompleteCallback>()
     if (schema && !('~standard' in schema)) {
       for (const [argument, field] of Object.entries(schema)) {
-        const complete = completerOf(field)
-        if (complete) this.completers.set(argument, complete)
+        const completer = completerOf(field)
+        if (completer) completers.set(argument, completer)
       }
     }
-    for (const [argument, complete] of Object.entries(this.config.complete ?? {})) if (complete) this.completers.set(argument, complete as CompleteCallback)
+    for (const [argument, completer] of Object.entries(complete ?? {})) if (completer) completers.set(argument, completer as CompleteCallback)
+    return { args, completers }
+  }
+
+  #use({ args, completers }: Pick<PromptEntry, 'args' | 'completers'>): void {
+    this.args = args
+    this.completers = completers
   }
 
   get listing(): Prompt {
@@ -92,14 +99,16 @@ class PromptEntry implements RegisteredPrompt {
     this.registry.delete(this.name)
   }
   update({ name, callback, enabled, ...config }: PromptUpdate): void {
+    const next = { ...this.config, ...config }
+    const compiled = 'argsSchema' in config || 'complete' in config ? this.#compile(next, name ?? this.name) : undefined
     if (name !== undefined && name !== this.name) {
       this.registry.rekey(this.name, name)
       this.name = name
     }
     if (callback) this.callback = callback
     if (enabled !== undefined) this.enabled = enabled
-    this.config = { ...this.config, ...config }
-    if ('argsSchema' in config || 'complete' in config) this.#compile()
+    this.config = next
+    if (compiled) this.#use(compiled)
     this.#listing = undefined
     this.registry.changed()
   }
@@ -122,9 +131,12 @@ function argumentsOf(schema: CompiledSchema): PromptArgument[] {
 /** @internal The prompts of one McpServer: registration, `prompts/list`, `prompts/get`, completers. */
 export class Prompts {
   readonly #registry: Registry<PromptEntry>
+  readonly #converters: () => JsonSchemaConverters | undefined
 
-  constructor(onchange: () => void) {
+  /** `converters`: the server's `jsonSchema` option, read at each registration. */
+  constructor(onchange: () => void, converters: () => JsonSchemaConverters | undefined = () => undefined) {
     this.#registry = new Registry('Prompt', onchange)
+    this.#converters = converters
   }
 
   get size(): number {
@@ -139,7 +151,7 @@ export class Prompts {
 
   register(name: string, config: PromptConfig<SchemaInput | undefined>, callback: PromptCallback<never>): RegisteredPrompt {
     if (this.#registry.get(name)) throw new Error(`Prompt ${name} is already registered`)
-    const entry = new PromptEntry(this.#registry, name, config, callback)
+    const entry = new PromptEntry(this.#registry, this.#converters, name, config, callback)
     this.#registry.add(name, entry)
     return entry
   }

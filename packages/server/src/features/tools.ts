@@ -1,6 +1,6 @@
 import { ErrorCode, InsufficientScopeError, McpError, type CallToolRequestParams, type CallToolResult, type ContentBlock, type Icon, type ListToolsResult, type Tool, type ToolAnnotations, type ToolExecution } from '@plugboard/protocol'
 import type { ServerContext } from '../context.js'
-import { compileSchema, formatIssues, type CompiledSchema, type InferInput, type InferOutput, type SchemaInput } from '../schema.js'
+import { compileSchema, formatIssues, type CompiledSchema, type InferInput, type InferOutput, type JsonSchemaConverters, type SchemaInput } from '../schema.js'
 import { listPage } from './pagination.js'
 import { Registry, definedFields, type Registered } from './registry.js'
 
@@ -89,11 +89,12 @@ class ToolEntry implements RegisteredTool {
 
   constructor(
     readonly tools: Registry<ToolEntry>,
+    readonly converters: () => JsonSchemaConverters | undefined,
     public name: string,
     public config: ToolConfig<SchemaInput | undefined, SchemaInput | undefined>,
     public callback: AnyToolCallback,
   ) {
-    this.#compile()
+    this.#use(this.#compile(config, name))
   }
 
   get title(): string | undefined {
@@ -106,10 +107,19 @@ class ToolEntry implements RegisteredTool {
     return this.config.execution
   }
 
-  #compile(): void {
-    // Compiled once per registration, never per call (STYLE §8).
-    this.input = this.config.inputSchema === undefined ? undefined : compileSchema(this.config.inputSchema, { io: 'input' })
-    this.output = this.config.outputSchema === undefined ? undefined : compileSchema(this.config.outputSchema, { io: 'output' })
+  /** Compiled once per registration or change of schema, never per call (STYLE §8); throws before anything is changed. */
+  #compile({ inputSchema, outputSchema }: ToolUpdate, name: string): Pick<ToolEntry, 'input' | 'output'> {
+    const jsonSchema = this.converters()
+    const tool = `tool ${JSON.stringify(name)}`
+    return {
+      input: inputSchema === undefined ? undefined : compileSchema(inputSchema, { io: 'input', jsonSchema, name: `${tool} inputSchema` }),
+      output: outputSchema === undefined ? undefined : compileSchema(outputSchema, { io: 'output', jsonSchema, name: `${tool} outputSchema` }),
+    }
+  }
+
+  #use({ input, output }: Pick<ToolEntry, 'input' | 'output'>): void {
+    this.input = input
+    this.output = output
     this.#listing = undefined
   }
 
@@ -135,6 +145,8 @@ class ToolEntry implements RegisteredTool {
 
   update(changes: ToolUpdate): void {
     const { name, callback, enabled, ...config } = changes
+    const next = { ...this.config, ...config }
+    const compiled = 'inputSchema' in config || 'outputSchema' in config ? this.#compile(next, name ?? this.name) : undefined
     if (name !== undefined && name !== this.name) {
       checkToolName(name)
       this.tools.rekey(this.name, name)
@@ -142,9 +154,8 @@ class ToolEntry implements RegisteredTool {
     }
     if (callback) this.callback = callback
     if (enabled !== undefined) this.enabled = enabled
-    const schemaChanged = 'inputSchema' in config || 'outputSchema' in config
-    this.config = { ...this.config, ...config }
-    if (schemaChanged) this.#compile()
+    this.config = next
+    if (compiled) this.#use(compiled)
     this.#listing = undefined
     this.tools.changed()
   }
@@ -153,9 +164,12 @@ class ToolEntry implements RegisteredTool {
 /** @internal The tools of one McpServer: registration, `tools/list`, `tools/call`. */
 export class Tools {
   readonly #registry: Registry<ToolEntry>
+  readonly #converters: () => JsonSchemaConverters | undefined
 
-  constructor(onchange: () => void) {
+  /** `converters`: the server's `jsonSchema` option, read at each registration. */
+  constructor(onchange: () => void, converters: () => JsonSchemaConverters | undefined = () => undefined) {
     this.#registry = new Registry('Tool', onchange)
+    this.#converters = converters
   }
 
   get size(): number {
@@ -165,7 +179,7 @@ export class Tools {
   register(name: string, config: ToolConfig<SchemaInput | undefined, SchemaInput | undefined>, callback: AnyToolCallback): RegisteredTool {
     checkToolName(name)
     if (this.#registry.get(name)) throw new Error(`Tool ${name} is already registered`)
-    const entry = new ToolEntry(this.#registry, name, config, callback)
+    const entry = new ToolEntry(this.#registry, this.#converters, name, config, callback)
     this.#registry.add(name, entry)
     return entry
   }
