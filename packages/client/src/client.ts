@@ -6,7 +6,6 @@ import {
   methods,
   modernEra,
   type CallToolRequestParams,
-  type CallToolResult,
   type CompleteRequestParams,
   type CompleteResult,
   type EmptyResult,
@@ -47,6 +46,7 @@ import { Subscriptions, type ListenOptions, type Subscription, type Subscription
 import { ToolTask, claimTaskMethods, type TaskOptions } from './features/tasks.js'
 import { Tools } from './features/tools.js'
 import type { ClientOptions, ConnectOptions } from './options.js'
+import type { CallToolParams, CallToolResultOf, GetPromptParams, PromptName, ToolName, ToolTaskOf } from './typed.js'
 import { ITEMS_KEY, iterateList, type PaginatedItems, type PaginatedMethod } from './pagination.js'
 
 type Params<M extends string> = M extends RequestMethod ? ParamsOf<M> : Record<string, unknown>
@@ -68,8 +68,19 @@ type Result<M extends string> = M extends RequestMethod ? ResultOf<M> : Record<s
  * const result = await client.callTool({ name: 'add', arguments: { a: 1, b: 2 } }, { timeout: 10_000 })
  * client.on('log', ({ level, data }) => console.log(level, data))
  * await client.close()
+ *
+ * @example
+ * // Typed end to end: the server module exports `type CalculatorServer = typeof server` (built with
+ * // `withTool()`); a misspelt tool name, a wrong argument or a wrong `structuredContent` field is a compile error.
+ * import type { CalculatorServer } from './server.js'
+ * const client = new Client<CalculatorServer>({ name: 'host', version: '1.0.0' })
+ * const { structuredContent } = await client.callTool({ name: 'add', arguments: { a: 1, b: 2 } })
+ * structuredContent?.sum // number
+ *
+ * @typeParam Server - A server's type (`typeof server` of an McpServer built with `withTool()`), read
+ * only by type; left out, the client takes any tool name and arguments.
  */
-export class Client {
+export class Client<Server = unknown> {
   readonly #info: Implementation
   readonly #options: ClientOptions
   readonly #session: Session
@@ -214,7 +225,7 @@ export class Client {
    * extension declared: `capabilities: { extensions: { 'io.modelcontextprotocol/tasks': {} } }`. A
    * server may still answer at once; the handle is then already settled (`taskId` undefined).
    */
-  callTool(params: CallToolRequestParams, options: RequestOptions & TaskOptions & { task: true }): Promise<ToolTask>
+  callTool<N extends ToolName<Server>>(params: CallToolParams<Server, N>, options: RequestOptions & TaskOptions & { task: true }): Promise<ToolTaskOf<Server, N>>
   // The plain form comes last: `Parameters<Client['callTool']>` reads the last overload.
   /**
    * Calls a tool. If the tool declares an `outputSchema`, its `structuredContent` is validated
@@ -223,14 +234,18 @@ export class Client {
    * A server that answers `input_required` (modern era) gets its input requests fulfilled by this
    * client's sampling, elicitation and roots handlers, and the call is retried with the answers.
    * A server that answers with a task (the client declared MCP Tasks) is polled until the task ends.
+   * On a `Client<typeof server>`, `name`, `arguments` and the result's `structuredContent` are typed
+   * from the server's definition.
    */
-  callTool(params: CallToolRequestParams, options?: RequestOptions & { task?: false }): Promise<CallToolResult>
-  callTool(params: CallToolRequestParams, options?: RequestOptions & TaskOptions & { task?: boolean }): Promise<CallToolResult | ToolTask> {
+  callTool<N extends ToolName<Server>>(params: CallToolParams<Server, N>, options?: RequestOptions & { task?: false }): Promise<CallToolResultOf<Server, N>>
+  // Loosely typed on purpose: callers see only the overloads, and a deferred server type does not compare with the plain one.
+  callTool(params: CallToolParams<Server, ToolName<Server>>, options?: RequestOptions & TaskOptions & { task?: boolean }): Promise<unknown> {
+    const untyped = params as CallToolRequestParams
     if (options?.task) {
       const { task: _, ...rest } = options
-      return this.#tools.start(params, rest)
+      return this.#tools.start(untyped, rest)
     }
-    return this.#tools.call(params, options)
+    return this.#tools.call(untyped, options)
   }
 
   /** A handle on a task this client (or an earlier run of it, same principal) started, by its `taskId`. */
@@ -278,9 +293,12 @@ export class Client {
     return this.#prompts.list(params, options)
   }
 
-  /** Gets a prompt, filled in with `arguments` (through `input_required` rounds, like `callTool`). */
-  getPrompt(params: GetPromptRequestParams, options?: RequestOptions): Promise<GetPromptResult> {
-    return this.#prompts.get(params, options)
+  /**
+   * Gets a prompt, filled in with `arguments` (through `input_required` rounds, like `callTool`). On a
+   * `Client<typeof server>`, `name` and `arguments` are checked against the server's prompts.
+   */
+  getPrompt<N extends PromptName<Server>>(params: GetPromptParams<Server, N>, options?: RequestOptions): Promise<GetPromptResult> {
+    return this.#prompts.get(params as GetPromptRequestParams, options)
   }
 
   /** Asks for completions of a prompt or resource-template argument. */

@@ -1,4 +1,5 @@
 export { Client } from './client.js'
+export type { CallToolParams, CallToolResultOf, GetPromptParams, PromptName, ToolName, ToolTaskOf } from './typed.js'
 export { type ClientOptions, type ConnectOptions } from './options.js'
 export { type VersionNegotiationMode, type VersionNegotiationOptions } from './connect.js'
 export { MemoryResponseCache, type CacheableRequestOptions, type CachedResponse, type CacheMode, type ResponseCache } from './cache.js'

@@ -1,4 +1,5 @@
 export { McpServer } from './mcp-server.js'
+export type { ToolSignature, PromptSignature, ServerTypes, ToolSignatureOf, PromptSignatureOf } from './typed.js'
 export type { McpServerOptions, ServerRequestHandler, ServerNotificationHandler, CacheableMethod, CacheHint } from './options.js'
 export { ServerSession } from './server-session.js'
 export { clientExtension, isExtensionId, type ServerExtension, type ExtensionMethod, type ExtensionHost, type StandardSchemaLike } from './extensions.js'
@@ -34,6 +35,8 @@ export {
   type InferOutput,
   type CompiledSchema,
   type CompileSchemaOptions,
+  type JsonSchemaConverter,
+  type JsonSchemaConverters,
   type SchemaIssue,
   type ValidationResult,
 } from './schema.js'

@@ -36,6 +36,7 @@ import { Listeners, notifyUpdated } from './features/subscriptions.js'
 import type { CacheableMethod, McpServerOptions, ServerNotificationHandler, ServerRequestHandler } from './options.js'
 import { Tools, type AnyToolCallback, type RegisteredTool, type ToolCallback, type ToolConfig } from './features/tools.js'
 import type { SchemaInput } from './schema.js'
+import type { PromptSignatureOf, ServerTypes, ToolSignatureOf } from './typed.js'
 import { ServerSession } from './server-session.js'
 
 type ListKind = 'tools' | 'resources' | 'prompts'
@@ -59,14 +60,27 @@ type ListKind = 'tools' | 'resources' | 'prompts'
  * server.registerTool('add', { description: 'Adds two numbers', inputSchema: { a: z.number(), b: z.number() } },
  *   async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }))
  * await server.connect(new StdioServerTransport())
+ *
+ * @example
+ * // Typed end to end: chain withTool(), export the type, and a host's `Client<CalculatorServer>` checks its calls.
+ * export const server = new McpServer({ name: 'calculator', version: '1.0.0' })
+ *   .withTool('add', { inputSchema: { a: z.number(), b: z.number() }, outputSchema: { sum: z.number() } },
+ *     async ({ a, b }) => ({ structuredContent: { sum: a + b } }))
+ * export type CalculatorServer = typeof server
  */
-export class McpServer {
+export class McpServer<ToolTypes extends object = {}, PromptTypes extends object = {}> {
+  // Defaults of `{}`: every table of tools is assignable to it, so a typed server is still a plain `McpServer`.
+  /**
+   * Type only, never set: the tools and prompts defined with `withTool()`/`withPrompt()`, which
+   * `Client<typeof server>` reads (structurally, so the client does not depend on this package).
+   */
+  declare readonly '~types'?: ServerTypes<ToolTypes, PromptTypes>
   /** `serverInfo`: name, version, and optionally title, description, icons, websiteUrl. */
   readonly info: Implementation
   readonly #options: McpServerOptions
-  readonly #tools = new Tools(() => this.#listChanged('tools'))
+  readonly #tools = new Tools(() => this.#listChanged('tools'), () => this.#options.jsonSchema)
   readonly #resources = new Resources(() => this.#listChanged('resources'))
-  readonly #prompts = new Prompts(() => this.#listChanged('prompts'))
+  readonly #prompts = new Prompts(() => this.#listChanged('prompts'), () => this.#options.jsonSchema)
   readonly #sessions = new Set<ServerSession>()
   readonly #listeners = new Listeners()
   readonly #builtins: { [M in Builtin]: ServerRequestHandler<M> }
@@ -153,6 +167,27 @@ export class McpServer {
     return this.#tools.register(name, config, callback as AnyToolCallback)
   }
 
+  /**
+   * Registers a tool, as {@link registerTool} does, and returns this server retyped to include it —
+   * chain the calls and export `typeof server`, and a `Client<typeof server>` gets checked tool
+   * names, `arguments` and `structuredContent`. A statement cannot change the type of a variable,
+   * so only what is chained onto the expression you export is in the type; the tool's handle is
+   * `getTool(name)`.
+   * @example
+   * export const server = new McpServer({ name: 'calculator', version: '1.0.0' })
+   *   .withTool('add', { inputSchema: { a: z.number(), b: z.number() }, outputSchema: { sum: z.number() } },
+   *     async ({ a, b }) => ({ structuredContent: { sum: a + b } }))
+   * export type CalculatorServer = typeof server
+   */
+  withTool<N extends string, I extends SchemaInput | undefined = undefined, O extends SchemaInput | undefined = undefined>(
+    name: N,
+    config: ToolConfig<I, O>,
+    callback: ToolCallback<I, O>,
+  ): McpServer<ToolTypes & { [K in N]: ToolSignatureOf<I, O> }, PromptTypes> {
+    this.registerTool(name, config, callback)
+    return this as McpServer<ToolTypes & { [K in N]: ToolSignatureOf<I, O> }, PromptTypes>
+  }
+
   /** The enabled tool registered under `name`. */
   getTool(name: string): RegisteredTool | undefined {
     return this.#tools.get(name)
@@ -176,6 +211,19 @@ export class McpServer {
   /** Registers a prompt; `argsSchema` (usually a shape of string schemas) becomes its listed `arguments`. */
   registerPrompt<A extends SchemaInput | undefined = undefined>(name: string, config: PromptConfig<A>, callback: PromptCallback<A>): RegisteredPrompt {
     return this.#prompts.register(name, config as PromptConfig<SchemaInput | undefined>, callback as PromptCallback<never>)
+  }
+
+  /**
+   * Registers a prompt, as {@link registerPrompt} does, and returns this server retyped to include
+   * it, so `Client<typeof server>` checks `getPrompt` names and arguments (see {@link withTool}).
+   */
+  withPrompt<N extends string, A extends SchemaInput | undefined = undefined>(
+    name: N,
+    config: PromptConfig<A>,
+    callback: PromptCallback<A>,
+  ): McpServer<ToolTypes, PromptTypes & { [K in N]: PromptSignatureOf<A> }> {
+    this.registerPrompt(name, config, callback)
+    return this as McpServer<ToolTypes, PromptTypes & { [K in N]: PromptSignatureOf<A> }>
   }
 
   /**
