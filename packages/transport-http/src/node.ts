@@ -1,13 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { handleRequest, type McpHandler } from './server/handler.js'
+import { isLoopbackAddress } from './server/guards.js'
 import { BodyTimeoutError, type IncomingRequest, type OutgoingResponse } from './server/http.js'
 
 /**
  * Adapts an MCP handler to `node:http` (and Express, Fastify's raw mode, anything with
  * `(req, res)`): the request is read and the response written directly, with no web `Request`
  * or `Response` in between unless an `authenticate`/`onRequest` hook asks for one.
+ *
+ * In Express, mount it on the MCP path (`app.all('/mcp', …)` or `app.use('/mcp', …)`; the
+ * handler's `path` is the full path, which it reads from `req.originalUrl`). A body that
+ * `express.json()` already parsed is taken from `req.body`.
  * @example
  * createServer(toNodeHandler(createMcpHandler(server, { path: '/mcp' }))).listen(3000, '127.0.0.1')
+ * @example
+ * const app = express()
+ * app.all('/mcp', toNodeHandler(createMcpHandler(server, { path: '/mcp' })))
+ * app.listen(3000, '127.0.0.1')
  */
 export function toNodeHandler(handler: McpHandler): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -45,8 +54,6 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined)
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/
-
 class NodeRequest implements IncomingRequest {
   readonly #req: IncomingMessage
   readonly #res: ServerResponse
@@ -60,13 +67,20 @@ class NodeRequest implements IncomingRequest {
   get method(): string {
     return this.#req.method ?? 'GET'
   }
+  /**
+   * The path and query as the client sent them. Express (and Connect) strip a mount path from
+   * `req.url` inside `app.use('/mcp', …)` and keep the original in `originalUrl`.
+   */
+  get #target(): string {
+    return (this.#req as { originalUrl?: string }).originalUrl ?? this.#req.url ?? '/'
+  }
   get pathname(): string {
-    const url = this.#req.url ?? '/'
+    const url = this.#target
     const q = url.indexOf('?')
     return q < 0 ? url : url.slice(0, q)
   }
   query(name: string): string | null {
-    const url = this.#req.url ?? '/'
+    const url = this.#target
     const q = url.indexOf('?')
     return q < 0 ? null : new URLSearchParams(url.slice(q + 1)).get(name)
   }
@@ -79,10 +93,10 @@ class NodeRequest implements IncomingRequest {
   }
   get url(): string {
     const secure = (this.#req.socket as { encrypted?: boolean }).encrypted === true
-    return `${secure ? 'https' : 'http'}://${this.#req.headers.host ?? 'localhost'}${this.#req.url ?? '/'}`
+    return `${secure ? 'https' : 'http'}://${this.#req.headers.host ?? 'localhost'}${this.#target}`
   }
   get loopback(): boolean {
-    return LOOPBACK.test(this.#req.socket.localAddress ?? '')
+    return isLoopbackAddress(this.#req.socket.localAddress)
   }
 
   toRequest(): Request {
@@ -107,9 +121,12 @@ class NodeRequest implements IncomingRequest {
 
   readBody(limit: number, timeoutMs?: number): Promise<string | undefined> {
     const req = this.#req
-    // A framework (express.json()) may have read the body already.
+    // A framework (express.json()) may have read the body already; the limit still holds for it.
     const parsed = (req as { body?: unknown }).body
-    if (parsed !== undefined && req.readableEnded) return Promise.resolve(typeof parsed === 'string' ? parsed : JSON.stringify(parsed))
+    if (parsed !== undefined && req.readableEnded) {
+      const text = typeof parsed === 'string' ? parsed : JSON.stringify(parsed)
+      return Promise.resolve(Buffer.byteLength(text) > limit ? undefined : text)
+    }
     if (Number(req.headers['content-length']) > limit) return Promise.resolve(undefined)
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = []

@@ -1,4 +1,4 @@
-// host.js — run with `node host.js` against any MCP server URL.
+// host.ts — run with `node host.ts` (Node ≥ 22.18) against any MCP server URL.
 import { Client } from '@plugboard/client'
 import { HttpClientTransport } from '@plugboard/transport-http'
 

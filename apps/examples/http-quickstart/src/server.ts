@@ -1,4 +1,4 @@
-// server.js — run with `node server.js`, then point a client at http://127.0.0.1:3000/mcp
+// server.ts — run with `node server.ts` (Node ≥ 22.18), then point a client at http://127.0.0.1:3000/mcp
 import { createServer } from 'node:http'
 import { McpServer } from '@plugboard/server'
 import { createMcpHandler, toNodeHandler } from '@plugboard/transport-http'

@@ -1,4 +1,4 @@
-// worker.js — `bun worker.js`, `deno serve worker.js`, or `wrangler deploy`
+// worker.ts — `bun worker.ts`, `deno serve worker.ts`, or `wrangler deploy worker.ts`
 import { McpServer } from '@plugboard/server'
 import { createMcpHandler } from '@plugboard/transport-http'
 

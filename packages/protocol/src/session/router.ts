@@ -42,7 +42,8 @@ export interface Inbound {
   readonly signal?: AbortSignal
 }
 
-const NEVER = new AbortController().signal
+// Made on first use, not at import: workerd refuses to start a Worker that creates an AbortController in global scope.
+let never: AbortSignal | undefined
 
 export interface RouterOptions {
   role: Role
@@ -252,7 +253,7 @@ export class Router {
       requestId: id,
       method: request.method,
       get signal() {
-        return inbound.signal ?? inbound.connection?.signalOf(id) ?? NEVER
+        return inbound.signal ?? inbound.connection?.signalOf(id) ?? (never ??= new AbortController().signal)
       },
       meta,
       progressToken,

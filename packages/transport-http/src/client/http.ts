@@ -60,16 +60,32 @@ export function createHttpClient(fetch?: FetchLike): HttpClient {
 
 type UndiciAgent = import('undici').Agent
 
+/**
+ * undici's `Agent`, or undefined where the package was resolved without the `node` condition.
+ *
+ * Why `#undici` and not `'undici'`: a bundler follows even a lazy `import('undici')` and, for a
+ * fetch runtime (Workers, browsers), fails on undici's `node:*` imports. The package's `imports`
+ * map sends `#undici` to undici only under the `node` condition and to `no-undici.js` elsewhere,
+ * so `createMcpHandler` bundles for Workers with no bundler settings.
+ */
+async function loadAgent(): Promise<UndiciAgent | undefined> {
+  const { Agent } = (await import('#undici')) as { Agent?: typeof import('undici').Agent }
+  return Agent && new Agent({ keepAliveTimeout: 10_000, connections: 64 })
+}
+
 /** One keep-alive `Agent` per transport (a pool per origin inside); `close()` destroys it. */
 class UndiciHttpClient implements HttpClient {
-  // Loaded lazily so that importing the package never pulls undici into a browser bundle's path.
-  #agent: Promise<UndiciAgent> | undefined
+  // Loaded lazily so that importing the package never loads undici where no client runs.
+  #agent: Promise<UndiciAgent | undefined> | undefined
+  // A Node process running code bundled without the `node` condition (an Electron renderer) has no undici.
+  #fallback: FetchHttpClient | undefined
   #closed = false
 
   async request(request: HttpRequest): Promise<HttpResponse> {
-    this.#agent ??= import('undici').then(({ Agent }) => new Agent({ keepAliveTimeout: 10_000, connections: 64 }))
+    this.#agent ??= loadAgent()
     const agent = await this.#agent
     if (this.#closed) throw closedError()
+    if (!agent) return (this.#fallback ??= new FetchHttpClient(globalThis.fetch.bind(globalThis))).request(request)
     const { url } = request
     const { statusCode, statusText, headers, body } = await agent.request({
       origin: url.origin,
@@ -108,6 +124,7 @@ class UndiciHttpClient implements HttpClient {
     this.#closed = true
     const agent = await this.#agent?.catch(() => undefined)
     await agent?.destroy().catch(() => {})
+    await this.#fallback?.close()
   }
 }
 

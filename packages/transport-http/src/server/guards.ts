@@ -16,6 +16,12 @@ export interface GuardOptions {
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+const LOOPBACK_ADDRESS = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/
+
+/** Whether a socket's local address is a loopback interface (what turns DNS rebinding protection on by default). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  return address !== undefined && LOOPBACK_ADDRESS.test(address)
+}
 
 /** The host name of a `Host` header value (`[::1]:3000` → `[::1]`), lower-cased. */
 function hostnameOf(host: string): string {

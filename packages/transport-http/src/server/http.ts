@@ -89,18 +89,28 @@ export async function readMessageBody(req: IncomingRequest, limits: BodyLimits):
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }
 
+/** What an adapter knows of a web `Request` beyond the request itself. */
+export interface RequestExtras {
+  /** Whether it arrived on a loopback interface (Hono on Node can tell from the socket). */
+  loopback?: boolean
+  /** The body, when a framework has already read it from the `Request`. */
+  body?: string
+}
+
 /** Wraps a web `Request` for the handler. */
-export function fromRequest(request: Request): IncomingRequest {
-  return new WebRequest(request)
+export function fromRequest(request: Request, extras?: RequestExtras): IncomingRequest {
+  return new WebRequest(request, extras)
 }
 
 class WebRequest implements IncomingRequest {
   readonly #request: Request
+  readonly #extras: RequestExtras | undefined
   #url: URL | undefined
   #headers: Record<string, string> | undefined
 
-  constructor(request: Request) {
+  constructor(request: Request, extras?: RequestExtras) {
     this.#request = request
+    this.#extras = extras
   }
 
   get method(): string {
@@ -127,8 +137,8 @@ class WebRequest implements IncomingRequest {
   get url(): string {
     return this.#request.url
   }
-  get loopback(): undefined {
-    return undefined
+  get loopback(): boolean | undefined {
+    return this.#extras?.loopback
   }
   toRequest(): Request {
     return this.#request
@@ -141,6 +151,8 @@ class WebRequest implements IncomingRequest {
   }
 
   async readBody(limit: number, timeoutMs?: number): Promise<string | undefined> {
+    const read = this.#extras?.body
+    if (read !== undefined) return encoder.encode(read).byteLength > limit ? undefined : read
     const declared = this.#request.headers.get('content-length')
     if (declared !== null && Number(declared) > limit) return undefined
     const body = this.#request.body
