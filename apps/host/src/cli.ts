@@ -10,6 +10,7 @@ import { createProvider } from './providers/select.js'
 import { runChat } from './ui/chat.js'
 import { APPROVE_POLICIES, PolicyUi, type ApprovePolicy } from './ui/policy-ui.js'
 import { PrompterUi } from './ui/prompter-ui.js'
+import { createInputPrompt, InputError, redactedStream, terminalAsker } from './ui/inputs.js'
 import { describe, TextRenderer } from './ui/render.js'
 import { Terminal } from './ui/terminal.js'
 
@@ -31,6 +32,10 @@ export const USAGE = `Usage: plugboard-host [--config FILE] [--prompt TEXT [--ap
 
 Models: set ANTHROPIC_API_KEY, or OPENAI_API_KEY / OPENAI_BASE_URL (Ollama, vLLM, LM Studio…), or a
 "models" section in the config; without any, the scripted model (no LLM) answers. See the README.
+
+Inputs: a config's "inputs" (VS Code's \${input:id}) are asked for at startup in a terminal, a password
+without echo. PLUGBOARD_INPUT_<ID> (e.g. PLUGBOARD_INPUT_API_KEY for "api-key") gives one without asking;
+with --json or no terminal that, or the input's default, is the only way.
 `
 
 /** Where the CLI reads and writes; tests pass their own. */
@@ -90,23 +95,31 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function run(flags: Flags, io: CliIo, stopped: AbortSignal): Promise<number> {
+async function run(flags: Flags, given: CliIo, stopped: AbortSignal): Promise<number> {
+  let io = given
   const err = (text: string) => void io.stderr.write(text)
+  const oneShot = flags.prompt !== undefined
 
   let config
   let provider: ModelProvider
+  // Passwords typed for the config's inputs: scrubbed from everything printed from here on.
+  const secrets: string[] = []
+  // --json output is for a program, so nobody is there to answer; the prompts go where the dialogs would.
+  const asker = io.stdin.isTTY === true && !flags.json ? terminalAsker(io.stdin, oneShot ? io.stderr : io.stdout, stopped) : undefined
   try {
-    config = await loadConfig(flags.config, { env: io.env })
+    config = await loadConfig(flags.config, { env: io.env, promptInput: createInputPrompt({ env: io.env, asker, onSecret: (s) => secrets.push(s) }) })
     provider = flags.script ? new ScriptedProvider(parseScript(JSON.parse(await readFile(flags.script, 'utf8')), flags.script)) : (createProvider(config.models, io.env) ?? new ScriptedProvider())
   } catch (error) {
     err(`plugboard-host: ${error instanceof ConfigError ? error.message : `${(error as Error).message}`}\n`)
-    return 2
+    return error instanceof InputError && error.cancelled ? 130 : 2
   }
+  // Stopped while it asked for inputs: listeners added from here on would never hear of it.
+  if (stopped.aborted) return 130
+  io = { ...io, stdout: redactedStream(io.stdout, secrets), stderr: redactedStream(io.stderr, secrets) }
   const chosen = (config.models as { provider?: unknown } | undefined)?.provider ?? io.env.PLUGBOARD_PROVIDER
   if (provider.scripted && !flags.script && String(chosen).toLowerCase() !== 'scripted') err('plugboard-host: no model is configured; the scripted model (no LLM) answers. See --help.\n')
 
   const store = await ConsentStore.open({ configPath: config.source, path: flags['consent-store'], onerror: (e) => err(`plugboard-host: consent store: ${e.message}\n`) })
-  const oneShot = flags.prompt !== undefined
   const interactive = !oneShot || (flags.approve === undefined && !flags.json && io.stdin.isTTY === true)
   const terminal = interactive ? new Terminal(io.stdin, oneShot ? io.stderr : io.stdout) : undefined
   const approve = (flags.approve ?? 'none') as ApprovePolicy

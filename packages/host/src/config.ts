@@ -1,19 +1,24 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve, sep } from 'node:path'
+import { parseEnv } from 'node:util'
 import type { Root } from '@plugboard/protocol'
 import * as z from 'zod'
 import type { ConsentPolicyConfig } from './consent.js'
+import { parseInputs, type ConfigInput, type InputPrompt } from './inputs.js'
 
 /** A server the host spawns and talks to over its stdin/stdout. */
 export interface StdioServerConfig {
   transport: 'stdio'
   command: string
   args: string[]
-  /** Added to the safe default environment; the host's own environment is not passed on. */
+  /**
+   * Added to the safe default environment; the host's own environment is not passed on. Holds the
+   * variables of the entry's `envFile` too, its `env` entries winning over the file's.
+   */
   env: Record<string, string>
-  /** Absolute; a relative `cwd` in the file is resolved against the config file's folder. */
+  /** Absolute; a relative `cwd` in the file is resolved against the workspace folder (see {@link ParseConfigOptions.workspaceFolder}). */
   cwd?: string
 }
 
@@ -70,14 +75,34 @@ export interface HostConfig {
   models?: unknown
 }
 
-/** Where `parseConfig` looks up `${VAR}` and what relative paths are relative to. */
+/** Where `parseConfig` looks up `${VAR}`, `${input:id}` and what relative paths are relative to. */
 export interface ParseConfigOptions {
   /** Names the config in error messages (a path, or `'<inline>'`). */
   source?: string
   /** Variables for `${VAR}` expansion. Default `process.env`. */
   env?: Record<string, string | undefined>
-  /** Base of a relative `cwd`. Default: the folder of `source` if it is a path, else the current directory. */
+  /** The folder the config file is in. Default: the folder of `source` if it is a path, else the current directory. */
   baseDir?: string
+  /**
+   * `${workspaceFolder}`, and the base of a relative `cwd` or `envFile`. Default: for a file in a
+   * `.vscode` folder (VS Code's `.vscode/mcp.json`) the folder holding `.vscode`, as in VS Code;
+   * else `baseDir`.
+   */
+  workspaceFolder?: string
+  /** `${userHome}`. Default: the user's home directory. */
+  home?: string
+  /** Values of the config's `inputs` by id, for `${input:id}`. A used input without one is a problem. */
+  inputs?: Record<string, string>
+}
+
+/** Options of {@link loadConfig}: those of {@link ParseConfigOptions}, and how to ask for inputs. */
+export interface LoadConfigOptions extends Omit<ParseConfigOptions, 'source'> {
+  /**
+   * Asks the user for each input an enabled server uses (`${input:id}`) that `inputs` has no value
+   * for, once per input, in the order of the file's `inputs`, after the rest of the config was
+   * found valid. Without it, such an input is a problem.
+   */
+  promptInput?: InputPrompt
 }
 
 /**
@@ -112,12 +137,14 @@ export function resolveConfigPath(explicit?: string, options: Parameters<typeof 
 
 /**
  * Reads and validates a config file (JSON, comments and trailing commas allowed as in VS Code's
- * `mcp.json`). Without a path, uses {@link resolveConfigPath}. Rejects with a {@link ConfigError}
- * naming every problem; nothing is half-loaded.
+ * `mcp.json`). Without a path, uses {@link resolveConfigPath}. The `${input:id}` values it needs
+ * come from `options.inputs`, else from `options.promptInput`, asked once each and only once the
+ * rest of the file is valid. Rejects with a {@link ConfigError} naming every problem (never an
+ * input's value); nothing is half-loaded.
  * @example
  * const config = await loadConfig(flags.config) // ./mcp.json, else ~/.config/plugboard/mcp.json
  */
-export async function loadConfig(path?: string, options: Omit<ParseConfigOptions, 'source'> = {}): Promise<HostConfig> {
+export async function loadConfig(path?: string, options: LoadConfigOptions = {}): Promise<HostConfig> {
   const file = resolveConfigPath(path)
   if (!file) throw new ConfigError('(none)', [`no config file given, and none found at ${defaultConfigPaths().join(' or ')}`])
   let text: string
@@ -126,7 +153,24 @@ export async function loadConfig(path?: string, options: Omit<ParseConfigOptions
   } catch (error) {
     throw new ConfigError(file, [`cannot read the file: ${(error as Error).message}`])
   }
-  return parseConfig(text, { baseDir: dirname(file), ...options, source: file })
+  const { promptInput, ...rest } = options
+  const settings: ParseConfigOptions = { baseDir: dirname(file), ...rest, source: file }
+  if (!promptInput) return parseConfig(text, settings)
+  const data = parseData(text, file)
+  // First without the missing inputs, so a broken file is reported before anyone types a secret.
+  const first = build(data, settings, { values: settings.inputs ?? {}, collect: true })
+  if (first.problems.length > 0) throw new ConfigError(file, first.problems)
+  const values: Record<string, string> = { ...settings.inputs }
+  for (const input of first.inputs.values()) {
+    const servers = first.used.get(input.id)
+    if (!servers || values[input.id] !== undefined) continue
+    const value = await promptInput(input, { servers: [...servers] })
+    if (input.type === 'pickString' && !input.options.some((o) => o.value === value)) {
+      throw new ConfigError(file, [`inputs.${input.id}: ${JSON.stringify(value)} is not one of ${input.options.map((o) => JSON.stringify(o.value)).join(', ')}`])
+    }
+    values[input.id] = value
+  }
+  return parseConfig(data, { ...settings, inputs: values })
 }
 
 /**
@@ -135,8 +179,14 @@ export async function loadConfig(path?: string, options: Omit<ParseConfigOptions
  * collected into one {@link ConfigError}.
  */
 export function parseConfig(json: unknown, options: ParseConfigOptions | string = {}): HostConfig {
-  const { source = '<inline>', env = process.env, baseDir } = typeof options === 'string' ? { source: options } : options
-  const problems: string[] = []
+  const settings = typeof options === 'string' ? { source: options } : options
+  const { config, problems } = build(parseData(json, settings.source ?? '<inline>'), settings, { values: settings.inputs ?? {}, collect: false })
+  if (problems.length > 0) throw new ConfigError(settings.source ?? '<inline>', problems)
+  return config
+}
+
+/** The config as a JSON object: text is parsed (comments allowed); anything but an object is an error. */
+function parseData(json: unknown, source: string): Record<string, unknown> {
   let data = json
   if (typeof json === 'string') {
     const parsed = parseJsonc(json)
@@ -144,14 +194,41 @@ export function parseConfig(json: unknown, options: ParseConfigOptions | string 
     data = parsed.value
   }
   if (!isObject(data)) throw new ConfigError(source, ['expected a JSON object with an "mcpServers" object'])
+  return data
+}
 
+/**
+ * Validates and expands the config. With `collect`, an input without a value is not a problem:
+ * it is only recorded in `used`, and problems of the fields it is in are left out, as they may be
+ * the missing value's (a URL made of an input).
+ */
+function build(
+  data: Record<string, unknown>,
+  options: ParseConfigOptions,
+  inputValues: { values: Record<string, string>; collect: boolean },
+): { config: HostConfig; problems: string[]; inputs: Map<string, ConfigInput>; used: Map<string, Set<string>> } {
+  const { source = '<inline>', env = process.env } = options
+  const problems: string[] = []
   const top = TopSchema.safeParse(data, { error: describeIssue })
   if (!top.success) for (const issue of top.error.issues) problems.push(`${formatPath(issue.path)}: ${issue.message}`)
   if (data.mcpServers === undefined && data.servers === undefined) problems.push('mcpServers: required: expected an object of servers by name')
+  const inputs = parseInputs(data.inputs, problems, { formatPath, describeIssue })
 
   // No prototype: a server may be called "constructor" (or "__proto__").
   const servers: Record<string, ServerConfig> = Object.create(null)
-  const context = { env, baseDir: baseDir ?? (source.startsWith('<') ? process.cwd() : dirname(resolve(source))), problems }
+  const baseDir = options.baseDir ?? (source.startsWith('<') ? process.cwd() : dirname(resolve(source)))
+  const workspaceFolder = options.workspaceFolder ?? (basename(baseDir) === '.vscode' ? dirname(baseDir) : baseDir)
+  const context: Context = {
+    env,
+    workspaceFolder,
+    predefined: { workspaceFolder, workspaceFolderBasename: basename(workspaceFolder), userHome: options.home ?? homedir(), pathSeparator: sep, '/': sep },
+    inputs,
+    inputValues,
+    used: new Map(),
+    pending: new Set(),
+    secret: new Set(),
+    problems,
+  }
   for (const key of ['mcpServers', 'servers'] as const) {
     const section = data[key]
     if (!isObject(section)) continue
@@ -167,16 +244,19 @@ export function parseConfig(json: unknown, options: ParseConfigOptions | string 
   }
 
   const roots = (top.data?.roots ?? []).map((root, i) => ({ ...root, uri: expand(root.uri, ['roots', i, 'uri'], context) }))
-  if (problems.length > 0) throw new ConfigError(source, problems)
-  const config: HostConfig = { source, servers, roots, policy: top.data!.policy ?? {} }
+  const config: HostConfig = { source, servers, roots, policy: top.data?.policy ?? {} }
   if (data.models !== undefined) config.models = data.models
-  return config
+  const pending = [...context.pending]
+  const kept = problems.filter((problem) => !pending.some((path) => problem.startsWith(`${path}:`) || problem.startsWith(`${path}.`) || problem.startsWith(`${path}[`)))
+  return { config, problems: kept, inputs, used: context.used }
 }
 
 const stringArray = z.array(z.string())
 const TopSchema = z.looseObject({
   mcpServers: z.record(z.string(), z.unknown()).optional(),
   servers: z.record(z.string(), z.unknown()).optional(),
+  // Checked by parseInputs, so each entry's problem is named by its own fields.
+  inputs: z.unknown().optional(),
   roots: z.array(z.object({ uri: z.string().startsWith('file://'), name: z.string().optional() })).optional(),
   policy: z.strictObject({ deny: stringArray.optional(), alwaysAllow: stringArray.optional(), autoApproveReadOnly: z.boolean().optional() }).optional(),
 })
@@ -189,6 +269,7 @@ const StdioSchema = z.looseObject({
   command: z.string().min(1),
   args: stringArray.optional(),
   env: z.record(z.string(), z.string()).optional(),
+  envFile: z.string().min(1).optional(),
   cwd: z.string().min(1).optional(),
 })
 // Strict: a misspelt `clientID` must not silently fall back to registration.
@@ -214,7 +295,17 @@ const TYPES = ['stdio', 'http', 'streamable-http', 'sse']
 
 interface Context {
   env: Record<string, string | undefined>
-  baseDir: string
+  workspaceFolder: string
+  /** VS Code's predefined variables we have a meaning for: `${workspaceFolder}`, `${userHome}`… */
+  predefined: Record<string, string>
+  inputs: Map<string, ConfigInput>
+  inputValues: { values: Record<string, string>; collect: boolean }
+  /** Input id → the servers (or `roots`) using it. */
+  used: Map<string, Set<string>>
+  /** Fields holding an input whose value is not known yet (when collecting). */
+  pending: Set<string>
+  /** Fields holding a password input's value: never echoed in a problem. */
+  secret: Set<string>
   problems: string[]
 }
 
@@ -237,9 +328,10 @@ function parseServer(raw: unknown, at: PropertyKey[], context: Context): ServerC
     const parsed = StdioSchema.safeParse(raw, { error: describeIssue })
     if (!parsed.success) return report(parsed.error.issues)
     if (parsed.data.disabled) return undefined
-    const { command, args = [], env, cwd } = parsed.data
-    const server: StdioServerConfig = { transport: 'stdio', command: ex(command, 'command'), args: args.map((a, i) => ex(a, 'args', i)), env: values(env, 'env') }
-    if (cwd !== undefined) server.cwd = resolve(context.baseDir, ex(cwd, 'cwd'))
+    const { command, args = [], env, envFile, cwd } = parsed.data
+    const fromFile = envFile === undefined ? {} : readEnvFile(ex(envFile, 'envFile'), [...at, 'envFile'], context)
+    const server: StdioServerConfig = { transport: 'stdio', command: ex(command, 'command'), args: args.map((a, i) => ex(a, 'args', i)), env: { ...fromFile, ...values(env, 'env') } }
+    if (cwd !== undefined) server.cwd = resolve(context.workspaceFolder, ex(cwd, 'cwd'))
     return server
   }
   const parsed = HttpSchema.safeParse(raw, { error: describeIssue })
@@ -248,7 +340,9 @@ function parseServer(raw: unknown, at: PropertyKey[], context: Context): ServerC
   const { type, headers } = parsed.data
   // Checked once expanded: `"url": "${MCP_URL}"` is fine.
   const url = ex(parsed.data.url, 'url')
-  if (!/^https?:$/.test(URL.parse(url)?.protocol ?? '')) problems.push(`${formatPath([...at, 'url'])}: expected an http(s) URL, got ${JSON.stringify(url)}`)
+  if (!/^https?:$/.test(URL.parse(url)?.protocol ?? '')) problems.push(`${formatPath([...at, 'url'])}: expected an http(s) URL, got ${shown(url, parsed.data.url, [...at, 'url'], context)}`)
+  // The URL is the OAuth resource: kept in the token store, sent to the authorization server, shown in errors.
+  if (context.secret.has(formatPath([...at, 'url']))) problems.push(`${path}: a password input cannot be part of "url", where it would be stored and shown; send it in "headers"`)
   const server: HttpServerConfig = { transport: type ?? 'http', url, headers: values(headers, 'headers') }
   const oauth = parseOAuth(parsed.data.oauth, [...at, 'oauth'], context)
   if (oauth !== undefined) server.oauth = oauth
@@ -276,24 +370,30 @@ function parseOAuth(value: unknown, at: PropertyKey[], context: Context): OAuthS
   if (out.clientSecret !== undefined && out.clientId === undefined) problems.push(`${formatPath([...at, 'clientSecret'])}: a client secret needs its "clientId"`)
   const metadata = out.clientMetadataUrl === undefined ? undefined : URL.parse(out.clientMetadataUrl)
   if (out.clientMetadataUrl !== undefined && (metadata?.protocol !== 'https:' || metadata.pathname === '/')) {
-    problems.push(`${formatPath([...at, 'clientMetadataUrl'])}: expected an https URL with a path, got ${JSON.stringify(out.clientMetadataUrl)}`)
+    problems.push(`${formatPath([...at, 'clientMetadataUrl'])}: expected an https URL with a path, got ${shown(out.clientMetadataUrl, raw.clientMetadataUrl!, [...at, 'clientMetadataUrl'], context)}`)
   }
   return out
 }
 
 const VARIABLE = /\$\{([^}]*)\}/g
 const NAME = /^(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s
+const SUPPORTED = '${VAR}, ${env:VAR}, ${VAR:-default}, ${input:id}, ${workspaceFolder} or ${userHome}'
 
 /**
  * Expands `${VAR}`, `${env:VAR}` (VS Code's and Cursor's spelling) and `${VAR:-default}` (the
- * default also replaces an empty value, as in the shell). An unset variable without a default is
- * a problem: a server started with a literal `${GITHUB_TOKEN}` fails in confusing ways later.
+ * default also replaces an empty value, as in the shell), VS Code's `${input:id}` and its
+ * predefined `${workspaceFolder}`, `${workspaceFolderBasename}`, `${userHome}`, `${pathSeparator}`
+ * (`${/}`). An unset variable without a default is a problem: a server started with a literal
+ * `${GITHUB_TOKEN}` fails in confusing ways later.
  */
-function expand(value: string, at: PropertyKey[], { env, problems }: Context): string {
+function expand(value: string, at: PropertyKey[], context: Context): string {
+  const { env, problems } = context
   return value.replace(VARIABLE, (whole, inner: string) => {
+    if (inner.startsWith('input:')) return inputValue(inner.slice('input:'.length), whole, at, context)
+    if (Object.hasOwn(context.predefined, inner)) return context.predefined[inner]!
     const match = NAME.exec(inner)
     if (!match) {
-      problems.push(`${formatPath(at)}: unsupported variable ${whole}; use \${VAR}, \${env:VAR} or \${VAR:-default}`)
+      problems.push(`${formatPath(at)}: unsupported variable ${whole}; use ${SUPPORTED}`)
       return whole
     }
     const [, name, fallback] = match as unknown as [string, string, string | undefined]
@@ -302,6 +402,49 @@ function expand(value: string, at: PropertyKey[], { env, problems }: Context): s
     if (set === undefined) problems.push(`${formatPath(at)}: ${whole} is not set in the environment`)
     return set ?? ''
   })
+}
+
+/** The value of `${input:id}` at `at`, noting which server uses it (the second key of a server's path). */
+function inputValue(id: string, whole: string, at: PropertyKey[], context: Context): string {
+  const path = formatPath(at)
+  const input = context.inputs.get(id)
+  if (!input) {
+    const declared = [...context.inputs.keys()]
+    context.problems.push(`${path}: ${whole} is not declared in "inputs"${declared.length ? ` (declared: ${declared.join(', ')})` : ''}`)
+    return ''
+  }
+  const user = at[0] === 'roots' ? 'roots' : String(at[1])
+  const users = context.used.get(id) ?? new Set<string>()
+  context.used.set(id, users.add(user))
+  if (input.type === 'promptString' && input.password) context.secret.add(path)
+  const value = context.inputValues.values[id]
+  if (value !== undefined) return value
+  if (context.inputValues.collect) context.pending.add(path)
+  else context.problems.push(`${path}: no value was given for ${whole}`)
+  return ''
+}
+
+/** How a problem shows a field's expanded value: as written in the file when it holds a password input. */
+function shown(expanded: string, raw: string, at: PropertyKey[], context: Context): string {
+  return JSON.stringify(context.secret.has(formatPath(at)) ? raw : expanded)
+}
+
+/**
+ * The variables of a server's `envFile` (dotenv format, read with Node's `util.parseEnv`: no
+ * expansion inside the file), relative to the workspace folder. A missing file is a problem:
+ * a server started without its credentials fails later and less clearly.
+ */
+function readEnvFile(path: string, at: PropertyKey[], context: Context): Record<string, string> {
+  // Its name is not known yet (made of an input): read on the second pass.
+  if (context.pending.has(formatPath(at))) return {}
+  const file = resolve(context.workspaceFolder, path)
+  try {
+    return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException
+    context.problems.push(`${formatPath(at)}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : message}`)
+    return {}
+  }
 }
 
 /** One zod issue in words a user of the config file understands. */
@@ -314,7 +457,7 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
     case 'invalid_value':
       return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${JSON.stringify(issue.input)}`
     case 'too_small':
-      return issue.origin === 'string' ? 'must not be empty' : undefined
+      return issue.origin === 'string' || issue.origin === 'array' ? 'must not be empty' : undefined
     case 'invalid_format':
       if (issue.format === 'starts_with') return `expected a file:// URI, got ${JSON.stringify(issue.input)}`
       return undefined

@@ -10,7 +10,9 @@ export {
   type HttpServerConfig,
   type OAuthServerConfig,
   type ParseConfigOptions,
+  type LoadConfigOptions,
 } from './config.js'
+export type { ConfigInput, PromptStringInput, PickStringInput, InputPrompt } from './inputs.js'
 export { defaultTokenStorePath, type AuthorizationOptions } from './authorization.js'
 export {
   ServerManager,

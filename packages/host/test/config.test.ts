@@ -192,11 +192,11 @@ describe('environment variables', () => {
 
   it('reports an unset variable and an unsupported one by field, and leaves text without ${…} alone', () => {
     const problems = problemsOf(
-      { mcpServers: { gh: { command: 'x', args: ['$HOME', '${input:token}'], env: { GITHUB_TOKEN: '${GITHUB_TOKEN}' } } } },
+      { mcpServers: { gh: { command: 'x', args: ['$HOME', '${command:pickFile}'], env: { GITHUB_TOKEN: '${GITHUB_TOKEN}' } } } },
       { HOME: '/home/me' },
     )
     expect(problems).toEqual([
-      'mcpServers.gh.args[1]: unsupported variable ${input:token}; use ${VAR}, ${env:VAR} or ${VAR:-default}',
+      'mcpServers.gh.args[1]: unsupported variable ${command:pickFile}; use ${VAR}, ${env:VAR}, ${VAR:-default}, ${input:id}, ${workspaceFolder} or ${userHome}',
       'mcpServers.gh.env.GITHUB_TOKEN: ${GITHUB_TOKEN} is not set in the environment',
     ])
   })

@@ -12,10 +12,16 @@ import {
 import { getDefaultEnvironment } from './env.js'
 import { DEFAULT_MAX_MESSAGE_SIZE, keepNumericIds, LineWriter, ReadBuffer } from './framing.js'
 import { groupRunning, signalTree, waitUntil, within } from './process-tree.js'
+import { resolveSpawn, type SpawnCommand } from './resolve-command.js'
 
 /** Options of {@link StdioClientTransport}. */
 export interface StdioClientTransportOptions {
-  /** The executable to run (`node`, `npx`, `uvx`, a path). Not run through a shell. */
+  /**
+   * The executable to run (`node`, `npx`, `uvx`, a path). Not run through a shell. On Windows it
+   * is looked up in `PATH` with `PATHEXT` (`npx` is `npx.cmd`), and a `.cmd`/`.bat` file runs
+   * through `cmd.exe` with every argument quoted; an argument holding `"`, `%` or a line break
+   * cannot be passed to one safely, and `start()` rejects.
+   */
   command: string
   /** Its arguments. */
   args?: string[]
@@ -162,13 +168,26 @@ export class StdioClientTransport implements Transport {
 
   private async spawn(): Promise<void> {
     const { command, args = [], env, cwd } = this.options
-    const child = spawn(command, args, {
-      env: { ...getDefaultEnvironment(), ...env },
+    const childEnv = { ...getDefaultEnvironment(), ...env }
+    let target: SpawnCommand = { file: command, args, windowsVerbatimArguments: false }
+    if (process.platform === 'win32') {
+      try {
+        // PATH as the child will see it; PATHEXT and ComSpec, not passed on, from ours.
+        target = resolveSpawn(command, args, { env: { ...process.env, ...childEnv } })
+      } catch (error) {
+        this.state = 'closed'
+        this.stderrStream?.end()
+        throw new Error(`Failed to start MCP server ${this.describe()}: ${(error as Error).message}`, { cause: error })
+      }
+    }
+    const child = spawn(target.file, target.args, {
+      env: childEnv,
       cwd,
       stdio: ['pipe', 'pipe', this.options.stderr === 'inherit' ? 'inherit' : this.stderrStream ? 'pipe' : 'ignore'],
       // Its own process group, so a signal to -pid reaches wrappers and their children too.
       detached: process.platform !== 'win32',
       windowsHide: true,
+      windowsVerbatimArguments: target.windowsVerbatimArguments,
     })
     this.child = child
     child.on('exit', (code, signal) => this.onExit({ code, signal }))
