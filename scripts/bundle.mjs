@@ -1,6 +1,9 @@
 // `node ../../scripts/bundle.mjs src/index.ts [src/testing/index.ts …]`, run in a package after
 // `tsc --emitDeclarationOnly`: writes the package's JavaScript as one ESM file per entry point, with
-// source maps back to src/. Dependencies stay imports. A further entry (a subpath export) takes what
+// a source map that carries the TypeScript it came from (`sourcesContent`): src/ is not published, so
+// a map that only pointed there would not resolve in a user's debugger or `--enable-source-maps` stack
+// trace. Node reads a map only under those flags, so it costs nothing at a normal start. Dependencies
+// stay imports. A further entry (a subpath export) takes what
 // lies outside its own folder from the package's root export (`@plugboard/protocol/testing` imports
 // `@plugboard/protocol`), so both share one module instance: one McpError class, one copy of the code.
 //
@@ -29,7 +32,7 @@ const options = {
   target: 'node20',
   packages: 'external',
   sourcemap: 'linked',
-  sourcesContent: false,
+  sourcesContent: true,
   logLevel: 'warning',
 }
 
