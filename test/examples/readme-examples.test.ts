@@ -17,8 +17,12 @@ import { describe, expect, it } from 'vitest'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const run = promisify(execFile)
 
-/** The ```ts / ```js blocks of a README, verbatim. */
-const codeBlocks = (readme: string) => [...readFileSync(`${root}${readme}`, 'utf8').matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)].map((m) => m[1])
+/**
+ * The runnable ```ts / ```js blocks of a README, verbatim: those whose first line names their file
+ * (`// server.ts`, optionally ` — how to run it`). Blocks without it are fragments of a bigger program.
+ */
+const codeBlocks = (readme: string) =>
+  [...readFileSync(`${root}${readme}`, 'utf8').matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((block) => /^\/\/ [\w.-]+\.(?:ts|mts|js|mjs)(?: — |\n)/.test(block))
 const source = (file: string) => readFileSync(`${root}apps/examples/${file}`, 'utf8')
 
 // Each package README's example is a copy of apps/examples/<name>/src, which is built and run here,
@@ -26,15 +30,17 @@ const source = (file: string) => readFileSync(`${root}apps/examples/${file}`, 'u
 describe('package README examples', () => {
   it.each([
     ['packages/protocol/README.md', ['protocol-quickstart/src/index.ts']],
-    ['packages/server/README.md', ['server-quickstart/src/server.ts', 'server-quickstart/src/elicit.ts', 'server-quickstart/src/task.ts', 'server-quickstart/src/skill.ts']],
-    ['packages/client/README.md', ['client-quickstart/src/client.ts', 'client-quickstart/src/protected.ts', 'client-quickstart/src/task.ts']],
+    ['packages/server/README.md', ['server-quickstart/src/server.ts', 'server-quickstart/src/schema-libraries.ts', 'server-quickstart/src/elicit.ts', 'server-quickstart/src/task.ts', 'server-quickstart/src/skill.ts']],
+    ['packages/client/README.md', ['client-quickstart/src/client.ts', 'client-quickstart/src/calculator.ts', 'client-quickstart/src/typed.ts', 'client-quickstart/src/protected.ts', 'client-quickstart/src/task.ts']],
     ['packages/auth/README.md', ['auth-quickstart/src/server.ts', 'auth-quickstart/src/machine.ts']],
     ['packages/skills/README.md', ['skills-quickstart/src/server.ts', 'skills-quickstart/src/host.ts']],
     ['packages/transport-stdio/README.md', ['stdio-quickstart/src/server.ts', 'stdio-quickstart/src/host.ts']],
-    ['packages/transport-http/README.md', ['http-quickstart/src/server.ts', 'http-quickstart/src/worker.ts', 'http-quickstart/src/host.ts']],
+    ['packages/host/README.md', ['host-quickstart/src/host.ts']],
+    ['packages/transport-http/README.md', ['http-quickstart/src/server.ts', 'http-quickstart/src/worker.ts', 'http-quickstart/src/express.ts', 'http-quickstart/src/hono.ts', 'http-quickstart/src/host.ts']],
   ])('%s shows exactly the code of its example', (readme, files) => {
     const blocks = codeBlocks(readme)
     files.forEach((file, i) => expect(blocks[i], `${readme} block ${i} vs apps/examples/${file}`).toBe(source(file)))
+    expect(blocks.length, `${readme}: a runnable block with no example file`).toBe(files.length)
   })
 
   it('protocol: a raw session pair speaks 2026-07-28 and lists tools', async () => {
@@ -133,6 +139,27 @@ describe('package README examples', () => {
   it('client: task.js follows a task of the server example to completed, then cancels another', async () => {
     const { stdout } = await run(process.execPath, ['dist/task.js', '../server-quickstart/dist/task.js'], { cwd: `${root}apps/examples/client-quickstart`, timeout: 15_000 })
     expect(stdout).toBe("task working\ntask completed\n[ { type: 'text', text: 'Rendered 3 pages' } ]\nbig task cancelled\n")
+  })
+
+  it('client: typed.js calls the calculator through Client<CalculatorServer> and reads typed structuredContent', async () => {
+    const { stdout } = await run(process.execPath, ['dist/typed.js'], { cwd: `${root}apps/examples/client-quickstart`, timeout: 15_000 })
+    expect(stdout).toBe('42\nerror\n')
+  })
+
+  it('server: schema-libraries advertises typed JSON Schema for zod, valibot and arktype tools and answers each', async () => {
+    const client = new Client({ name: 'readme-check', version: '1.0.0' })
+    const transport = new StdioClientTransport({ command: process.execPath, args: [`${root}apps/examples/server-quickstart/dist/schema-libraries.js`] })
+    await client.connect(transport)
+    try {
+      const { tools } = await client.listTools()
+      const properties = Object.fromEntries(tools.map((t) => [t.name, t.inputSchema.properties]))
+      expect(properties).toMatchObject({ 'to-celsius': { fahrenheit: { type: 'number' } }, 'to-km': { miles: { type: 'number' } }, 'to-kg': { pounds: { type: 'number' } } })
+      expect((await client.callTool({ name: 'to-km', arguments: { miles: 10 } })).content).toEqual([{ type: 'text', text: '16.09 km' }])
+      expect((await client.callTool({ name: 'to-kg', arguments: { pounds: 10 } })).content).toEqual([{ type: 'text', text: '4.54 kg' }])
+      expect((await client.callTool({ name: 'to-celsius', arguments: { fahrenheit: 212 } })).content).toEqual([{ type: 'text', text: '100.0 °C' }])
+    } finally {
+      await client.close()
+    }
   })
 
   it('client: connects to server-everything through npx, lists tools and echoes', async () => {

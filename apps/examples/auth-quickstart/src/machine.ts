@@ -1,4 +1,4 @@
-// machine.js — a service with its own credentials: the client credentials grant, no user, no browser
+// machine.ts — run with `node machine.ts <server URL>`: a service with its own credentials (client credentials grant: no user, no browser).
 import { oauthProvider } from '@plugboard/auth/client'
 import { Client } from '@plugboard/client'
 import { StreamableHTTPClientTransport } from '@plugboard/transport-http'

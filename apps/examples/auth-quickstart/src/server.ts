@@ -1,4 +1,4 @@
-// server.js — MCP endpoint at http://127.0.0.1:3000/mcp, its metadata at /.well-known/oauth-protected-resource/mcp
+// server.ts — run with `node server.ts`: MCP endpoint at http://127.0.0.1:3000/mcp, its metadata at /.well-known/oauth-protected-resource/mcp
 import { createServer } from 'node:http'
 import { McpServer } from '@plugboard/server'
 import { createMcpHandler, toNodeHandler } from '@plugboard/transport-http'

@@ -1,3 +1,4 @@
+// client.ts — run with `node client.ts`: starts the everything-server through npx, lists its tools, calls echo.
 import { Client } from '@plugboard/client'
 import { StdioClientTransport } from '@plugboard/transport-stdio'
 

@@ -1,3 +1,4 @@
+// protected.ts — run with `node protected.ts https://your-server.example/mcp`: signs in in the browser, lists the tools.
 import { fileTokenStore, loopbackRedirect, oauthProvider } from '@plugboard/auth/client'
 import { Client } from '@plugboard/client'
 import { StreamableHTTPClientTransport } from '@plugboard/transport-http'

@@ -1,3 +1,4 @@
+// host.ts — run with `node host.ts` beside mcp.json: starts its servers, shows their tools as one catalog, calls one.
 import { Catalog, loadConfig, ServerManager } from '@plugboard/host'
 
 // --config <path>, else ./mcp.json, else ~/.config/plugboard/mcp.json

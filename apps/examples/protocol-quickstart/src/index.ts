@@ -1,3 +1,4 @@
+// index.ts — run with `node index.ts`: a server and a 2026-07-28 client in one process, over an in-memory pair.
 import { Router, Session, legacyEra, modernEra } from '@plugboard/protocol'
 import { InMemoryTransport } from '@plugboard/protocol/testing'
 

@@ -1,3 +1,4 @@
+// elicit.ts — a stdio server: an MCP client that offers elicitation starts it.
 import { McpServer } from '@plugboard/server'
 import { StdioServerTransport } from '@plugboard/transport-stdio'
 import * as z from 'zod'

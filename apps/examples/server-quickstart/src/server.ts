@@ -1,3 +1,4 @@
+// server.ts — a stdio server: an MCP client starts it (see below).
 import { McpServer } from '@plugboard/server'
 import { StdioServerTransport } from '@plugboard/transport-stdio'
 import * as z from 'zod'

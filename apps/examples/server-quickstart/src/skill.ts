@@ -1,3 +1,4 @@
+// skill.ts — a stdio server: a host starts it and loads its skill (see the @plugboard/skills README).
 import { McpServer } from '@plugboard/server'
 import { skills } from '@plugboard/skills'
 import { StdioServerTransport } from '@plugboard/transport-stdio'

@@ -1,3 +1,4 @@
+// reports.ts — a stdio server: the @plugboard/client README's task.ts starts it.
 import { McpServer, startTask, tasks } from '@plugboard/server'
 import { StdioServerTransport } from '@plugboard/transport-stdio'
 import { setTimeout as sleep } from 'node:timers/promises'

@@ -1,4 +1,4 @@
-// server.js — a stdio MCP server offering one skill: SKILL.md and a reference, served as skill:// resources.
+// server.ts — a stdio server offering one skill (SKILL.md and a reference, as skill:// resources); host.ts starts it.
 import { McpServer } from '@plugboard/server'
 import { skills } from '@plugboard/skills'
 import { StdioServerTransport } from '@plugboard/transport-stdio'

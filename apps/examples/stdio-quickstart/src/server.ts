@@ -1,4 +1,4 @@
-// server.js — stdout carries only MCP messages; log to stderr.
+// server.ts — a stdio server, started by host.ts. stdout carries only MCP messages; log to stderr.
 import { McpServer } from '@plugboard/server'
 import { StdioServerTransport } from '@plugboard/transport-stdio'
 
