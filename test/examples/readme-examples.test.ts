@@ -30,7 +30,7 @@ const source = (file: string) => readFileSync(`${root}apps/examples/${file}`, 'u
 describe('package README examples', () => {
   it.each([
     ['packages/protocol/README.md', ['protocol-quickstart/src/index.ts']],
-    ['packages/server/README.md', ['server-quickstart/src/server.ts', 'server-quickstart/src/schema-libraries.ts', 'server-quickstart/src/elicit.ts', 'server-quickstart/src/task.ts', 'server-quickstart/src/skill.ts']],
+    ['packages/server/README.md', ['server-quickstart/src/server.ts', 'server-quickstart/src/schema-libraries.ts', 'server-quickstart/src/elicit.ts', 'server-quickstart/src/task.ts', 'server-quickstart/src/skill.ts', 'server-quickstart/src/app.ts']],
     ['packages/client/README.md', ['client-quickstart/src/client.ts', 'client-quickstart/src/calculator.ts', 'client-quickstart/src/typed.ts', 'client-quickstart/src/protected.ts', 'client-quickstart/src/task.ts']],
     ['packages/auth/README.md', ['auth-quickstart/src/server.ts', 'auth-quickstart/src/machine.ts']],
     ['packages/skills/README.md', ['skills-quickstart/src/server.ts', 'skills-quickstart/src/host.ts']],
@@ -160,6 +160,22 @@ describe('package README examples', () => {
     } finally {
       await client.close()
     }
+  })
+
+  it('server: the app server links show-time to its ui:// view and answers a client without MCP Apps with text', async () => {
+    const client = new Client({ name: 'readme-check', version: '1.0.0' })
+    const transport = new StdioClientTransport({ command: process.execPath, args: [`${root}apps/examples/server-quickstart/dist/app.js`] })
+    await client.connect(transport)
+    try {
+      const { tools } = await client.listTools()
+      expect(tools[0]?._meta).toMatchObject({ ui: { resourceUri: 'ui://clock/view.html' } })
+      const { contents } = await client.readResource({ uri: 'ui://clock/view.html' })
+      expect(contents[0]).toMatchObject({ mimeType: 'text/html;profile=mcp-app', _meta: { ui: { prefersBorder: true } } })
+      expect((await client.callTool({ name: 'show-time', arguments: {} })).content).toEqual([{ type: 'text', text: expect.stringMatching(/^It is \d{4}-/) }])
+    } finally {
+      await client.close()
+    }
+    expect(transport.exitCode).toBe(0)
   })
 
   it('client: connects to server-everything through npx, lists tools and echoes', async () => {

@@ -223,6 +223,17 @@ describe('the official SDK client against the everything-server over stdio', () 
       const missing = await c.client.callTool({ name: 'update-item', arguments: { id: '99' } })
       expect(missing.isError).toBe(true)
     },
+    // MCP Apps: this client declares no io.modelcontextprotocol/ui, so the view is not for it and the text stands alone.
+    'show-counter': async ({ client }) => {
+      const result = await client.callTool({ name: 'show-counter', arguments: {} })
+      expect(text(result)).toBe('The counter is at 0.')
+      expect(result.structuredContent).toEqual({ count: 0 })
+    },
+    // App-only (visibility ['app']): a host keeps it from the model, but the server serves it to any caller.
+    'counter-increment': async ({ client }) => {
+      expect((await client.callTool({ name: 'counter-increment', arguments: { by: 2 } })).structuredContent).toEqual({ count: 2 })
+      expect(text(await client.callTool({ name: 'counter-increment', arguments: {} }))).toBe('The counter is at 3.')
+    },
   }
 
   it.each(Object.keys(TOOL_CASES))('calls the %s tool and gets the documented result', async (name) => {
@@ -237,7 +248,7 @@ describe('the official SDK client against the everything-server over stdio', () 
 
   it('reads every listed resource: text, blob and templated items', async () => {
     const { resources } = await conn.client.listResources()
-    expect(resources.map((r) => r.uri)).toEqual(['everything://static/readme', 'everything://static/tiny.png', ...Array.from({ length: 12 }, (_, i) => `everything://items/${i + 1}`)])
+    expect(resources.map((r) => r.uri)).toEqual(['everything://static/readme', 'everything://static/tiny.png', 'ui://everything/counter.html', ...Array.from({ length: 12 }, (_, i) => `everything://items/${i + 1}`)])
     for (const resource of resources) {
       const { contents } = await conn.client.readResource({ uri: resource.uri })
       expect(contents).toHaveLength(1)

@@ -1,4 +1,5 @@
 import { McpServer } from '@plugboard/server'
+import { registerApps } from './apps.js'
 import { registerConformanceFixtures } from './conformance.js'
 import { registerElicitationTools } from './elicitation.js'
 import { registerLoggingTools } from './logging.js'
@@ -27,7 +28,8 @@ export interface EverythingServerOptions {
 /**
  * Builds a server that offers at least one of everything MCP has: tools of every content type,
  * progress, cancellation, logging, sampling, elicitation and roots requests, static and templated
- * resources with subscriptions and completion, and prompts. Connect it to any transport.
+ * resources with subscriptions and completion, prompts, and an MCP App (a counter view whose
+ * button calls a tool back). Connect it to any transport.
  *
  * @example
  * const server = createEverythingServer()
@@ -46,6 +48,7 @@ export function createEverythingServer(options: EverythingServerOptions = {}): M
   registerRootsTools(server)
   registerResources(server)
   registerPrompts(server)
+  registerApps(server)
   if (options.conformance) registerConformanceFixtures(server)
   return server
 }

@@ -1,0 +1,163 @@
+// The everything-server's MCP App (SEP-1865): the counter tools name their ui:// view, the view is
+// served with the MCP App MIME type, and the page's own script — run here against a stand-in DOM and
+// a test host — speaks the app side of the protocol: ui/initialize, then initialized, shows a tool
+// result, and its button calls the app-only tool back through the host, which forwards it to the
+// server. Every message the server sends is checked against the official schema (closeAll).
+// https://github.com/modelcontextprotocol/ext-apps/blob/main/specification/2026-01-26/apps.mdx
+import { runInNewContext } from 'node:vm'
+import { EXTENSION_ID, RESOURCE_MIME_TYPE, RESOURCE_URI_META_KEY } from '@plugboard/server/apps'
+import { afterEach, describe, expect, it } from 'vitest'
+import { COUNTER_HTML, COUNTER_VIEW_URI } from '../src/apps.js'
+import { createEverythingServer } from '../src/server.js'
+import { REFEREE_CAPABILITIES, closeAll, connectLegacy, connectModern, textOf, type TestClient } from './harness.js'
+
+afterEach(closeAll)
+
+const APPS_HOST = { ...REFEREE_CAPABILITIES, extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } }
+type Tool = { name: string; _meta?: Record<string, unknown> }
+type Message = { jsonrpc: '2.0'; id?: number | string; method?: string; params?: Record<string, unknown>; result?: Record<string, unknown>; error?: { code: number; message: string } }
+
+const ERAS = [
+  ['2025-11-25', (capabilities: Record<string, unknown>) => connectLegacy(createEverythingServer(), { capabilities })],
+  ['2026-07-28', (capabilities: Record<string, unknown>) => connectModern(createEverythingServer(), { capabilities })],
+] as const
+
+const request = (client: TestClient, method: string, params: Record<string, unknown> = {}) => client.session.request(method as 'tools/list', params as never) as Promise<Record<string, unknown>>
+
+/** A stand-in for the DOM the view's script touches. */
+class FakeElement {
+  textContent = ''
+  disabled = false
+  readonly #listeners: Array<() => void> = []
+  addEventListener(type: string, listener: () => void): void {
+    if (type === 'click') this.#listeners.push(listener)
+  }
+  click(): void {
+    if (!this.disabled) for (const listener of this.#listeners) listener()
+  }
+}
+
+/** Runs the page's inline script in a fresh context, as the iframe would, with `window.parent` recording what it posts. */
+function runView(html: string) {
+  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!)
+  expect(scripts).toHaveLength(1)
+  const elements = { count: new FakeElement(), increment: new FakeElement(), status: new FakeElement() }
+  elements.increment.disabled = true // as the markup has it
+  const posted: Message[] = []
+  const targets: string[] = []
+  const parent = { postMessage: (message: Message, target: string) => void (posted.push(structuredClone(message)), targets.push(target)) }
+  const listeners: Array<(event: { source: unknown; data: unknown }) => void> = []
+  const documentElement = { style: {} as Record<string, string>, scrollWidth: 320, scrollHeight: 96 }
+  const window = { parent, addEventListener: (type: string, listener: (event: { source: unknown; data: unknown }) => void) => void (type === 'message' && listeners.push(listener)) }
+  const document = { getElementById: (id: keyof typeof elements) => elements[id], documentElement, body: {} }
+  runInNewContext(scripts[0]!, { window, document })
+  return {
+    elements,
+    documentElement,
+    posted,
+    targets,
+    /** Delivers a message as the host would (`source` is the parent window); anything else posting is ignored by the view. */
+    deliver: (data: Message, source: unknown = parent) => {
+      for (const listener of listeners) listener({ source, data })
+    },
+    /** What the view posted since the last call. */
+    take: () => posted.splice(0),
+  }
+}
+
+/** Lets the view's promise callbacks run. */
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+describe.each(ERAS)('the counter app (%s)', (_revision, open) => {
+  it('declares MCP Apps and links both counter tools to the ui:// view; counter-increment is for the app only', async () => {
+    const client = await open(APPS_HOST)
+    expect((client.hello.capabilities as { extensions?: unknown }).extensions).toEqual({ [EXTENSION_ID]: {} })
+    const { tools } = (await request(client, 'tools/list')) as { tools: Tool[] }
+    const show = tools.find((t) => t.name === 'show-counter')
+    const increment = tools.find((t) => t.name === 'counter-increment')
+    expect(show?._meta).toEqual({ ui: { resourceUri: COUNTER_VIEW_URI }, [RESOURCE_URI_META_KEY]: COUNTER_VIEW_URI })
+    expect(increment?._meta).toEqual({ ui: { resourceUri: COUNTER_VIEW_URI, visibility: ['app'] }, [RESOURCE_URI_META_KEY]: COUNTER_VIEW_URI })
+  })
+
+  it('serves the view as one self-contained HTML page with the MCP App MIME type and its _meta.ui', async () => {
+    const client = await open(APPS_HOST)
+    const { resources } = (await request(client, 'resources/list')) as { resources: Array<Record<string, unknown>> }
+    expect(resources.find((r) => r.uri === COUNTER_VIEW_URI)).toMatchObject({ mimeType: RESOURCE_MIME_TYPE, _meta: { ui: { prefersBorder: true } } })
+    const { contents } = (await request(client, 'resources/read', { uri: COUNTER_VIEW_URI })) as { contents: Array<Record<string, unknown>> }
+    expect(contents).toEqual([{ uri: COUNTER_VIEW_URI, mimeType: RESOURCE_MIME_TYPE, text: COUNTER_HTML, _meta: { ui: { prefersBorder: true } } }])
+    const html = contents[0]!.text as string
+    expect(html).toMatch(/^<!DOCTYPE html>/)
+    // It declares no CSP domains, so the host's default policy forbids any fetch: nothing may be loaded.
+    expect(html).not.toMatch(/\b(?:src|href)\s*=|url\(|https?:\/\/|\bfetch\(|XMLHttpRequest|WebSocket/)
+  })
+
+  it('answers a client without MCP Apps with the count as text, and one with them as well', async () => {
+    const plain = await open(REFEREE_CAPABILITIES)
+    expect(textOf(await request(plain, 'tools/call', { name: 'show-counter', arguments: {} }))).toBe('The counter is at 0.')
+    const apps = await open(APPS_HOST)
+    const shown = await request(apps, 'tools/call', { name: 'show-counter', arguments: {} })
+    expect(textOf(shown)).toBe('Showing the counter, at 0.')
+    expect(shown.structuredContent).toEqual({ count: 0 })
+  })
+
+  it("the view initializes with the host, shows the tool result, and its button calls counter-increment back through the host", async () => {
+    const client = await open(APPS_HOST)
+    const view = runView(COUNTER_HTML)
+
+    const [init, ...early] = view.take()
+    expect(early).toEqual([])
+    expect(init).toMatchObject({ jsonrpc: '2.0', method: 'ui/initialize', params: { protocolVersion: '2026-01-26', appInfo: { name: 'everything-counter' }, appCapabilities: {} } })
+    expect(view.targets).toEqual(['*'])
+    view.deliver({ jsonrpc: '2.0', id: init!.id!, result: { protocolVersion: '2026-01-26', hostInfo: { name: 'test-host', version: '1.0.0' }, hostCapabilities: { serverTools: {} }, hostContext: { theme: 'dark' } } })
+    await flush()
+    expect(view.take()).toEqual([
+      { jsonrpc: '2.0', method: 'ui/notifications/initialized', params: {} },
+      { jsonrpc: '2.0', method: 'ui/notifications/size-changed', params: { width: 320, height: 96 } },
+    ])
+    expect(view.documentElement.style.colorScheme).toBe('dark')
+    expect(view.elements.increment.disabled).toBe(false)
+
+    // The model's call, whose input and result the host passes on to the view.
+    const shown = await request(client, 'tools/call', { name: 'show-counter', arguments: {} })
+    view.deliver({ jsonrpc: '2.0', method: 'ui/notifications/tool-input', params: { arguments: {} } })
+    view.deliver({ jsonrpc: '2.0', method: 'ui/notifications/tool-result', params: shown })
+    expect(view.elements.count.textContent).toBe('0')
+
+    view.elements.increment.click()
+    const [call] = view.take()
+    expect(call).toMatchObject({ jsonrpc: '2.0', method: 'tools/call', params: { name: 'counter-increment', arguments: { by: 1 } } })
+    expect(view.elements.increment.disabled).toBe(true)
+    // The host forwards a view's call only to a tool whose visibility includes 'app'.
+    const { tools } = (await request(client, 'tools/list')) as { tools: Tool[] }
+    expect((tools.find((t) => t.name === call!.params!.name)?._meta?.ui as { visibility: string[] }).visibility).toContain('app')
+    const answer = await request(client, 'tools/call', call!.params!)
+    view.deliver({ jsonrpc: '2.0', id: call!.id!, result: answer })
+    await flush()
+    expect(view.elements.count.textContent).toBe('1')
+    expect(view.elements.increment.disabled).toBe(false)
+    expect(view.elements.status.textContent).toBe('Ready.')
+  })
+
+  it('the view answers ping and ui/resource-teardown, refuses unknown requests with -32601, and ignores messages not from its host', async () => {
+    const view = runView(COUNTER_HTML)
+    const [init] = view.take()
+    view.deliver({ jsonrpc: '2.0', id: init!.id!, result: { protocolVersion: '2026-01-26', hostInfo: { name: 'test-host', version: '1.0.0' }, hostCapabilities: {}, hostContext: {} } })
+    await flush()
+    view.take()
+
+    view.deliver({ jsonrpc: '2.0', id: 'p1', method: 'ping', params: {} })
+    view.deliver({ jsonrpc: '2.0', id: 'x1', method: 'ui/unknown', params: {} })
+    view.deliver({ jsonrpc: '2.0', id: 'p2', method: 'ping', params: {} }, { some: 'other window' })
+    view.deliver({ jsonrpc: '2.0', id: 'c1', method: 'toString', params: {} })
+    view.deliver({ jsonrpc: '2.0', method: 'ui/notifications/tool-cancelled', params: { reason: 'user stopped it' } })
+    expect(view.elements.status.textContent).toBe('Cancelled: user stopped it')
+    view.deliver({ jsonrpc: '2.0', id: 't1', method: 'ui/resource-teardown', params: { reason: 'closed' } })
+    expect(view.take()).toEqual([
+      { jsonrpc: '2.0', id: 'p1', result: {} },
+      { jsonrpc: '2.0', id: 'x1', error: { code: -32601, message: 'Method not found: ui/unknown' } },
+      { jsonrpc: '2.0', id: 'c1', error: { code: -32601, message: 'Method not found: toString' } },
+      { jsonrpc: '2.0', id: 't1', result: {} },
+    ])
+    expect(view.elements.increment.disabled).toBe(true)
+  })
+})

@@ -1,0 +1,18 @@
+export {
+  EXTENSION_ID,
+  RESOURCE_MIME_TYPE,
+  RESOURCE_URI_META_KEY,
+  apps,
+  registerAppTool,
+  registerAppResource,
+  getUiCapability,
+  clientSupportsApps,
+  type McpUiToolVisibility,
+  type McpUiToolMeta,
+  type McpUiResourceCsp,
+  type McpUiResourcePermissions,
+  type McpUiResourceMeta,
+  type McpUiClientCapabilities,
+  type McpUiAppToolConfig,
+  type McpUiAppResourceConfig,
+} from './apps.js'
