@@ -20,17 +20,35 @@ export interface RunResult {
   stderr: string
 }
 
-/** Runs a command to its end (or kills it after `timeoutMs`) and returns its output. */
-export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<RunResult> {
+/**
+ * Runs a command to its end (or kills it after `timeoutMs`) and returns its output; `onOutput` sees
+ * the output so far each time more arrives, to answer what the program asks for while it runs.
+ */
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number; onOutput?: (stdout: string, stderr: string) => void },
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    // In a process group of its own, so a timeout also ends what it started (a server it spawned, npx).
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+      options.onOutput?.(stdout, stderr)
+    })
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+      options.onOutput?.(stdout, stderr)
+    })
     const timer = setTimeout(() => {
       stderr += `\n[killed after ${options.timeoutMs} ms]`
-      child.kill('SIGKILL')
+      try {
+        process.kill(-child.pid!, 'SIGKILL')
+      } catch {
+        child.kill('SIGKILL')
+      }
     }, options.timeoutMs)
     child.on('error', (error) => {
       clearTimeout(timer)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { exampleFiles, importedSpecifiers, installedPackages, packageName, packageOf } from './readme-blocks.js'
+import { dataFiles, exampleFiles, importedSpecifiers, installedPackages, packageName, packageOf } from './readme-blocks.js'
 
 const readme = [
   '# @plugboard/example',
@@ -18,6 +18,18 @@ const readme = [
   '',
   '```ts',
   'dpop: { required: true }',
+  '```',
+  '',
+  'With a `config.json` beside it:',
+  '',
+  '```json',
+  '{ "a": 1 }',
+  '```',
+  '',
+  'Read from `other.json`, like this one.',
+  '',
+  '```json',
+  '{ "b": 2 }',
   '```',
   '',
   '```js',
@@ -40,6 +52,10 @@ describe('reading a README like a newcomer', () => {
     expect(files.map((f) => f.file)).toEqual(['server.ts', 'host.ts'])
     expect(files[0]?.code.startsWith('// server.ts')).toBe(true)
     expect(fragments).toEqual(['dpop: { required: true }'])
+  })
+
+  it('takes the json blocks the paragraph before names as a file to save, and no other', () => {
+    expect(dataFiles(readme)).toEqual([{ file: 'config.json', code: '{ "a": 1 }\n' }])
   })
 
   it('finds static, type-only and dynamic imports, and the package each one loads', () => {

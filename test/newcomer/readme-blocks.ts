@@ -55,6 +55,22 @@ export function exampleFiles(markdown: string): { files: ExampleFile[]; fragment
   return { files, fragments }
 }
 
+/**
+ * The ```json blocks a README tells the reader to save as a file: the paragraph just before the block
+ * names the file in backticks and ends with a colon ("With an `mcp.json` beside it (…):").
+ */
+export function dataFiles(markdown: string): ExampleFile[] {
+  const files: ExampleFile[] = []
+  for (const match of markdown.matchAll(fence)) {
+    if ((match[1] ?? '').toLowerCase() !== 'json') continue
+    const before = markdown.slice(0, match.index).trimEnd()
+    const paragraph = before.slice(before.lastIndexOf('\n\n') + 1).trim()
+    const named = paragraph.endsWith(':') ? /`([\w.-]+\.json)`/.exec(paragraph) : null
+    if (named?.[1]) files.push({ file: named[1], code: match[2] ?? '' })
+  }
+  return files
+}
+
 /** The package a bare import specifier loads (`@scope/name/sub` → `@scope/name`); undefined for a relative or `node:` one. */
 export function packageOf(specifier: string): string | undefined {
   if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:')) return undefined

@@ -71,8 +71,16 @@ export interface RunningExample {
 }
 
 /** Runs `node dist/<file>` of the http-quickstart example with PORT=0 and waits for the endpoint it prints. */
-export async function runExample(file: string): Promise<RunningExample> {
-  const child = spawn(process.execPath, [`dist/${file}`], { cwd: exampleDir, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] })
+export function runExample(file: string): Promise<RunningExample> {
+  return startListening({ command: process.execPath, args: [`dist/${file}`], cwd: exampleDir, env: { ...process.env, PORT: '0' } })
+}
+
+/**
+ * Spawns a program that prints `MCP endpoint: <url>` once it listens, and waits for that line; rejects
+ * (with its stderr) if it exits first, or after `timeoutMs`, and then leaves no process behind.
+ */
+export async function startListening(options: { command: string; args: string[]; cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunningExample> {
+  const child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const stop = async () => {
@@ -83,6 +91,8 @@ export async function runExample(file: string): Promise<RunningExample> {
     }
     return child.exitCode
   }
+  const label = options.args.join(' ')
+  let timer: NodeJS.Timeout | undefined
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let stdout = ''
@@ -91,11 +101,14 @@ export async function runExample(file: string): Promise<RunningExample> {
         const match = /MCP endpoint: (http:\/\/\S+)/.exec(stdout)
         if (match) resolve(match[1]!)
       })
-      child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before listening: ${stderr}`)))
+      child.once('exit', (code) => reject(new Error(`${label} exited with ${code} before listening: ${stderr}`)))
+      timer = setTimeout(() => reject(new Error(`${label} printed no endpoint in ${options.timeoutMs ?? 15_000} ms: ${stderr}`)), options.timeoutMs ?? 15_000)
     })
     return { url, child, stop }
   } catch (error) {
     await stop()
     throw error
+  } finally {
+    clearTimeout(timer)
   }
 }

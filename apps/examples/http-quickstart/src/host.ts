@@ -1,8 +1,8 @@
-// host.ts — run with `node host.ts` (Node ≥ 22.18) against any MCP server URL.
+// host.ts — run with `node host.ts [url]` (Node ≥ 22.18) against any MCP server URL (default http://localhost:3000/mcp).
 import { Client } from '@plugboard/client'
 import { HttpClientTransport } from '@plugboard/transport-http'
 
-const transport = new HttpClientTransport('http://localhost:3000/mcp', {
+const transport = new HttpClientTransport(process.argv[2] ?? 'http://localhost:3000/mcp', {
   authProvider: { token: () => process.env.MCP_TOKEN },
 })
 const client = new Client({ name: 'host', version: '1.0.0' })
