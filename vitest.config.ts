@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^@plugboard\/protocol\/testing$/, replacement: src('./packages/protocol/src/testing/index.ts') },
       { find: /^@plugboard\/auth\/client$/, replacement: src('./packages/auth/src/client/index.ts') },
       { find: /^@plugboard\/server\/apps$/, replacement: src('./packages/server/src/apps/index.ts') },
+      { find: /^@plugboard\/host\/apps$/, replacement: src('./packages/host/src/apps/index.ts') },
       { find: /^@plugboard\/skills\/client$/, replacement: src('./packages/skills/src/client/index.ts') },
       { find: /^@plugboard\/skills$/, replacement: src('./packages/skills/src/index.ts') },
       { find: /^@plugboard\/(protocol|server|client|transport-stdio|transport-http|host|auth)$/, replacement: src('./packages/$1/src/index.ts') },

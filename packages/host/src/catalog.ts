@@ -10,6 +10,7 @@ import {
   type ResourceTemplate,
   type Tool,
 } from '@plugboard/protocol'
+import { visibleToModel } from './apps/ui-meta.js'
 import type { ServerManager } from './manager.js'
 
 /** A tool of one server, under the name the model sees. */
@@ -99,7 +100,9 @@ interface Listing {
  * (see {@link namespacedName}), with the reverse map from a model-facing name to the server and
  * the tool's own name. It lists a server's items when it becomes ready, lists one kind again on
  * that kind's `list_changed` notification, drops a server's items while it is down, and emits
- * `changed` whenever what it holds changes.
+ * `changed` whenever what it holds changes. Tools only MCP App views may call (`_meta.ui.visibility`
+ * without `'model'`) are kept from the model: not in `tools()`, not callable by name;
+ * `serverTools()` still lists them.
  *
  * @example
  * const catalog = new Catalog(manager)
@@ -116,6 +119,8 @@ export class Catalog {
   readonly #listings = new Map<string, Listing>()
   /** Per server and kind, the number of the latest listing started: an older one that ends later is dropped. */
   readonly #sequence = new Map<string, number>()
+  /** Per server and kind, the latest listing in flight: a superseded one waits for it before resolving. */
+  readonly #latest = new Map<string, Promise<void>>()
   #tools = new Map<string, CatalogTool>()
   #prompts = new Map<string, CatalogPrompt>()
   readonly #off: Array<() => void>
@@ -131,9 +136,21 @@ export class Catalog {
     void this.refresh()
   }
 
-  /** Every tool of every ready server, servers in config order. */
+  /**
+   * Every tool the model may see and call, of every ready server, servers in config order: tools
+   * whose MCP Apps visibility excludes `'model'` are left out, as the spec requires.
+   * @see https://github.com/modelcontextprotocol/ext-apps/blob/main/specification/2026-01-26/apps.mdx#visibility
+   */
   tools(): CatalogTool[] {
     return [...this.#tools.values()]
+  }
+
+  /**
+   * Every tool one server listed, under its own name, app-only and model-only tools included: the
+   * `tools` an `AppBridge` for one of that server's views checks a view's `tools/call` against.
+   */
+  serverTools(server: string): Tool[] {
+    return [...(this.#listings.get(server)?.tools ?? [])]
   }
 
   /** Every prompt of every ready server. */
@@ -201,20 +218,38 @@ export class Catalog {
     if (!client) return this.#drop(server)
     const capabilities = client.getServerCapabilities() ?? {}
     await Promise.all(
-      kinds.map(async (kind) => {
+      kinds.map((kind) => {
         const key = `${server}\0${kind}`
         const sequence = (this.#sequence.get(key) ?? 0) + 1
         this.#sequence.set(key, sequence)
-        let items: unknown[] = []
-        if (capabilities[CAPABILITY[kind]]) {
-          try {
-            items = await list(client, kind)
-          } catch (error) {
-            if (this.#sequence.get(key) === sequence) this.#events.emit('error', { server, error: error as Error })
+        // Read inside the listing after its first await, when it is set.
+        let listing: Promise<void> | undefined = undefined
+        listing = (async () => {
+          let items: unknown[] = []
+          if (capabilities[CAPABILITY[kind]]) {
+            try {
+              items = await list(client, kind)
+            } catch (error) {
+              if (this.#sequence.get(key) === sequence) this.#events.emit('error', { server, error: error as Error })
+              return
+            }
+          }
+          if (this.#sequence.get(key) === sequence) {
+            if (this.#manager.client(server) === client) this.#apply(server, kind, items)
             return
           }
+          // Superseded (a list_changed arrived while this listing ran): whoever awaited refresh() wants
+          // what is current once it resolves, so wait for the newest listing instead of resolving empty-handed.
+          // A listing dropped with its connection (#drop) has no newer one to wait for.
+          const newer = this.#latest.get(key)
+          if (newer !== listing) await newer
+        })()
+        this.#latest.set(key, listing)
+        const forget = () => {
+          if (this.#latest.get(key) === listing) this.#latest.delete(key)
         }
-        if (this.#sequence.get(key) === sequence && this.#manager.client(server) === client) this.#apply(server, kind, items)
+        listing.then(forget, forget)
+        return listing
       }),
     )
   }
@@ -245,7 +280,7 @@ export class Catalog {
     for (const server of this.#manager.names) {
       const listing = this.#listings.get(server)
       if (!listing) continue
-      for (const tool of listing.tools) tools.set(uniqueName(tools, server, tool.name), { name: '', server, tool })
+      for (const tool of listing.tools) if (visibleToModel(tool)) tools.set(uniqueName(tools, server, tool.name), { name: '', server, tool })
       for (const prompt of listing.prompts) prompts.set(uniqueName(prompts, server, prompt.name), { name: '', server, prompt })
     }
     for (const [name, entry] of tools) entry.name = name

@@ -3,6 +3,7 @@ import type { Implementation, LoggingMessageNotificationParams, Root, Transport 
 import { HttpClientTransport, SSEClientTransport, StreamableHTTPClientTransport, type AuthProvider } from '@plugboard/transport-http'
 import { StdioClientTransport } from '@plugboard/transport-stdio'
 import { openTokenStore, serverAuthorization, usesOAuth, type AuthorizationOptions, type ServerAuthorization } from './authorization.js'
+import { EXTENSION_ID, RESOURCE_MIME_TYPE } from './apps/ui-meta.js'
 import type { ServerConfig } from './config.js'
 
 /**
@@ -63,6 +64,13 @@ export interface ServerManagerOptions {
   clientInfo?: Implementation
   /** Options of each server's `Client` (sampling, elicitation handlers…); a function gets the server's name. */
   client?: ClientOptions | ((server: string) => ClientOptions)
+  /**
+   * Whether the host renders MCP Apps (it shows `ui://` views with `@plugboard/host/apps`): each
+   * connection then declares `capabilities.extensions['io.modelcontextprotocol/ui']` with the app
+   * MIME type, and servers may answer with views. Off by default: a server that sees the extension
+   * may shape its results for a view the host would never show.
+   */
+  apps?: boolean
   /** Roots offered to servers whose client options have none (`HostConfig.roots`); change them with `setRoots`. */
   roots?: Root[]
   restart?: Partial<RestartOptions>
@@ -388,7 +396,7 @@ export class ServerManager {
         this.#options.createTransport?.(entry.name, entry.config, authProvider ? { authProvider } : {}) ??
         createTransport(entry.config, { closeGraceMs: this.#options.closeGraceMs, ...(authProvider ? { authProvider } : {}) })
       const given = this.#options.client
-      const options = (typeof given === 'function' ? given(entry.name) : given) ?? {}
+      const options = withApps((typeof given === 'function' ? given(entry.name) : given) ?? {}, this.#options.apps)
       entry.managedRoots = options.roots === undefined && this.#roots !== undefined
       client = new Client(this.#options.clientInfo ?? { name: 'plugboard-host', version: '0.0.0' }, entry.managedRoots ? { ...options, roots: this.#rootsSource() } : options)
     } catch (error) {
@@ -531,6 +539,16 @@ export class ServerManager {
   #rootsSource(): { list: () => Root[] } {
     return { list: () => this.#roots ?? [] }
   }
+}
+
+/** The client options with the MCP Apps extension declared (its `mimeTypes` added to any the host set itself). */
+function withApps(options: ClientOptions, apps: boolean | undefined): ClientOptions {
+  if (!apps) return options
+  const extensions = { ...(options.capabilities?.extensions as Record<string, Record<string, unknown>> | undefined) }
+  const own = extensions[EXTENSION_ID]
+  const mimeTypes = Array.isArray(own?.mimeTypes) ? (own.mimeTypes as unknown[]) : []
+  extensions[EXTENSION_ID] = { ...own, mimeTypes: mimeTypes.includes(RESOURCE_MIME_TYPE) ? mimeTypes : [...mimeTypes, RESOURCE_MIME_TYPE] }
+  return { ...options, capabilities: { ...options.capabilities, extensions } }
 }
 
 function asError(error: unknown): Error {

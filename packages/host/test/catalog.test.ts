@@ -93,6 +93,12 @@ describe('Catalog over real servers', () => {
     for (const transport of spawned.splice(0)) expect(isRunning(transport.pid!)).toBe(false)
   })
 
+  it('resolves refresh() with the tools listed even when a tools/list_changed overtakes the first listing', async () => {
+    // open() awaits catalog.refresh(): its listing is superseded 50 ms in, and must still end with the tools.
+    await open({ racy: fixtureServer({ FIXTURE_LIST_RACE: '1' }) })
+    expect(catalog.tools().map((t) => t.name)).toContain('racy__whoami')
+  })
+
   it('lists every server’s tools under model-valid names that resolve back to server and tool', async () => {
     const long = 'x'.repeat(100)
     await open({ everything: everythingServer(), alpha: fixtureServer({ FIXTURE_TOOLS: `a.b,a_b,${long}` }) })

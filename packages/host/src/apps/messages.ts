@@ -1,0 +1,180 @@
+import type { ContentBlock, Implementation, JSONRPCErrorObject, LoggingLevel, RequestId, Tool } from '@plugboard/protocol'
+import type { McpUiResourceCsp, McpUiResourcePermissions } from './ui-meta.js'
+
+// The app protocol's shapes (host ↔ view over postMessage) and the checks on what a view sends.
+// Type-only imports from @plugboard/protocol: a value import would pull its zod schemas into the
+// web page's bundle, and the view's messages are few and simple enough to check by hand.
+// https://github.com/modelcontextprotocol/ext-apps/blob/main/specification/2026-01-26/apps.mdx#communication-protocol
+
+/** The app protocol revision this host speaks (`protocolVersion` of `ui/initialize`). */
+export const APPS_PROTOCOL_VERSION = '2026-01-26'
+
+/** How a view is shown. */
+export type McpUiDisplayMode = 'inline' | 'fullscreen' | 'pip'
+
+/** What the host tells a view of its surroundings: `hostContext` of the `ui/initialize` answer, updated by `ui/notifications/host-context-changed`. */
+export interface McpUiHostContext {
+  /** The tool call that opened the view. */
+  toolInfo?: { id?: RequestId; tool: Tool }
+  theme?: 'light' | 'dark'
+  styles?: { variables?: Record<string, string | undefined>; css?: { fonts?: string } }
+  displayMode?: McpUiDisplayMode
+  availableDisplayModes?: string[]
+  /** Fixed `width`/`height`, or flexible up to `maxWidth`/`maxHeight` (the view then reports its size). */
+  containerDimensions?: { width?: number; maxWidth?: number; height?: number; maxHeight?: number }
+  /** BCP 47, e.g. `en-US`. */
+  locale?: string
+  /** IANA, e.g. `Europe/Paris`. */
+  timeZone?: string
+  userAgent?: string
+  platform?: 'web' | 'desktop' | 'mobile'
+  deviceCapabilities?: { touch?: boolean; hover?: boolean }
+  safeAreaInsets?: { top: number; right: number; bottom: number; left: number }
+  [key: string]: unknown
+}
+
+/** What the host offers a view: `hostCapabilities` of the `ui/initialize` answer. */
+export interface McpUiHostCapabilities {
+  experimental?: Record<string, unknown>
+  openLinks?: Record<string, never>
+  serverTools?: { listChanged?: boolean }
+  serverResources?: { listChanged?: boolean }
+  logging?: Record<string, never>
+  sandbox?: { permissions?: McpUiResourcePermissions; csp?: McpUiResourceCsp }
+}
+
+/** What a view declares in `ui/initialize`. */
+export interface McpUiAppCapabilities {
+  experimental?: Record<string, unknown>
+  tools?: { listChanged?: boolean }
+  availableDisplayModes?: McpUiDisplayMode[]
+  [key: string]: unknown
+}
+
+/** The params of a view's `ui/initialize`. */
+export interface McpUiInitializeParams {
+  appInfo: Implementation
+  appCapabilities: McpUiAppCapabilities
+  protocolVersion: string
+}
+
+/** The host's answer to `ui/initialize`. */
+export interface McpUiInitializeResult {
+  protocolVersion: string
+  hostInfo: Implementation
+  hostCapabilities: McpUiHostCapabilities
+  hostContext: McpUiHostContext
+}
+
+/** `ui/message`: text the view puts in the conversation, as the user. */
+export interface McpUiMessageParams {
+  role: 'user'
+  /** One content block (the 2026-01-26 text) or several (later drafts). */
+  content: ContentBlock | ContentBlock[]
+}
+
+/** `ui/update-model-context`: what the model should know of the view from now on (each update replaces the last). */
+export interface McpUiUpdateModelContextParams {
+  content?: ContentBlock[]
+  structuredContent?: Record<string, unknown>
+}
+
+/** `ui/notifications/size-changed`: the view's content size in pixels. */
+export interface McpUiSizeChangedParams {
+  width?: number
+  height?: number
+}
+
+/** `notifications/message` from a view. */
+export interface McpUiLogParams {
+  level: LoggingLevel
+  logger?: string
+  data?: unknown
+}
+
+/** JSON-RPC codes (the values of `ErrorCode` in @plugboard/protocol, repeated so the page bundle does not load it). */
+export const CODE = { InvalidRequest: -32600, MethodNotFound: -32601, InvalidParams: -32602, InternalError: -32603, Refused: -32000 } as const
+
+/** A refusal to answer a view's request with; never leaves the bridge as a thrown error. */
+export class ViewError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** The JSON-RPC error object for whatever a host callback threw: its own numeric `code` (an McpError), else -32000. */
+export function errorObject(error: unknown): JSONRPCErrorObject {
+  const code = (error as { code?: unknown })?.code
+  const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'The host refused the request'
+  return { code: typeof code === 'number' && Number.isInteger(code) ? code : CODE.Refused, message }
+}
+
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const invalid = (message: string) => new ViewError(CODE.InvalidParams, message)
+const DISPLAY_MODES: readonly string[] = ['inline', 'fullscreen', 'pip']
+
+export const isDisplayMode = (value: unknown): value is McpUiDisplayMode => typeof value === 'string' && DISPLAY_MODES.includes(value)
+
+export function checkInitialize(params: Record<string, unknown>): McpUiInitializeParams {
+  const { appInfo, appCapabilities, protocolVersion } = params
+  if (!isRecord(appInfo) || typeof appInfo.name !== 'string' || typeof appInfo.version !== 'string') throw invalid('ui/initialize: appInfo must have a string name and version')
+  if (!isRecord(appCapabilities)) throw invalid('ui/initialize: appCapabilities must be an object')
+  if (typeof protocolVersion !== 'string') throw invalid('ui/initialize: protocolVersion must be a string')
+  return params as unknown as McpUiInitializeParams
+}
+
+export function checkToolCall(params: Record<string, unknown>): { name: string; arguments: Record<string, unknown> } {
+  if (typeof params.name !== 'string' || params.name === '') throw invalid('tools/call: name must be a non-empty string')
+  if (params.arguments !== undefined && !isRecord(params.arguments)) throw invalid('tools/call: arguments must be an object')
+  return { name: params.name, arguments: (params.arguments as Record<string, unknown> | undefined) ?? {} }
+}
+
+export function checkUri(params: Record<string, unknown>, method: string, key: 'uri' | 'url'): string {
+  const value = params[key]
+  if (typeof value !== 'string' || !URL.canParse(value)) throw invalid(`${method}: ${key} must be an absolute URL`)
+  return value
+}
+
+/** Only links a browser opens as a page or a mail: never `javascript:`, `file:`, `data:` or an app's custom scheme. */
+export function checkLink(params: Record<string, unknown>): string {
+  const url = checkUri(params, 'ui/open-link', 'url')
+  if (!['http:', 'https:', 'mailto:'].includes(new URL(url).protocol)) throw invalid('ui/open-link: only http, https and mailto links can be opened')
+  return url
+}
+
+const isContentBlock = (value: unknown): value is ContentBlock => isRecord(value) && typeof value.type === 'string'
+
+export function checkMessage(params: Record<string, unknown>): McpUiMessageParams {
+  if (params.role !== 'user') throw invalid('ui/message: role must be "user"')
+  const { content } = params
+  const ok = Array.isArray(content) ? content.length > 0 && content.every(isContentBlock) : isContentBlock(content)
+  if (!ok) throw invalid('ui/message: content must be a content block (or a non-empty array of them)')
+  return params as unknown as McpUiMessageParams
+}
+
+export function checkModelContext(params: Record<string, unknown>): McpUiUpdateModelContextParams {
+  if (params.content !== undefined && !(Array.isArray(params.content) && params.content.every(isContentBlock))) throw invalid('ui/update-model-context: content must be an array of content blocks')
+  if (params.structuredContent !== undefined && !isRecord(params.structuredContent)) throw invalid('ui/update-model-context: structuredContent must be an object')
+  return params as McpUiUpdateModelContextParams
+}
+
+const isSize = (value: unknown) => value === undefined || (typeof value === 'number' && Number.isFinite(value) && value >= 0)
+
+/** The size a view reported, or `undefined` when it is not one (a notification cannot be refused, only dropped). */
+export function checkSize(params: Record<string, unknown>): McpUiSizeChangedParams | undefined {
+  const { width, height } = params
+  if (!isSize(width) || !isSize(height) || (width === undefined && height === undefined)) return undefined
+  return { ...(width !== undefined && { width: width as number }), ...(height !== undefined && { height: height as number }) }
+}
+
+const LEVELS: readonly string[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency']
+
+export function checkLog(params: Record<string, unknown>): McpUiLogParams | undefined {
+  if (typeof params.level !== 'string' || !LEVELS.includes(params.level)) return undefined
+  if (params.logger !== undefined && typeof params.logger !== 'string') return undefined
+  return params as unknown as McpUiLogParams
+}
