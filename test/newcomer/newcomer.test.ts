@@ -31,10 +31,12 @@ const ENTRY_POINTS: Record<string, string[]> = {
   '@plugboard/protocol': ['McpError', 'ErrorCode', 'LATEST_PROTOCOL_VERSION', 'Session'],
   '@plugboard/protocol/testing': ['InMemoryTransport', 'withSchemaCheck'],
   '@plugboard/server': ['McpServer', 'ResourceTemplate'],
+  '@plugboard/server/apps': ['registerAppTool', 'registerAppResource', 'RESOURCE_MIME_TYPE'],
   '@plugboard/client': ['Client'],
   '@plugboard/transport-stdio': ['StdioServerTransport', 'StdioClientTransport'],
   '@plugboard/transport-http': ['createMcpHandler', 'toNodeHandler', 'StreamableHTTPClientTransport', 'SSEClientTransport'],
   '@plugboard/host': ['loadConfig', 'ServerManager'],
+  '@plugboard/host/apps': ['AppBridge', 'cspFor', 'sandboxFor'],
   '@plugboard/auth': ['bearerAuth', 'jwtVerifier'],
   '@plugboard/auth/client': ['oauthProvider'],
   '@plugboard/skills': ['skills'],
@@ -45,10 +47,12 @@ const ENTRY_POINTS: Record<string, string[]> = {
 const TS_CONSUMER = `import { ErrorCode, LATEST_PROTOCOL_VERSION, McpError, type CallToolResult } from '@plugboard/protocol'
 import { InMemoryTransport } from '@plugboard/protocol/testing'
 import { McpServer } from '@plugboard/server'
+import { RESOURCE_MIME_TYPE } from '@plugboard/server/apps'
 import { Client } from '@plugboard/client'
 import { StdioClientTransport, StdioServerTransport } from '@plugboard/transport-stdio'
 import { createMcpHandler, StreamableHTTPClientTransport } from '@plugboard/transport-http'
 import { loadConfig } from '@plugboard/host'
+import { AppBridge } from '@plugboard/host/apps'
 import { bearerAuth } from '@plugboard/auth'
 import { oauthProvider } from '@plugboard/auth/client'
 import { skills } from '@plugboard/skills'
@@ -56,6 +60,8 @@ import { listSkills } from '@plugboard/skills/client'
 import { SKILL_MD } from '@plugboard/skills/testing'
 
 export const version: string = LATEST_PROTOCOL_VERSION
+export const appMime: string = RESOURCE_MIME_TYPE
+export type Bridge = AppBridge
 export const error: McpError = new McpError(ErrorCode.InvalidParams, 'bad arguments')
 const server = new McpServer({ name: 'newcomer', version: '1.0.0' })
 server.registerTool('add', { description: 'Adds two numbers' }, (): CallToolResult => ({ content: [{ type: 'text', text: '3' }] }))
