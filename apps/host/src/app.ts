@@ -13,7 +13,7 @@ import {
   type ServerStatus,
   type HostTask,
 } from '@plugboard/host'
-import { TASKS_EXTENSION_ID, type Root } from '@plugboard/protocol'
+import { TASKS_EXTENSION_ID, type CallToolResult, type Root } from '@plugboard/protocol'
 import { SKILLS_EXTENSION_ID } from '@plugboard/skills/client'
 import { DEFAULT_SYSTEM_PROMPT, resultText, runTurn, type AgentOptions, type TurnResult } from './agent.js'
 import type { ChatMessage, ModelProvider } from './providers/provider.js'
@@ -43,6 +43,11 @@ export interface HostAppOptions {
   openUrl?: (url: string) => Promise<void>
   agent?: Pick<AgentOptions, 'maxSteps' | 'system' | 'model' | 'toolTimeoutMs' | 'taskWaitMs'>
   clientInfo?: { name: string; version: string }
+  /**
+   * The interface renders MCP Apps (the web host): servers are told so (the UI extension) and may
+   * link their tools to views.
+   */
+  apps?: boolean
 }
 
 /**
@@ -64,6 +69,11 @@ export class HostApp {
   readonly history: ChatMessage[] = []
   /** Skills added to the conversation's context (`/skills add`): the model reads them with the system prompt. */
   readonly skills: ContextSkill[] = []
+  /**
+   * Gets each tool call's whole result as the model's call got it (`structuredContent` included,
+   * which events leave out): the web host hands it to the tool's MCP App view.
+   */
+  onToolResult: ((call: { name: string; arguments: Record<string, unknown> }, result: CallToolResult) => void) | undefined
   /** Results of tasks that ended after their turn, for the model's next turn. */
   readonly #taskResults: string[] = []
   readonly #detached = new Set<string>()
@@ -81,6 +91,7 @@ export class HostApp {
       ...options.manager,
       servers: config.servers,
       roots: config.roots,
+      apps: options.apps,
       clientInfo: options.clientInfo ?? { name: 'plugboard-host', version: '0.0.0' },
       authorization: {
         open: ({ server, url }) => {
@@ -140,7 +151,7 @@ export class HostApp {
         ...agent,
         system: withSkills(agent?.system ?? DEFAULT_SYSTEM_PROMPT, this.skills),
         provider,
-        catalog: this.catalog,
+        catalog: this.onToolResult ? reportingResults(this.catalog, this.onToolResult) : this.catalog,
         consent: this.consent,
         tasks: this.tasks,
         onTaskDetached: (task) => this.#detach(task),
@@ -217,4 +228,22 @@ export class HostApp {
     this.#options.ui.emit({ type: 'elicitation', server, mode, action: result.action })
     return result
   }
+}
+
+/** The catalog as the agent uses it, with each `callTool` result also handed to `report`. */
+function reportingResults(catalog: Catalog, report: NonNullable<HostApp['onToolResult']>): Catalog {
+  return new Proxy(catalog, {
+    get(target, key) {
+      if (key === 'callTool') {
+        return async (name: string, args: Record<string, unknown> = {}, options?: Parameters<Catalog['callTool']>[2]) => {
+          const result = await target.callTool(name, args, options)
+          report({ name, arguments: args }, result)
+          return result
+        }
+      }
+      // Methods are bound to the catalog itself: its private fields do not exist on the proxy.
+      const value: unknown = Reflect.get(target, key, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { ConfigError, ConsentStore, defaultTokenStorePath, loadConfig, type ConsentPolicyConfig } from '@plugboard/host'
+import { ConfigError, ConsentStore, defaultTokenStorePath, loadConfig, type ConsentPolicyConfig, type HostConfig } from '@plugboard/host'
 import { HostApp } from './app.js'
 import type { HostEvent } from './events.js'
 import type { ModelProvider } from './providers/provider.js'
@@ -15,7 +15,8 @@ import { describe, TextRenderer } from './ui/render.js'
 import { Terminal } from './ui/terminal.js'
 
 export const USAGE = `Usage: plugboard-host [--config FILE] [--prompt TEXT [--approve POLICY] [--json]] [--script FILE]
-       plugboard-host --demo
+       plugboard-host [--config FILE] --web [--port N]
+       plugboard-host --demo [--web [--port N]]
 
   -c, --config FILE     the mcpServers config (default ./mcp.json, else ~/.config/plugboard/mcp.json)
   -p, --prompt TEXT     one-shot: send TEXT, print the answer, exit
@@ -28,6 +29,9 @@ export const USAGE = `Usage: plugboard-host [--config FILE] [--prompt TEXT [--ap
       --token-store F   where OAuth tokens of servers you signed in to are kept
                         (default $PLUGBOARD_TOKEN_STORE, else ~/.config/plugboard/tokens.json)
       --demo            start example servers and play an offline demo conversation
+      --web             the host in a browser: serve the chat on 127.0.0.1 and print its URL (with
+                        a token); with --demo, you answer the demo's dialogs in the page
+      --port N          the --web port (default: a free one)
   -h, --help            show this help
 
 Models: set ANTHROPIC_API_KEY, or OPENAI_API_KEY / OPENAI_BASE_URL (Ollama, vLLM, LM Studio…), or a
@@ -57,6 +61,8 @@ const OPTIONS = {
   'consent-store': { type: 'string' },
   'token-store': { type: 'string' },
   demo: { type: 'boolean', default: false },
+  web: { type: 'boolean', default: false },
+  port: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values']
@@ -83,8 +89,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (flags.prompt !== undefined && !flags.prompt.trim()) return usage('--prompt needs a message')
   const maxSteps = flags['max-steps'] === undefined ? undefined : Number(flags['max-steps'])
   if (maxSteps !== undefined && (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 100)) return usage(`--max-steps must be an integer from 1 to 100, got ${flags['max-steps']}`)
+  if (flags.web && (flags.prompt !== undefined || flags.json)) return usage('--web is a chat in the browser; it does not go with --prompt or --json')
+  if (flags.port !== undefined && !flags.web) return usage('--port goes with --web')
+  const port = flags.port === undefined ? undefined : Number(flags.port)
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) return usage(`--port must be a port number from 0 to 65535, got ${flags.port}`)
   const stop = stopSignal(io)
   try {
+    if (flags.demo && flags.web) {
+      const { runWebDemo } = await import('./demo/demo.js')
+      return await runWebDemo((text) => void io.stdout.write(text), stop.signal, { port })
+    }
     if (flags.demo) {
       const { runDemo } = await import('./demo/demo.js')
       return await runDemo((text) => void io.stdout.write(text), stop.signal)
@@ -120,6 +134,7 @@ async function run(flags: Flags, given: CliIo, stopped: AbortSignal): Promise<nu
   if (provider.scripted && !flags.script && String(chosen).toLowerCase() !== 'scripted') err('plugboard-host: no model is configured; the scripted model (no LLM) answers. See --help.\n')
 
   const store = await ConsentStore.open({ configPath: config.source, path: flags['consent-store'], onerror: (e) => err(`plugboard-host: consent store: ${e.message}\n`) })
+  if (flags.web) return runWeb({ config, provider, store, flags, io, stopped })
   const interactive = !oneShot || (flags.approve === undefined && !flags.json && io.stdin.isTTY === true)
   const terminal = interactive ? new Terminal(io.stdin, oneShot ? io.stderr : io.stdout) : undefined
   const approve = (flags.approve ?? 'none') as ApprovePolicy
@@ -160,6 +175,39 @@ async function run(flags: Flags, given: CliIo, stopped: AbortSignal): Promise<nu
     return 1
   } finally {
     terminal?.close()
+    await app.close()
+  }
+}
+
+/** `--web`: the host behind a page on 127.0.0.1 until the process is told to stop. */
+async function runWeb(options: { config: HostConfig; provider: ModelProvider; store: ConsentStore; flags: Flags; io: CliIo; stopped: AbortSignal }): Promise<number> {
+  const { config, provider, store, flags, io, stopped } = options
+  const { startWebHost } = await import('./web/web-host.js')
+  const { WebUi } = await import('./web/web-ui.js')
+  const ui = new WebUi()
+  const app = new HostApp({
+    config,
+    provider,
+    ui,
+    consentStore: store,
+    // The page renders MCP App views, so servers are told they may link their tools to views.
+    apps: true,
+    agent: { maxSteps: flags['max-steps'] === undefined ? undefined : Number(flags['max-steps']), model: flags.model },
+    authorization: { tokenStore: flags['token-store'] ?? (io.env.PLUGBOARD_TOKEN_STORE || defaultTokenStorePath(io.env)) },
+    openUrl,
+  })
+  let web: Awaited<ReturnType<typeof startWebHost>> | undefined
+  try {
+    web = await startWebHost({ app, ui, store, port: flags.port === undefined ? undefined : Number(flags.port), scripted: provider.scripted })
+    await app.start()
+    io.stdout.write(`Plugboard host in the browser: open ${web.url}\n(Ctrl-C stops it and every server.)\n`)
+    if (!stopped.aborted) await new Promise<void>((resolve) => stopped.addEventListener('abort', () => resolve(), { once: true }))
+    return 130
+  } catch (error) {
+    io.stderr.write(`plugboard-host: ${(error as Error).message}\n`)
+    return 1
+  } finally {
+    await web?.close()
     await app.close()
   }
 }

@@ -9,6 +9,8 @@ import { HostApp } from '../app.js'
 import { ScriptedProvider, type ScriptStep } from '../providers/scripted.js'
 import { PrompterUi } from '../ui/prompter-ui.js'
 import { ScriptedPrompter } from '../ui/prompter.js'
+import { startWebHost } from '../web/web-host.js'
+import { WebUi } from '../web/web-ui.js'
 
 /** What the demo's scripted model does with each message the demo's user sends. */
 export const DEMO_SCRIPT: ScriptStep[] = [
@@ -20,7 +22,13 @@ export const DEMO_SCRIPT: ScriptStep[] = [
   { when: '^fill in my profile', call: [{ tool: 'everything/elicit-input' }], reply: 'The server got your form: {{result}}' },
   { when: '^run a long job', call: [{ tool: 'everything/long-running-operation', arguments: { durationMs: 600, steps: 3 } }], reply: '{{result}}' },
   { when: '^wait a minute', call: [{ tool: 'everything/slow', arguments: { durationMs: 60_000 } }], reply: 'That took a while: {{result}}' },
+  // Only offered in the browser (--demo --web): a URL to consent to, and an MCP App view.
+  { when: '^open the sign-in page', call: [{ tool: 'everything/elicit-url' }], reply: '{{result}}' },
+  { when: '^show me the counter', call: [{ tool: 'everything/show-counter' }], reply: '{{result}}' },
 ]
+
+/** What the web demo offers besides the terminal demo's messages. */
+const WEB_ONLY = ['Open the sign-in page.', 'Show me the counter.']
 
 /** The demo's user: what they type, and how they answer each dialog on the way. */
 const CONVERSATION: Array<{ say: string; answers: string[]; cancelAfterMs?: number }> = [
@@ -48,17 +56,7 @@ export async function runDemo(write: (text: string) => void = (t) => void proces
   const dir = await mkdtemp(join(tmpdir(), 'plugboard-demo-'))
   let app: HostApp | undefined
   try {
-    const config = parseConfig(
-      {
-        mcpServers: {
-          everything: { command: process.execPath, args: [EVERYTHING_BIN] },
-          notes: { type: 'streamable-http', url: notes.url },
-        },
-        roots: [{ uri: 'file:///home/demo/project', name: 'project' }],
-        policy: { autoApproveReadOnly: true },
-      },
-      { source: join(dir, 'mcp.json') },
-    )
+    const config = demoConfig(notes.url, dir)
     const user = new ScriptedPrompter([], write)
     const provider = new ScriptedProvider(DEMO_SCRIPT)
     app = new HostApp({
@@ -101,6 +99,55 @@ export async function runDemo(write: (text: string) => void = (t) => void proces
     await notes.close()
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * The demo in a browser: the same servers and scripted model, but the person answers every
+ * dialog in the page (no scripted user), and the demo's messages are offered as one-click
+ * suggestions. Prints the page's URL (with its token) and runs until `signal` aborts (Ctrl-C).
+ * Returns the exit code: 130 when stopped, 1 when it failed to start.
+ */
+export async function runWebDemo(write: (text: string) => void = (t) => void process.stdout.write(t), signal?: AbortSignal, options: { port?: number } = {}): Promise<number> {
+  const notes = await startNotesServer()
+  const dir = await mkdtemp(join(tmpdir(), 'plugboard-demo-'))
+  let app: HostApp | undefined
+  let web: Awaited<ReturnType<typeof startWebHost>> | undefined
+  try {
+    const config = demoConfig(notes.url, dir)
+    const ui = new WebUi()
+    const store = await ConsentStore.open({ configPath: config.source, path: join(dir, 'consent.json') })
+    app = new HostApp({ config, provider: new ScriptedProvider(DEMO_SCRIPT), ui, consentStore: store, manager: { pingIntervalMs: 0 }, apps: true })
+    web = await startWebHost({ app, ui, store, port: options.port, scripted: true, suggestions: [...CONVERSATION.map((step) => step.say), ...WEB_ONLY] })
+    await app.start()
+    write('Plugboard web host demo: a scripted model (no LLM); you answer the dialogs in the page.\n')
+    write(`Servers: everything (stdio) and notes (Streamable HTTP at ${notes.url}). Policy: read-only tools run without asking.\n`)
+    write(`Open ${web.url}\n(Ctrl-C stops the demo and every server.)\n`)
+    if (signal && !signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))
+    write('\nStopping: shutting the servers down.\n')
+    return 130
+  } catch (error) {
+    write(`\ndemo failed: ${(error as Error).stack ?? error}\n`)
+    return 1
+  } finally {
+    await web?.close()
+    await app?.close()
+    await notes.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+function demoConfig(notesUrl: string, dir: string) {
+  return parseConfig(
+    {
+      mcpServers: {
+        everything: { command: process.execPath, args: [EVERYTHING_BIN] },
+        notes: { type: 'streamable-http', url: notesUrl },
+      },
+      roots: [{ uri: 'file:///home/demo/project', name: 'project' }],
+      policy: { autoApproveReadOnly: true },
+    },
+    { source: join(dir, 'mcp.json') },
+  )
 }
 
 /** Spawns the notes server and waits for the URL it prints. */
