@@ -352,6 +352,9 @@ function describeBlocks(content) {
 
 // ── MCP Apps: a tool's view in a sandboxed iframe, spoken to through AppBridge ─────────────────
 
+/** The longest ui/message a view may put in the message box. */
+const MAX_VIEW_MESSAGE = 10_000
+
 // callId → Promise<{ iframe, bridge }>: results may arrive while the bridge module still loads.
 const views = new Map()
 let bridgeModule
@@ -361,7 +364,8 @@ let bridgeModule
  * `allow-same-origin` in its sandbox (and in the CSP the host sends with it), so the view runs in an
  * opaque origin: it cannot reach this page, its token, or the host's API. Everything it may do goes
  * through the AppBridge: `tools/call` of its own server's app-visible tools (the host checks again,
- * and asks consent as for the model's calls), links the user sees opened in a new tab, its size.
+ * and asks consent as for the model's calls), links the user sees opened in a new tab, a message it
+ * writes into the message box for the user to send, log lines to the page's console, its size.
  */
 async function showApp(message) {
   const card = calls.get(message.callId)
@@ -392,6 +396,21 @@ async function showApp(message) {
       if (typeof height === 'number') iframe.style.height = `${Math.min(Math.max(height, 40), 600)}px`
     },
     onOpenLink: ({ url }) => void window.open(url, '_blank', 'noopener,noreferrer'),
+    // A view's ui/message goes into the message box, not straight to the model: pressing Send is the
+    // user's consent, as the spec leaves it to the host to let the user review what a view says for them.
+    onMessage: ({ content }) => {
+      const blocks = Array.isArray(content) ? content : [content]
+      if (!blocks.every((b) => b.type === 'text')) throw new Error('This host takes text messages from views only.')
+      const text = blocks.map((b) => b.text).join('\n')
+      if (text.length > MAX_VIEW_MESSAGE) throw new Error(`The message is longer than ${MAX_VIEW_MESSAGE} characters.`)
+      // Never over what the user is typing: they could press Enter on the view's words unawares.
+      if ($('message').value.trim() !== '') throw new Error('The user is writing a message; the view’s was not put in the message box.')
+      $('message').value = text
+      $('message').focus()
+      addEntry('output', el('pre', {}, `The ${message.tool.name} view of ${message.server} wrote a message for you in the message box; press Send to send it.`))
+    },
+    // A view's log lines are for whoever debugs it, not for the chat: the page's console has them.
+    onLog: ({ level, logger, data }) => console.info(`view of ${message.server}/${message.tool.name} [${level}]${logger ? ` ${logger}` : ''}:`, data),
     onError: (error) => console.warn(`view of ${message.server}/${message.tool.name}:`, error.message),
   })
   card.dataset.app = 'true'
