@@ -233,7 +233,7 @@ const companionsOf = (readme: string): ExampleFile[] =>
 // free port, reached by the README's own HTTP client and by ours in both eras, stopped with Ctrl-C), a
 // fetch worker (bundled and run in workerd), OAuth clients (run against an authorization server, the
 // user's browser played by the test) — and each file that is only type-checked, with the reason.
-type Kind = 'stdio server' | 'stdio client' | 'in-process program' | 'program' | 'http server' | 'http client' | 'fetch worker' | 'machine client' | 'browser sign-in client' | 'not run' | 'type-check only'
+type Kind = 'stdio server' | 'stdio client' | 'in-process program' | 'program' | 'http server' | 'http client' | 'fetch worker' | 'machine client' | 'browser sign-in client' | 'protected http server' | 'not run' | 'type-check only'
 interface Plan {
   kind?: Kind
   /** Text its output must hold. */
@@ -258,10 +258,9 @@ const PLANS: Record<string, Plan> = {
   // Run against each HTTP server above, with the server's URL as its argument.
   '@plugboard/transport-http host.ts': { kind: 'http client', prints: ['streamable ', "name: 'hello'"] },
   '@plugboard/transport-http worker.ts': { kind: 'fetch worker', answers: 'Hello from the edge' },
-  '@plugboard/auth server.ts': {
-    kind: 'not run',
-    why: 'it listens on the fixed port 3000 (its resource URL names it; test/examples binds that port too) and accepts only tokens of https://auth.example.com, which no test can issue',
-  },
+  // Its tokens come from https://auth.example.com, which no test can issue for: run, it must publish its
+  // metadata and refuse a request without a token the way a client's sign-in starts from.
+  '@plugboard/auth server.ts': { kind: 'protected http server' },
   // Against an authorization server where its client is registered and an MCP server trusting it.
   '@plugboard/auth machine.ts': { kind: 'machine client', prints: ["text: 'hello nightly-report'"] },
   // Against the authorization server of test/auth-e2e (oidc-provider) and an MCP server trusting it.
@@ -290,6 +289,7 @@ const HTTP_SERVERS = ROWS.filter((row) => row.kind === 'http server')
 const WORKERS = ROWS.filter((row) => row.kind === 'fetch worker')
 const MACHINES = ROWS.filter((row) => row.kind === 'machine client')
 const SIGN_INS = ROWS.filter((row) => row.kind === 'browser sign-in client')
+const PROTECTED = ROWS.filter((row) => row.kind === 'protected http server')
 
 const folderOf = (readme: string) => join(work, `readme-${readme.replace('@plugboard/', '')}`)
 // A program may spawn `node <sibling>.ts`: that `node` must strip types too.
@@ -352,9 +352,7 @@ describe('the package READMEs, followed as written', () => {
     for (const row of ROWS.filter((entry) => entry.kind === 'not run')) expect(row.why?.length, `${row.readme} ${row.file}: why it is not run`).toBeGreaterThan(20)
     // An HTTP client runs only against a server of its README.
     for (const row of ROWS.filter((entry) => entry.kind === 'http client')) expect(HTTP_SERVERS.some((server) => server.readme === row.readme)).toBe(true)
-    expect(ROWS.filter((row) => row.kind === 'not run').map((row) => `${row.readme} ${row.file}`).sort()).toEqual([
-      '@plugboard/auth server.ts',
-    ])
+    expect(ROWS.filter((row) => row.kind === 'not run').map((row) => `${row.readme} ${row.file}`).sort()).toEqual([])
   })
 
   it('saves the mcp.json the host README shows beside its host.ts', () => {
@@ -460,6 +458,30 @@ describe('the package READMEs, followed as written', () => {
       }
     }, 60_000)
   })
+
+  it.each(PROTECTED)('$readme: $file publishes its protected-resource metadata and answers a request without a token 401 with where to sign in', async ({ readme, file, code }) => {
+    const dir = folderOf(readme)
+    expect(installs.get(readme)?.code, 'its install command succeeded').toBe(0)
+    expect(code, 'PORT sets its port, so it can run beside other tests').toMatch(/process\.env\.PORT/)
+    const example = await startHttpExample({ node: node22, file, cwd: dir, printsEndpoint: false })
+    try {
+      const url = new URL(example.url)
+      const metadataUrl = `${url.origin}/.well-known/oauth-protected-resource${url.pathname}`
+      const metadata = await fetch(metadataUrl)
+      expect(metadata.status).toBe(200)
+      const issuer = /const issuer = '([^']+)'/.exec(code)?.[1]
+      expect(await metadata.json()).toMatchObject({ resource: example.url, authorization_servers: [issuer] })
+      const refused = await fetch(example.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'newcomer', version: '1.0.0' } } }),
+      })
+      expect(refused.status).toBe(401)
+      expect(refused.headers.get('www-authenticate')).toContain(`resource_metadata="${metadataUrl}"`)
+    } finally {
+      await example.stop()
+    }
+  }, 60_000)
 
   it.each(MACHINES)('$readme: $file gets a token with the client credentials grant and calls the protected tool', async ({ readme, file, code, prints }) => {
     const dir = folderOf(readme)

@@ -1,10 +1,11 @@
-// server.ts — run with `node server.ts`: MCP endpoint at http://127.0.0.1:3000/mcp, its metadata at /.well-known/oauth-protected-resource/mcp
+// server.ts — run with `node server.ts`: MCP endpoint at http://127.0.0.1:3000/mcp (PORT sets the port), its metadata at /.well-known/oauth-protected-resource/mcp
 import { createServer } from 'node:http'
 import { McpServer } from '@plugboard/server'
 import { createMcpHandler, toNodeHandler } from '@plugboard/transport-http'
 import { bearerAuth, jwtVerifier, protectedResourceMetadata, protectedResourceMetadataUrl, wellKnownRoute } from '@plugboard/auth'
 
-const resource = 'http://127.0.0.1:3000/mcp' // what tokens must be issued for (their `aud`)
+const port = Number(process.env.PORT ?? 3000)
+const resource = `http://127.0.0.1:${port}/mcp` // what tokens must be issued for (their `aud`)
 const issuer = 'https://auth.example.com'
 const server = new McpServer({ name: 'files', version: '1.0.0' })
 server.registerTool('read_file', { requiredScopes: ['files:read'] }, (_args, ctx) => ({ content: [{ type: 'text', text: `hello ${ctx.auth?.clientId}` }] }))
@@ -18,4 +19,4 @@ const handler = createMcpHandler(server, {
     dpop: true, // also accept DPoP-bound tokens (RFC 9449)
   }),
 })
-createServer(toNodeHandler(handler)).listen(3000, '127.0.0.1')
+createServer(toNodeHandler(handler)).listen(port, '127.0.0.1')
