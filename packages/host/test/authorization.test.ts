@@ -296,9 +296,12 @@ describe('the OAuth client stays out of hosts without HTTP servers', () => {
   })
 
   it('imports @plugboard/auth/client only dynamically in the source, and its types statically', async () => {
-    const src = new URL('../src/', import.meta.url)
-    for (const file of await readdir(src)) {
-      const text = await readFile(new URL(file, src), 'utf8')
+    const src = fileURLToPath(new URL('../src/', import.meta.url))
+    const files = (await readdir(src, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    expect(files.length).toBeGreaterThan(5)
+    for (const entry of files) {
+      const file = join(entry.parentPath, entry.name)
+      const text = await readFile(file, 'utf8')
       for (const line of text.split('\n').filter((l) => l.includes("'@plugboard/auth/client'"))) {
         expect(line, `${file}: ${line}`).toMatch(/^import type |import\('@plugboard\/auth\/client'\)/)
       }
