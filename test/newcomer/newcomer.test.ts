@@ -294,6 +294,12 @@ const PROTECTED = ROWS.filter((row) => row.kind === 'protected http server')
 const folderOf = (readme: string) => join(work, `readme-${readme.replace('@plugboard/', '')}`)
 // A program may spawn `node <sibling>.ts`: that `node` must strip types too.
 const withNode22 = () => ({ ...process.env, PATH: `${dirname(node22)}${delimiter}${process.env.PATH ?? ''}` })
+// The first folder on PATH that holds npx goes first, so `#!/usr/bin/env node` in npx finds the node it came with.
+const withSystemNpx = () => {
+  const path = process.env.PATH ?? ''
+  const folder = path.split(delimiter).find((dir) => dir !== '' && existsSync(join(dir, 'npx')))
+  return folder === undefined ? process.env : { ...process.env, PATH: `${folder}${delimiter}${path}` }
+}
 
 describe('the package READMEs, followed as written', () => {
   const installs = new Map<string, RunResult>()
@@ -384,8 +390,10 @@ describe('the package READMEs, followed as written', () => {
     } else {
       // A `program` starts server-everything with npx, which belongs to the Node install on PATH: our
       // type-stripping node ships without npm (and, on a machine whose TLS goes through a proxy, without
-      // the system's CA store), so it is not put first on PATH there. The first run downloads the server.
-      const env = kind === 'program' ? process.env : withNode22()
+      // the system's CA store), so it is not put first on PATH there — nor the Node the suite runs on
+      // (scripts/test-on-node.sh puts its own first): npx runs under the node beside it. The first run
+      // downloads the server.
+      const env = kind === 'program' ? withSystemNpx() : withNode22()
       const result = await run(node22, [file], { cwd: dir, env, timeoutMs: kind === 'program' ? 90_000 : 30_000 })
       expect(result.code, result.stderr).toBe(0)
       expect(result.stdout.trim().length, 'it prints what it got').toBeGreaterThan(0)
