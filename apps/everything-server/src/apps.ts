@@ -9,8 +9,11 @@ export const COUNTER_VIEW_URI = 'ui://everything/counter.html'
  * The counter view: one self-contained page (inline style and script, nothing fetched) that speaks
  * the app side of MCP Apps over `postMessage` by hand — `ui/initialize`, then
  * `ui/notifications/initialized`; it shows the count from `ui/notifications/tool-result`, and its
- * button calls the app-only `counter-increment` tool back with `tools/call` through the host. It
- * answers `ui/resource-teardown` and `ping`, reports its size, and follows the host's theme.
+ * button calls the app-only `counter-increment` tool back with `tools/call` through the host, then
+ * tells the model the new count (`ui/update-model-context`, when the host takes it). It asks for full
+ * screen (`ui/request-display-mode`) when the host offers it, asks to be closed
+ * (`ui/notifications/request-teardown`), answers `ui/resource-teardown` (logging the count it
+ * ends at) and `ping`, reports its size, and follows the host's theme and style variables.
  * @see https://github.com/modelcontextprotocol/ext-apps/blob/main/specification/2026-01-26/apps.mdx#communication-protocol
  */
 export const COUNTER_HTML = `<!DOCTYPE html>
@@ -29,19 +32,24 @@ export const COUNTER_HTML = `<!DOCTYPE html>
 <body>
 <output id="count">-</output>
 <button id="increment" type="button" disabled>+1</button>
+<button id="fullscreen" type="button" hidden>Full screen</button>
+<button id="done" type="button" disabled>Done</button>
 <p id="status">Waiting for the host...</p>
 <script>
 (function () {
   'use strict';
-  var host = window.parent;
+  var parent = window.parent;
   var nextId = 1;
   var pending = {};
   var count = document.getElementById('count');
   var button = document.getElementById('increment');
   var status = document.getElementById('status');
+  var fullscreen = document.getElementById('fullscreen');
+  var done = document.getElementById('done');
+  var host = { capabilities: {}, displayMode: 'inline' };
   var own = function (table, key) { return Object.prototype.hasOwnProperty.call(table, key); };
 
-  function post(message) { message.jsonrpc = '2.0'; host.postMessage(message, '*'); }
+  function post(message) { message.jsonrpc = '2.0'; parent.postMessage(message, '*'); }
   function request(method, params) {
     var id = nextId++;
     return new Promise(function (resolve, reject) {
@@ -54,9 +62,23 @@ export const COUNTER_HTML = `<!DOCTYPE html>
     var value = result && result.structuredContent && result.structuredContent.count;
     if (typeof value === 'number') count.textContent = String(value);
     status.textContent = result && result.isError ? 'The tool failed.' : 'Ready.';
+    return value;
+  }
+  // What the model should know of the view: the count it shows (only if the host takes it).
+  function tellModel(value) {
+    if (typeof value !== 'number' || !host.capabilities.updateModelContext) return;
+    request('ui/update-model-context', { content: [{ type: 'text', text: 'The counter view shows ' + value + '.' }], structuredContent: { count: value } })
+      .catch(function (error) { status.textContent = 'The host refused the context: ' + error.message; });
   }
   function applyContext(context) {
-    if (context && (context.theme === 'light' || context.theme === 'dark')) document.documentElement.style.colorScheme = context.theme;
+    if (!context) return;
+    var root = document.documentElement;
+    if (context.theme === 'light' || context.theme === 'dark') root.style.colorScheme = context.theme;
+    var variables = context.styles && context.styles.variables;
+    if (variables) Object.keys(variables).forEach(function (name) { if (/^--[a-z0-9-]+$/.test(name) && typeof variables[name] === 'string') root.style.setProperty(name, variables[name]); });
+    if (context.displayMode) host.displayMode = context.displayMode;
+    if (context.availableDisplayModes) fullscreen.hidden = context.availableDisplayModes.indexOf('fullscreen') === -1;
+    fullscreen.textContent = host.displayMode === 'fullscreen' ? 'Exit full screen' : 'Full screen';
   }
   function reportSize() {
     var root = document.documentElement;
@@ -71,12 +93,16 @@ export const COUNTER_HTML = `<!DOCTYPE html>
     'ui/notifications/host-context-changed': applyContext
   };
   var requests = {
-    'ui/resource-teardown': function () { button.disabled = true; return {}; },
+    'ui/resource-teardown': function (params) {
+      button.disabled = true;
+      notify('notifications/message', { level: 'info', logger: 'everything-counter', data: 'torn down at ' + count.textContent + (params && params.reason ? ' (' + params.reason + ')' : '') });
+      return {};
+    },
     'ping': function () { return {}; }
   };
 
   window.addEventListener('message', function (event) {
-    if (event.source !== host) return;
+    if (event.source !== parent) return;
     var message = event.data;
     if (!message || message.jsonrpc !== '2.0') return;
     if (message.method === undefined) {
@@ -97,14 +123,22 @@ export const COUNTER_HTML = `<!DOCTYPE html>
   button.addEventListener('click', function () {
     button.disabled = true;
     request('tools/call', { name: 'counter-increment', arguments: { by: 1 } })
-      .then(show, function (error) { status.textContent = 'Could not count: ' + error.message; })
+      .then(function (result) { tellModel(show(result)); }, function (error) { status.textContent = 'Could not count: ' + error.message; })
       .then(function () { button.disabled = false; });
   });
+  fullscreen.addEventListener('click', function () {
+    request('ui/request-display-mode', { mode: host.displayMode === 'fullscreen' ? 'inline' : 'fullscreen' })
+      .then(function (result) { applyContext({ displayMode: result.mode }); }, function (error) { status.textContent = 'No full screen: ' + error.message; });
+  });
+  // The view is finished with: it asks the host to close it (the host decides, then tears it down).
+  done.addEventListener('click', function () { notify('ui/notifications/request-teardown'); });
 
-  request('ui/initialize', { appInfo: { name: 'everything-counter', version: '1.0.0' }, appCapabilities: {}, protocolVersion: '2026-01-26' }).then(function (result) {
+  request('ui/initialize', { appInfo: { name: 'everything-counter', version: '1.0.0' }, appCapabilities: { availableDisplayModes: ['inline', 'fullscreen'] }, protocolVersion: '2026-01-26' }).then(function (result) {
+    host.capabilities = (result && result.hostCapabilities) || {};
     applyContext(result && result.hostContext);
     notify('ui/notifications/initialized');
     button.disabled = false;
+    done.disabled = false;
     status.textContent = 'Ready.';
     reportSize();
     if (typeof ResizeObserver === 'function') new ResizeObserver(reportSize).observe(document.body);

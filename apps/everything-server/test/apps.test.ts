@@ -28,6 +28,7 @@ const request = (client: TestClient, method: string, params: Record<string, unkn
 class FakeElement {
   textContent = ''
   disabled = false
+  hidden = false
   readonly #listeners: Array<() => void> = []
   addEventListener(type: string, listener: () => void): void {
     if (type === 'click') this.#listeners.push(listener)
@@ -41,13 +42,18 @@ class FakeElement {
 function runView(html: string) {
   const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!)
   expect(scripts).toHaveLength(1)
-  const elements = { count: new FakeElement(), increment: new FakeElement(), status: new FakeElement() }
-  elements.increment.disabled = true // as the markup has it
+  const elements = { count: new FakeElement(), increment: new FakeElement(), status: new FakeElement(), fullscreen: new FakeElement(), done: new FakeElement() }
+  // As the markup has them.
+  elements.increment.disabled = true
+  elements.done.disabled = true
+  elements.fullscreen.hidden = true
+  elements.count.textContent = '-'
   const posted: Message[] = []
   const targets: string[] = []
   const parent = { postMessage: (message: Message, target: string) => void (posted.push(structuredClone(message)), targets.push(target)) }
   const listeners: Array<(event: { source: unknown; data: unknown }) => void> = []
-  const documentElement = { style: {} as Record<string, string>, scrollWidth: 320, scrollHeight: 96 }
+  const properties: Record<string, string> = {}
+  const documentElement = { style: { colorScheme: '', setProperty: (name: string, value: string) => void (properties[name] = value) }, properties, scrollWidth: 320, scrollHeight: 96 }
   const window = { parent, addEventListener: (type: string, listener: (event: { source: unknown; data: unknown }) => void) => void (type === 'message' && listeners.push(listener)) }
   const document = { getElementById: (id: keyof typeof elements) => elements[id], documentElement, body: {} }
   runInNewContext(scripts[0]!, { window, document })
@@ -106,7 +112,7 @@ describe.each(ERAS)('the counter app (%s)', (_revision, open) => {
 
     const [init, ...early] = view.take()
     expect(early).toEqual([])
-    expect(init).toMatchObject({ jsonrpc: '2.0', method: 'ui/initialize', params: { protocolVersion: '2026-01-26', appInfo: { name: 'everything-counter' }, appCapabilities: {} } })
+    expect(init).toMatchObject({ jsonrpc: '2.0', method: 'ui/initialize', params: { protocolVersion: '2026-01-26', appInfo: { name: 'everything-counter' }, appCapabilities: { availableDisplayModes: ['inline', 'fullscreen'] } } })
     expect(view.targets).toEqual(['*'])
     view.deliver({ jsonrpc: '2.0', id: init!.id!, result: { protocolVersion: '2026-01-26', hostInfo: { name: 'test-host', version: '1.0.0' }, hostCapabilities: { serverTools: {} }, hostContext: { theme: 'dark' } } })
     await flush()
@@ -116,6 +122,8 @@ describe.each(ERAS)('the counter app (%s)', (_revision, open) => {
     ])
     expect(view.documentElement.style.colorScheme).toBe('dark')
     expect(view.elements.increment.disabled).toBe(false)
+    // This host offers no full screen: the view's button stays hidden.
+    expect(view.elements.fullscreen.hidden).toBe(true)
 
     // The model's call, whose input and result the host passes on to the view.
     const shown = await request(client, 'tools/call', { name: 'show-counter', arguments: {} })
@@ -136,6 +144,39 @@ describe.each(ERAS)('the counter app (%s)', (_revision, open) => {
     expect(view.elements.count.textContent).toBe('1')
     expect(view.elements.increment.disabled).toBe(false)
     expect(view.elements.status.textContent).toBe('Ready.')
+    // This host takes no model context (no hostCapabilities.updateModelContext): the view sends none.
+    expect(view.take()).toEqual([])
+  })
+
+  it('the view tells the model its count, asks for full screen and to be closed — when the host offers them — and takes the host’s styles', async () => {
+    const view = runView(COUNTER_HTML)
+    const [init] = view.take()
+    const hostContext = { theme: 'light', displayMode: 'inline', availableDisplayModes: ['inline', 'fullscreen'], styles: { variables: { '--color-text-primary': '#123456', 'color: red; --x': 'injected' } } }
+    view.deliver({ jsonrpc: '2.0', id: init!.id!, result: { protocolVersion: '2026-01-26', hostInfo: { name: 'test-host', version: '1.0.0' }, hostCapabilities: { serverTools: {}, updateModelContext: { text: {}, structuredContent: {} } }, hostContext } })
+    await flush()
+    view.take()
+    // Only CSS custom property names are applied.
+    expect(view.documentElement.properties).toEqual({ '--color-text-primary': '#123456' })
+    expect(view.elements.fullscreen.hidden).toBe(false)
+
+    view.elements.increment.click()
+    const [call] = view.take()
+    view.deliver({ jsonrpc: '2.0', id: call!.id!, result: { content: [{ type: 'text', text: 'At 7.' }], structuredContent: { count: 7 } } })
+    await flush()
+    const [context] = view.take()
+    expect(context).toMatchObject({ jsonrpc: '2.0', method: 'ui/update-model-context', params: { content: [{ type: 'text', text: 'The counter view shows 7.' }], structuredContent: { count: 7 } } })
+
+    view.elements.fullscreen.click()
+    const [display] = view.take()
+    expect(display).toMatchObject({ method: 'ui/request-display-mode', params: { mode: 'fullscreen' } })
+    view.deliver({ jsonrpc: '2.0', id: display!.id!, result: { mode: 'fullscreen' } })
+    await flush()
+    expect(view.elements.fullscreen.textContent).toBe('Exit full screen')
+    view.deliver({ jsonrpc: '2.0', method: 'ui/notifications/host-context-changed', params: { displayMode: 'inline' } })
+    expect(view.elements.fullscreen.textContent).toBe('Full screen')
+
+    view.elements.done.click()
+    expect(view.take()).toEqual([{ jsonrpc: '2.0', method: 'ui/notifications/request-teardown', params: {} }])
   })
 
   it('the view answers ping and ui/resource-teardown, refuses unknown requests with -32601, and ignores messages not from its host', async () => {
@@ -156,6 +197,8 @@ describe.each(ERAS)('the counter app (%s)', (_revision, open) => {
       { jsonrpc: '2.0', id: 'p1', result: {} },
       { jsonrpc: '2.0', id: 'x1', error: { code: -32601, message: 'Method not found: ui/unknown' } },
       { jsonrpc: '2.0', id: 'c1', error: { code: -32601, message: 'Method not found: toString' } },
+      // Before its answer, a log line saying what it ends at (the host keeps it for debugging).
+      { jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', logger: 'everything-counter', data: 'torn down at - (closed)' } },
       { jsonrpc: '2.0', id: 't1', result: {} },
     ])
     expect(view.elements.increment.disabled).toBe(true)

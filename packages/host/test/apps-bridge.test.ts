@@ -75,6 +75,25 @@ describe('AppBridge: the handshake and what the view is sent', () => {
     await view.bridge.initialized
   })
 
+  it('offers ui/message and ui/update-model-context with the kinds of content the host takes, and refuses other kinds', async () => {
+    const onMessage = vi.fn()
+    const onUpdateModelContext = vi.fn()
+    const every = open({ onMessage, onUpdateModelContext })
+    const all = { text: {}, image: {}, audio: {}, resource: {}, resourceLink: {} }
+    expect((await every.initialize()).result.hostCapabilities).toEqual({ message: all, updateModelContext: { ...all, structuredContent: {} } })
+
+    const textOnly = open({ onMessage, onUpdateModelContext, accepts: { message: { text: {} }, updateModelContext: { text: {} } } })
+    expect((await textOnly.initialize()).result.hostCapabilities).toEqual({ message: { text: {} }, updateModelContext: { text: {} } })
+    const image = { type: 'image', data: 'AAAA', mimeType: 'image/png' }
+    expect((await textOnly.request('ui/message', { role: 'user', content: [{ type: 'text', text: 'hi' }, image] })).error).toEqual({ code: -32602, message: 'ui/message: this host does not take image content' })
+    expect((await textOnly.request('ui/update-model-context', { structuredContent: { count: 1 } })).error).toEqual({ code: -32602, message: 'ui/update-model-context: this host does not take structuredContent' })
+    expect((await textOnly.request('ui/update-model-context', { content: [{ type: 'resource_link', uri: 'file:///x', name: 'x' }] })).error.code).toBe(-32602)
+    expect(onMessage).not.toHaveBeenCalled()
+    expect(onUpdateModelContext).not.toHaveBeenCalled()
+    expect((await textOnly.request('ui/update-model-context', { content: [{ type: 'text', text: 'The count is 1.' }] })).result).toEqual({})
+    expect(onUpdateModelContext).toHaveBeenCalledWith({ content: [{ type: 'text', text: 'The count is 1.' }] })
+  })
+
   it('offers only what the host has callbacks for, and answers ping', async () => {
     const view = open()
     const answer = await view.request('ui/initialize', APP)
@@ -419,14 +438,21 @@ describe('AppBridge with the everything-server’s counter view', () => {
     expect(cspFor(content._meta?.ui)).toContain("connect-src 'none'")
 
     const sizes: unknown[] = []
+    const contexts: unknown[] = []
+    const logs: unknown[] = []
+    let teardownAsked = 0
     const page = fakePage(content.text)
     const bridge = new AppBridge({
       post: (message) => page.deliver(message),
       callTool: hostCallTool(new ConsentPolicy({ ask: () => 'once' })),
       tools: catalog.serverTools('everything'),
       hostInfo: HOST,
-      hostContext: { theme: 'dark', toolInfo: { tool: show.tool } },
+      hostContext: { theme: 'dark', toolInfo: { tool: show.tool }, displayMode: 'inline', availableDisplayModes: ['inline', 'fullscreen'], styles: { variables: { '--color-text-primary': '#123456' } } },
       onSizeChanged: (size) => sizes.push(size),
+      onUpdateModelContext: (context) => void contexts.push(context),
+      onRequestDisplayMode: ({ mode }) => mode,
+      onRequestTeardown: () => void teardownAsked++,
+      onLog: (log) => logs.push(log),
     })
     page.onPost = (message) => bridge.receive(message)
     page.run()
@@ -434,6 +460,10 @@ describe('AppBridge with the everything-server’s counter view', () => {
     await bridge.initialized
     expect(bridge.app?.appInfo.name).toBe('everything-counter')
     expect(page.root.style.colorScheme).toBe('dark')
+    expect(bridge.app?.appCapabilities.availableDisplayModes).toEqual(['inline', 'fullscreen'])
+    // It takes the host's style variables, and offers full screen because the host has it.
+    await vi.waitFor(() => expect(page.root.properties).toEqual({ '--color-text-primary': '#123456' }), SETTLE)
+    expect(page.elements.fullscreen.hidden).toBe(false)
     const result = await client.callTool({ name: 'show-counter', arguments: {} })
     bridge.sendToolInput({})
     bridge.sendToolResult(result)
@@ -444,9 +474,18 @@ describe('AppBridge with the everything-server’s counter view', () => {
     page.elements.increment.click()
     await vi.waitFor(() => expect(page.elements.count.textContent).toBe(String(count + 1)), SETTLE)
     expect(page.elements.status.textContent).toBe('Ready.')
+    // The new count is what the model should know of the view.
+    await vi.waitFor(() => expect(contexts).toEqual([{ content: [{ type: 'text', text: `The counter view shows ${count + 1}.` }], structuredContent: { count: count + 1 } }]), SETTLE)
+
+    page.elements.fullscreen.click()
+    await vi.waitFor(() => expect(page.elements.fullscreen.textContent).toBe('Exit full screen'), SETTLE)
+    expect(bridge.hostContext.displayMode).toBe('fullscreen')
+    page.elements.done.click()
+    await vi.waitFor(() => expect(teardownAsked).toBe(1), SETTLE)
 
     await bridge.teardown('done')
     expect(page.elements.increment.disabled).toBe(true)
+    expect(logs).toEqual([{ level: 'info', logger: 'everything-counter', data: `torn down at ${count + 1} (done)` }])
   })
 })
 
@@ -459,10 +498,11 @@ function fakePage(html: string) {
   if (!script) throw new Error('the view has no inline script')
   const element = () => {
     const listeners: Record<string, () => void> = {}
-    return { textContent: '', disabled: false, style: {} as Record<string, string>, addEventListener: (type: string, f: () => void) => void (listeners[type] = f), click: () => listeners.click?.() }
+    return { textContent: '', disabled: false, hidden: false, style: {} as Record<string, string>, addEventListener: (type: string, f: () => void) => void (listeners[type] = f), click: () => listeners.click?.() }
   }
-  const elements = { count: element(), increment: element(), status: element() }
-  const root = { style: {} as Record<string, string>, scrollWidth: 320, scrollHeight: 120 }
+  const elements = { count: element(), increment: element(), status: element(), fullscreen: element(), done: element() }
+  const properties: Record<string, string> = {}
+  const root = { style: { colorScheme: '', setProperty: (name: string, value: string) => void (properties[name] = value) }, properties, scrollWidth: 320, scrollHeight: 120 }
   const listeners: Array<(event: { source: unknown; data: unknown }) => void> = []
   const page = {
     elements,

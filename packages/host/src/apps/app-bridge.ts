@@ -1,7 +1,9 @@
 import type { CallToolResult, Implementation, JSONRPCErrorObject, JSONRPCMessage, ReadResourceResult, RequestId, Tool } from '@plugboard/protocol'
 import {
+  ALL_MODALITIES,
   APPS_PROTOCOL_VERSION,
   CODE,
+  checkModalities,
   ViewError,
   checkInitialize,
   checkLink,
@@ -22,6 +24,7 @@ import {
   type McpUiLogParams,
   type McpUiMessageParams,
   type McpUiSizeChangedParams,
+  type McpUiSupportedContentBlockModalities,
   type McpUiUpdateModelContextParams,
 } from './messages.js'
 import { visibleToApp } from './ui-meta.js'
@@ -64,6 +67,12 @@ export interface AppBridgeOptions {
    * with the mode now in force. Omitted: the view keeps its current mode.
    */
   onRequestDisplayMode?: (params: { mode: McpUiDisplayMode }) => McpUiDisplayMode | Promise<McpUiDisplayMode>
+  /**
+   * The kinds of content the host takes, told to the view in `hostCapabilities` and enforced (other
+   * kinds are refused with -32602): for `ui/message` and for `ui/update-model-context`. Default:
+   * every kind, for the callbacks given.
+   */
+  accepts?: { message?: McpUiSupportedContentBlockModalities; updateModelContext?: McpUiSupportedContentBlockModalities }
   /** The view logged (`notifications/message`). */
   onLog?: (params: McpUiLogParams) => void
   /** The view asks to be closed (`ui/notifications/request-teardown`, draft spec); the host may call `teardown()`. */
@@ -133,8 +142,18 @@ export class AppBridge {
       return this.#options.readResource(checkUri(params, 'resources/read', 'uri'))
     },
     'ui/open-link': (params) => this.#callback('onOpenLink', 'ui/open-link', () => ({ url: checkLink(params) })),
-    'ui/message': (params) => this.#callback('onMessage', 'ui/message', () => checkMessage(params)),
-    'ui/update-model-context': (params) => this.#callback('onUpdateModelContext', 'ui/update-model-context', () => checkModelContext(params)),
+    'ui/message': (params) =>
+      this.#callback('onMessage', 'ui/message', () => {
+        const message = checkMessage(params)
+        checkModalities('ui/message', Array.isArray(message.content) ? message.content : [message.content], false, this.#accepts('message'))
+        return message
+      }),
+    'ui/update-model-context': (params) =>
+      this.#callback('onUpdateModelContext', 'ui/update-model-context', () => {
+        const context = checkModelContext(params)
+        checkModalities('ui/update-model-context', context.content ?? [], context.structuredContent !== undefined, this.#accepts('updateModelContext'))
+        return context
+      }),
     'ui/request-display-mode': (params) => this.#displayMode(params),
   }
 
@@ -303,14 +322,15 @@ export class AppBridge {
     this.#app = checkInitialize(params)
     // A view that initializes again (it reloaded) gets nothing until it says it is initialized again.
     this.#ready = false
-    const { onOpenLink, onLog, readResource, sandbox } = this.#options
-    const { tools } = this.#options
+    const { onOpenLink, onLog, onMessage, onUpdateModelContext, readResource, sandbox, tools } = this.#options
     const hostCapabilities: McpUiHostCapabilities = {
       ...(tools && { serverTools: {} }),
       ...(readResource && { serverResources: {} }),
       ...(onOpenLink && { openLinks: {} }),
       ...(onLog && { logging: {} }),
       ...(sandbox && { sandbox }),
+      ...(onMessage && { message: this.#accepts('message') }),
+      ...(onUpdateModelContext && { updateModelContext: this.#accepts('updateModelContext') }),
     }
     // One revision exists; a view asking for another gets ours, as MCP's initialize does.
     return { protocolVersion: APPS_PROTOCOL_VERSION, hostInfo: this.#options.hostInfo, hostCapabilities, hostContext: { ...this.#context } }
@@ -341,6 +361,14 @@ export class AppBridge {
     if (!callback) throw new ViewError(CODE.MethodNotFound, `Method not found: ${method} (this host does not offer it)`)
     await callback(params())
     return {}
+  }
+
+  #accepts(what: 'message' | 'updateModelContext'): McpUiSupportedContentBlockModalities {
+    const accepted = this.#options.accepts?.[what]
+    if (accepted) return accepted
+    // A message has no structured content; a model context may.
+    const { structuredContent: _, ...blocks } = ALL_MODALITIES
+    return what === 'message' ? blocks : ALL_MODALITIES
   }
 
   async #displayMode(params: Record<string, unknown>): Promise<{ mode: McpUiDisplayMode }> {

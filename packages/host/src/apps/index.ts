@@ -1,6 +1,10 @@
 export { AppBridge, type AppBridgeOptions } from './app-bridge.js'
 export {
   APPS_PROTOCOL_VERSION,
+  STYLE_VARIABLES,
+  readStyleVariables,
+  type McpUiStyleVariableKey,
+  type McpUiSupportedContentBlockModalities,
   type McpUiDisplayMode,
   type McpUiHostContext,
   type McpUiHostCapabilities,

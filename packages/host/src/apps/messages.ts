@@ -33,6 +33,52 @@ export interface McpUiHostContext {
   [key: string]: unknown
 }
 
+/** The kinds of content a host takes in a view's `ui/message` or `ui/update-model-context`. */
+export interface McpUiSupportedContentBlockModalities {
+  text?: Record<string, never>
+  image?: Record<string, never>
+  audio?: Record<string, never>
+  resource?: Record<string, never>
+  resourceLink?: Record<string, never>
+  /** `structuredContent` (of `ui/update-model-context`). */
+  structuredContent?: Record<string, never>
+}
+
+/** The CSS custom properties a host may hand views in `hostContext.styles.variables` (the spec's names). */
+export const STYLE_VARIABLES = [
+  ...['background', 'text', 'border'].flatMap((part) =>
+    ['primary', 'secondary', 'tertiary', 'inverse', 'ghost', 'info', 'danger', 'success', 'warning', 'disabled'].map((tone) => `--color-${part}-${tone}` as const),
+  ),
+  ...(['primary', 'secondary', 'inverse', 'info', 'danger', 'success', 'warning'] as const).map((tone) => `--color-ring-${tone}` as const),
+  '--font-sans',
+  '--font-mono',
+  ...(['normal', 'medium', 'semibold', 'bold'] as const).map((w) => `--font-weight-${w}` as const),
+  ...(['xs', 'sm', 'md', 'lg'] as const).flatMap((size) => [`--font-text-${size}-size`, `--font-text-${size}-line-height`] as const),
+  ...(['xs', 'sm', 'md', 'lg', 'xl', '2xl', '3xl'] as const).flatMap((size) => [`--font-heading-${size}-size`, `--font-heading-${size}-line-height`] as const),
+  ...(['xs', 'sm', 'md', 'lg', 'xl', 'full'] as const).map((size) => `--border-radius-${size}` as const),
+  '--border-width-regular',
+  ...(['hairline', 'sm', 'md', 'lg'] as const).map((size) => `--shadow-${size}` as const),
+] as const
+
+/** One of the spec's style variable names. */
+export type McpUiStyleVariableKey = (typeof STYLE_VARIABLES)[number]
+
+/**
+ * The spec's style variables the host's page defines, read from its computed style — pass
+ * `getComputedStyle(document.documentElement)` — for `hostContext.styles.variables`, so views can
+ * look like the host. Variables the page does not define are left out.
+ * @example
+ * const styles = { variables: readStyleVariables(getComputedStyle(document.documentElement)) }
+ */
+export function readStyleVariables(style: { getPropertyValue(name: string): string }): Partial<Record<McpUiStyleVariableKey, string>> {
+  const variables: Partial<Record<McpUiStyleVariableKey, string>> = {}
+  for (const name of STYLE_VARIABLES) {
+    const value = style.getPropertyValue(name).trim()
+    if (value !== '') variables[name] = value
+  }
+  return variables
+}
+
 /** What the host offers a view: `hostCapabilities` of the `ui/initialize` answer. */
 export interface McpUiHostCapabilities {
   experimental?: Record<string, unknown>
@@ -41,6 +87,10 @@ export interface McpUiHostCapabilities {
   serverResources?: { listChanged?: boolean }
   logging?: Record<string, never>
   sandbox?: { permissions?: McpUiResourcePermissions; csp?: McpUiResourceCsp }
+  /** The host gives the model what views send in `ui/update-model-context`, of these kinds. */
+  updateModelContext?: McpUiSupportedContentBlockModalities
+  /** The host takes `ui/message` from views, of these kinds. */
+  message?: McpUiSupportedContentBlockModalities
 }
 
 /** What a view declares in `ui/initialize`. */
@@ -147,6 +197,20 @@ export function checkLink(params: Record<string, unknown>): string {
 }
 
 const isContentBlock = (value: unknown): value is ContentBlock => isRecord(value) && typeof value.type === 'string'
+
+/** Every kind of content block, and structured content: what a host takes when it names none. */
+export const ALL_MODALITIES: McpUiSupportedContentBlockModalities = { text: {}, image: {}, audio: {}, resource: {}, resourceLink: {}, structuredContent: {} }
+
+const MODALITY: Record<string, keyof McpUiSupportedContentBlockModalities> = { text: 'text', image: 'image', audio: 'audio', resource: 'resource', resource_link: 'resourceLink' }
+
+/** Refuses content of a kind the host did not say it takes (its `hostCapabilities`). */
+export function checkModalities(method: string, blocks: readonly ContentBlock[], structured: boolean, accepted: McpUiSupportedContentBlockModalities): void {
+  for (const block of blocks) {
+    const kind = MODALITY[block.type]
+    if (kind === undefined || accepted[kind] === undefined) throw invalid(`${method}: this host does not take ${block.type} content`)
+  }
+  if (structured && accepted.structuredContent === undefined) throw invalid(`${method}: this host does not take structuredContent`)
+}
 
 export function checkMessage(params: Record<string, unknown>): McpUiMessageParams {
   if (params.role !== 'user') throw invalid('ui/message: role must be "user"')
