@@ -26,6 +26,12 @@ export interface AgentOptions {
   taskWaitMs?: number
   /** A task outlived the turn's wait: the model was told it is running, and its result is due later. */
   onTaskDetached?: (task: HostTask) => void
+  /**
+   * Each tool call's whole result, as the call got it (`structuredContent` and `_meta` included,
+   * which the model's text and the `tool_result` event leave out), before its `tool_result` event.
+   * The web host hands it to the tool's MCP App view, matched by the call's `id`.
+   */
+  onToolResult?: (call: ToolCall, result: CallToolResult) => void
 }
 
 /** How long a turn waits for a task before the model is told it runs in the background. */
@@ -79,6 +85,7 @@ export async function runTurn(history: ChatMessage[], input: string, options: Ag
         continue
       }
       const result = await callTool(call, options, signal)
+      options.onToolResult?.(call, result)
       const text = resultText(result)
       history.push({ role: 'tool', toolCallId: call.id, name: call.name, content: text, ...(result.isError ? { isError: true } : {}) })
       emit({ type: 'tool_result', id: call.id, name: call.name, isError: result.isError === true, text })

@@ -13,13 +13,18 @@ import {
   type ServerStatus,
   type HostTask,
 } from '@plugboard/host'
-import { TASKS_EXTENSION_ID, type CallToolResult, type Root } from '@plugboard/protocol'
+import { TASKS_EXTENSION_ID, type CallToolResult, type ContentBlock, type Root } from '@plugboard/protocol'
 import { SKILLS_EXTENSION_ID } from '@plugboard/skills/client'
 import { DEFAULT_SYSTEM_PROMPT, resultText, runTurn, type AgentOptions, type TurnResult } from './agent.js'
-import type { ChatMessage, ModelProvider } from './providers/provider.js'
+import type { ChatMessage, ModelProvider, ToolCall } from './providers/provider.js'
 import { createSamplingHandler } from './sampling.js'
 import { loadServerSkill, withSkills, type ContextSkill } from './skills.js'
 import type { HostUi } from './ui/host-ui.js'
+
+/** The longest context one MCP App view may give the model, in characters. */
+export const MAX_MODEL_CONTEXT = 20_000
+/** Views whose contexts are kept at once; the oldest is forgotten past it. */
+const MAX_CONTEXT_SOURCES = 20
 
 /** Options of {@link HostApp}. */
 export interface HostAppOptions {
@@ -71,11 +76,14 @@ export class HostApp {
   readonly skills: ContextSkill[] = []
   /**
    * Gets each tool call's whole result as the model's call got it (`structuredContent` included,
-   * which events leave out): the web host hands it to the tool's MCP App view.
+   * which events leave out), with the call's `id` (the `tool_call` event's): the web host hands it
+   * to the tool's MCP App view.
    */
-  onToolResult: ((call: { name: string; arguments: Record<string, unknown> }, result: CallToolResult) => void) | undefined
+  onToolResult: ((call: ToolCall, result: CallToolResult) => void) | undefined
   /** Results of tasks that ended after their turn, for the model's next turn. */
   readonly #taskResults: string[] = []
+  /** What MCP App views told the model (`ui/update-model-context`), by source; `sent` once the model has this version. */
+  readonly #contexts = new Map<string, { label: string; text: string; sent: boolean }>()
   readonly #detached = new Set<string>()
   readonly #options: HostAppOptions
   #roots: Root[]
@@ -144,6 +152,14 @@ export class HostApp {
   send(input: string, signal: AbortSignal = new AbortController().signal): Promise<TurnResult> {
     const { provider, ui, agent } = this.#options
     if (this.#taskResults.length > 0) this.history.push({ role: 'user', content: this.#taskResults.splice(0).join('\n\n') })
+    const contexts = [...this.#contexts.values()].filter((c) => !c.sent)
+    if (contexts.length > 0) {
+      for (const context of contexts) {
+        context.sent = true
+        ui.emit({ type: 'model_context', source: context.label, text: context.text })
+      }
+      this.history.push({ role: 'user', content: contexts.map((c) => `[${c.label} updated what the model should know of it (sent by the app, not typed by the user):]\n${c.text}`).join('\n\n') })
+    }
     return runTurn(
       this.history,
       input,
@@ -151,7 +167,8 @@ export class HostApp {
         ...agent,
         system: withSkills(agent?.system ?? DEFAULT_SYSTEM_PROMPT, this.skills),
         provider,
-        catalog: this.onToolResult ? reportingResults(this.catalog, this.onToolResult) : this.catalog,
+        catalog: this.catalog,
+        onToolResult: (call, result) => this.onToolResult?.(call, result),
         consent: this.consent,
         tasks: this.tasks,
         onTaskDetached: (task) => this.#detach(task),
@@ -174,11 +191,33 @@ export class HostApp {
     return skill
   }
 
-  /** Forgets the conversation: its messages, the skills added to it and the task results not yet given to the model. */
+  /**
+   * Sets what the model should know of `source` (an MCP App view's `ui/update-model-context`: each
+   * update replaces the last), given to the model with the next user message — once per version,
+   * announced to the interface as a `model_context` event so the user sees what the app told the
+   * model. `undefined` forgets the source (its view was closed). Text blocks are kept as text,
+   * other blocks described, `structuredContent` as JSON; at most {@link MAX_MODEL_CONTEXT} characters.
+   */
+  setModelContext(source: string, label: string, context: { content?: ContentBlock[]; structuredContent?: Record<string, unknown> } | undefined): void {
+    if (context === undefined) return void this.#contexts.delete(source)
+    let text = resultText({ content: context.content ?? [], ...(context.structuredContent !== undefined && { structuredContent: context.structuredContent }) })
+    if (context.content?.length && context.structuredContent !== undefined) text += `\n${JSON.stringify(context.structuredContent)}`
+    if (text.length > MAX_MODEL_CONTEXT) text = `${text.slice(0, MAX_MODEL_CONTEXT)}… (cut at ${MAX_MODEL_CONTEXT} characters)`
+    const known = this.#contexts.get(source)
+    if (known?.text === text) return
+    // Re-inserted: the newest context goes last.
+    this.#contexts.delete(source)
+    this.#contexts.set(source, { label, text, sent: false })
+    if (this.#contexts.size > MAX_CONTEXT_SOURCES) this.#contexts.delete(this.#contexts.keys().next().value!)
+  }
+
+  /** Forgets the conversation: its messages, the skills added to it, the task results and app contexts not yet given to the model. */
   clear(): void {
     this.history.length = 0
     this.skills.length = 0
     this.#taskResults.length = 0
+    // The model's memory of every view is gone with the messages: a later turn gives it each view's context again.
+    for (const context of this.#contexts.values()) context.sent = false
   }
 
   /** The model the agent uses: `agent.model`, else the provider's first. */
@@ -228,22 +267,4 @@ export class HostApp {
     this.#options.ui.emit({ type: 'elicitation', server, mode, action: result.action })
     return result
   }
-}
-
-/** The catalog as the agent uses it, with each `callTool` result also handed to `report`. */
-function reportingResults(catalog: Catalog, report: NonNullable<HostApp['onToolResult']>): Catalog {
-  return new Proxy(catalog, {
-    get(target, key) {
-      if (key === 'callTool') {
-        return async (name: string, args: Record<string, unknown> = {}, options?: Parameters<Catalog['callTool']>[2]) => {
-          const result = await target.callTool(name, args, options)
-          report({ name, arguments: args }, result)
-          return result
-        }
-      }
-      // Methods are bound to the catalog itself: its private fields do not exist on the proxy.
-      const value: unknown = Reflect.get(target, key, target)
-      return typeof value === 'function' ? value.bind(target) : value
-    },
-  })
 }

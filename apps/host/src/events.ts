@@ -32,6 +32,11 @@ export type HostEvent =
   /** A server's `elicitation/create` and the user's action. */
   | { type: 'elicitation'; server: string; mode: 'form' | 'url'; action: 'accept' | 'decline' | 'cancel' }
   | { type: 'log'; server: string; level: LoggingLevel; logger?: string; data: unknown }
+  /**
+   * What an MCP App view told the model (`ui/update-model-context`), as the model reads it: sent
+   * with the next user message, shown so the user knows what the app said on their behalf.
+   */
+  | { type: 'model_context'; source: string; text: string }
   /** The user cancelled the running turn. */
   | { type: 'cancelled' }
   | { type: 'error'; message: string }

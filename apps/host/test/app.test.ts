@@ -285,3 +285,66 @@ describe('servers that fail', () => {
     expect(pids.some(isRunning)).toBe(false)
   })
 })
+
+describe('MCP App views: whole results by call, and what a view tells the model', () => {
+  it('hands each call’s whole result to onToolResult with the call’s id, before its tool_result event', async () => {
+    const { app, events } = host({
+      servers: { everything },
+      script: [{ when: 'counter', call: [{ tool: 'everything/show-counter' }, { tool: 'everything/show-counter' }], reply: '{{result}}' }],
+      answers: ['o', 'o'],
+    })
+    const seen: Array<{ id: string; structured: unknown; events: number }> = []
+    app.onToolResult = (call, result) => seen.push({ id: call.id, structured: result.structuredContent, events: of(events, 'tool_result').length })
+    await app.start()
+    await app.send('show the counter twice')
+    const calls = of(events, 'tool_call').map((e) => e.id)
+    expect(calls).toHaveLength(2)
+    // Two calls of the same tool in one turn: each result is told with its own call's id.
+    expect(seen).toEqual([
+      { id: calls[0], structured: { count: expect.any(Number) }, events: 0 },
+      { id: calls[1], structured: { count: expect.any(Number) }, events: 1 },
+    ])
+  })
+
+  it('gives the model each view’s latest context once, with the next message, and tells the interface', async () => {
+    const { app, events } = host({ servers: {}, script: [{ when: '.', reply: 'ok' }] })
+    const seen: string[][] = []
+    const recording = app.provider.complete.bind(app.provider)
+    app.provider.complete = (request, onEvent) => {
+      seen.push(request.messages.filter((m) => m.role === 'user').map((m) => m.content as string))
+      return recording(request, onEvent)
+    }
+    app.setModelContext('view:a', 'The counter view', { content: [{ type: 'text', text: 'The counter shows 1.' }], structuredContent: { count: 1 } })
+    // Each update replaces the last: only the newest reaches the model.
+    app.setModelContext('view:a', 'The counter view', { content: [{ type: 'text', text: 'The counter shows 2.' }], structuredContent: { count: 2 } })
+    app.setModelContext('view:b', 'The map view', { structuredContent: { city: 'Paris' } })
+    app.setModelContext('view:b', 'The map view', undefined)
+    await app.send('hello')
+    expect(seen.at(-1)).toEqual(['[The counter view updated what the model should know of it (sent by the app, not typed by the user):]\nThe counter shows 2.\n{"count":2}', 'hello'])
+    expect(of(events, 'model_context')).toEqual([{ type: 'model_context', source: 'The counter view', text: 'The counter shows 2.\n{"count":2}' }])
+    // Not again while it has not changed; the same text again is no change.
+    app.setModelContext('view:a', 'The counter view', { content: [{ type: 'text', text: 'The counter shows 2.' }], structuredContent: { count: 2 } })
+    await app.send('again')
+    expect(seen.at(-1)!.filter((m) => m.includes('counter'))).toHaveLength(1)
+    expect(of(events, 'model_context')).toHaveLength(1)
+    // A cleared conversation gets the views' contexts again.
+    app.clear()
+    await app.send('after clear')
+    expect(seen.at(-1)).toEqual([expect.stringContaining('The counter shows 2.'), 'after clear'])
+  })
+
+  it('cuts a context past MAX_MODEL_CONTEXT characters and keeps a bounded number of views', async () => {
+    const { MAX_MODEL_CONTEXT } = await import('../src/app.js')
+    const { app, events } = host({ servers: {}, script: [{ when: '.', reply: 'ok' }] })
+    app.setModelContext('view:big', 'Big', { content: [{ type: 'text', text: 'x'.repeat(MAX_MODEL_CONTEXT * 3) }] })
+    for (let i = 0; i < 30; i++) app.setModelContext(`view:${i}`, `View ${i}`, { content: [{ type: 'text', text: `n=${i}` }] })
+    await app.send('hello')
+    const sources = of(events, 'model_context').map((e) => e.source)
+    // The 20 newest; the big one and the oldest ten were forgotten.
+    expect(sources).toEqual(Array.from({ length: 20 }, (_, i) => `View ${i + 10}`))
+    app.setModelContext('view:big2', 'Big', { content: [{ type: 'text', text: 'y'.repeat(MAX_MODEL_CONTEXT * 3) }] })
+    await app.send('again')
+    const big = of(events, 'model_context').at(-1)!
+    expect(big.text).toHaveLength(MAX_MODEL_CONTEXT + ` (cut at ${MAX_MODEL_CONTEXT} characters)`.length + 1)
+  })
+})

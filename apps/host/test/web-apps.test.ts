@@ -199,7 +199,8 @@ describe('plugboard-host --web with MCP Apps it did not write', { timeout: 30_00
         'coffee: -32601 Method not found: ui/make-coffee',
         'other-server: -32602 Unknown tool: get-time',
         expect.stringMatching(/^model-only: -32602 Tool model-only is not callable by apps/),
-        expect.stringMatching(/^message-image: -?\d+ This host takes text messages from views only\.$/),
+        // The host said it takes text (hostCapabilities.message): the bridge refuses an image as invalid params.
+        'message-image: -32602 ui/message: this host does not take image content',
         expect.stringMatching(/^message-long: -?\d+ The message is longer than 10000 characters\.$/),
         'ping: result',
         'tool-result: Showing the hostile view.',

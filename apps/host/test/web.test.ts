@@ -153,6 +153,26 @@ describe('plugboard-host --demo --web in a browser', { timeout: 60_000 }, () => 
     await idle()
   })
 
+  it('opens an accepted URL in a new tab with no opener and no referrer, and tells the server', async () => {
+    // No network here: the browser is handed a page for example.com, as a real site would answer.
+    await page.context().route('https://example.com/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>sign-in</title><p>signed in</p>' }))
+    await say('Open the sign-in page.')
+    await dialog('consent').locator('[data-action="once"]').click()
+    const url = dialog('url')
+    await url.waitFor()
+    const opened = page.context().waitForEvent('page')
+    await url.locator('[data-action="accept"]').click()
+    const tab = await opened
+    await tab.waitForLoadState()
+    expect(tab.url()).toBe('https://example.com/authorize?client=everything')
+    // The site cannot reach back into the host's page, nor learn its URL (and token).
+    expect(await tab.evaluate(() => [window.opener === null, document.referrer])).toEqual([true, ''])
+    await eventually(() => card('elicit-url').locator('.result').textContent()).toContain('chose to accept')
+    await tab.close()
+    await page.context().unroute('https://example.com/**')
+    await idle()
+  })
+
   it('renders an MCP App view in a sandboxed iframe: initialized, given the result, and its button calls its app-only tool through consent', async () => {
     await say('Show me the counter.')
     const counter = card('show-counter')
@@ -191,13 +211,92 @@ describe('plugboard-host --demo --web in a browser', { timeout: 60_000 }, () => 
         }),
     )
     expect(answer).toBe('Unknown tool: add-note')
-    const viewId = await iframe.getAttribute('data-view')
+    const viewId = await counter.locator('.app-frame').getAttribute('data-view')
     const direct = await page.evaluate(async (id) => {
       const token = new URLSearchParams(location.search).get('token')
       const response = await fetch(`/api/apps/${id}/call`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'add-note', arguments: { text: 'x' } }) })
       return `${response.status} ${(await response.json()).error}`
     }, viewId)
     expect(direct).toBe('404 Unknown tool: add-note')
+  })
+
+  it('gives the model what the view told it with the next message, and shows it in the chat', async () => {
+    // After the allowed +1 the counter sent ui/update-model-context (the denied one changed nothing).
+    await idle()
+    await page.locator('#message').fill('What does the counter show?')
+    await page.locator('#send').click()
+    const note = page.locator('.entry.note', { hasText: 'The show-counter view of everything told the model:' })
+    await eventually(() => note.locator('.model-context').textContent()).toBe('The counter view shows 1.\n{"count":1}')
+    await idle()
+    // Given once: the next message does not repeat it.
+    await page.locator('#message').fill('And now?')
+    await page.locator('#send').click()
+    await eventually(() => page.locator('.entry.assistant').last().textContent()).toContain('And now?')
+    await idle()
+    expect(await note.count()).toBe(1)
+  })
+
+  it('styles the view with the page’s theme variables, and shows it full screen and back', async () => {
+    const counter = card('show-counter')
+    const view = counter.frameLocator('iframe.app-view')
+    const frame = page.frames().find((f) => f.url().includes('/apps/'))!
+    // hostContext.styles: the spec's variables as the page defines them (style.css), applied by the view.
+    const pageColor = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--color-text-primary').trim())
+    expect(pageColor).toMatch(/^#|^rgb/)
+    expect(await frame.evaluate(() => document.documentElement.style.getPropertyValue('--color-text-primary'))).toBe(pageColor)
+    // The view declared full screen, so the host offers its own button too.
+    expect(await counter.locator('.app-bar [data-action="fullscreen"]').isVisible()).toBe(true)
+    // The view asks (ui/request-display-mode): the frame covers the page, and the view knows its mode.
+    await view.locator('#fullscreen').click()
+    await eventually(() => counter.locator('.app-frame').getAttribute('data-display-mode')).toBe('fullscreen')
+    await eventually(() => view.locator('#fullscreen').textContent()).toBe('Exit full screen')
+    const box = (await counter.locator('iframe.app-view').boundingBox())!
+    expect(box.width).toBeGreaterThan(1200)
+    expect(box.height).toBeGreaterThan(700)
+    await page.screenshot({ path: `${ARTIFACTS}web-host-fullscreen.png` })
+    // The host's bar stays above the view, with its way back; the view is told (host-context-changed).
+    await counter.locator('.app-bar [data-action="fullscreen"]', { hasText: 'Exit full screen' }).click()
+    await eventually(() => counter.locator('.app-frame').getAttribute('data-display-mode')).toBe('inline')
+    await eventually(() => view.locator('#fullscreen').textContent()).toBe('Full screen')
+    expect((await counter.locator('iframe.app-view').boundingBox())!.height).toBeLessThanOrEqual(600)
+    // The host's own button works both ways, and Esc (with the page focused) leaves full screen too.
+    await counter.locator('.app-bar [data-action="fullscreen"]').click()
+    await eventually(() => view.locator('#fullscreen').textContent()).toBe('Exit full screen')
+    await page.keyboard.press('Escape')
+    await eventually(() => counter.locator('.app-frame').getAttribute('data-display-mode')).toBe('inline')
+    await eventually(() => view.locator('#fullscreen').textContent()).toBe('Full screen')
+  })
+
+  it('closes a view that asks to be closed: torn down first, then removed, and the host forgets it', async () => {
+    const counter = card('show-counter')
+    const viewId = (await counter.locator('.app-frame').getAttribute('data-view'))!
+    const logs: string[] = []
+    const onConsole = (message: { text(): string }) => logs.push(message.text())
+    page.on('console', onConsole)
+    await counter.frameLocator('iframe.app-view').locator('#done').click()
+    await eventually(() => counter.locator('.app-closed').textContent()).toBe('View closed: the view asked to be closed.')
+    expect(await counter.locator('iframe').count()).toBe(0)
+    // The view answered ui/resource-teardown (logging the count it ended at) before it was removed.
+    expect(logs).toContainEqual(expect.stringContaining('torn down at 1 (The view asked to be closed)'))
+    page.off('console', onConsole)
+    // The host forgot it: its document and its calls are gone.
+    const after = await page.evaluate(async (id) => {
+      const token = new URLSearchParams(location.search).get('token')
+      const call = await fetch(`/api/apps/${id}/call`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'counter-increment', arguments: {} }) })
+      return [(await fetch(`/apps/${id}`)).status, call.status]
+    }, viewId)
+    expect(after).toEqual([404, 404])
+  })
+
+  it('closes a view with its Close button', async () => {
+    await say('Show me the counter.')
+    const counter = card('show-counter')
+    const view = counter.frameLocator('iframe.app-view')
+    await eventually(() => view.locator('#status').textContent()).toBe('Ready.')
+    await idle()
+    await counter.locator('[data-action="close-view"]').click()
+    await eventually(() => counter.locator('.app-closed').textContent()).toBe('View closed: the user closed the view.')
+    expect(await counter.locator('iframe').count()).toBe(0)
   })
 
   it('cancels a long call with the Cancel button', async () => {

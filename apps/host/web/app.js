@@ -167,6 +167,8 @@ function onEvent(event) {
       return event.state === 'failed' || event.state === 'restarting' ? void addEntry('note', `server ${event.name}: ${event.state}${event.error ? ` — ${event.error}` : ''}`) : undefined
     case 'log':
       return event.level === 'error' || event.level === 'critical' || event.level === 'alert' || event.level === 'emergency' ? void addEntry('note', `${event.server} log (${event.level}): ${clip(typeof event.data === 'string' ? event.data : json(event.data), 500)}`) : undefined
+    case 'model_context':
+      return void addEntry('note', el('span', {}, `${event.source} told the model:`), el('pre', { class: 'model-context' }, clip(event.text, 2000)))
     case 'cancelled':
       streaming = undefined
       return void addEntry('cancelled', 'Cancelled.')
@@ -354,10 +356,20 @@ function describeBlocks(content) {
 
 /** The longest ui/message a view may put in the message box. */
 const MAX_VIEW_MESSAGE = 10_000
+/** Views kept running at once; past it the oldest is torn down (each is a document with its own scripts). */
+const MAX_LIVE_VIEWS = 10
+/** The tallest an inline view grows to. */
+const INLINE_MAX_HEIGHT = 600
 
-// callId → Promise<{ iframe, bridge }>: results may arrive while the bridge module still loads.
+// callId → Promise<{ frame, iframe, bridge, viewId } | undefined>: results may arrive while the bridge module still loads.
 const views = new Map()
+/** Views being torn down (callIds). */
+const closing = new Set()
 let bridgeModule
+
+const theme = () => (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')
+/** The page's look for views: its theme, the spec's CSS variables it defines (style.css), its font. */
+const look = (readStyleVariables) => ({ theme: theme(), styles: { variables: readStyleVariables(getComputedStyle(document.documentElement)) } })
 
 /**
  * Shows a tool call's view: an iframe on the host's origin at a path only this view has, with no
@@ -365,14 +377,20 @@ let bridgeModule
  * opaque origin: it cannot reach this page, its token, or the host's API. Everything it may do goes
  * through the AppBridge: `tools/call` of its own server's app-visible tools (the host checks again,
  * and asks consent as for the model's calls), links the user sees opened in a new tab, a message it
- * writes into the message box for the user to send, log lines to the page's console, its size.
+ * writes into the message box for the user to send, what it tells the model (shown in the chat when
+ * the model gets it), full screen and back, its size, log lines to the page's console, and asking
+ * to be closed. The card's Close button tears it down (`ui/resource-teardown`, then the iframe goes).
  */
 async function showApp(message) {
   const card = calls.get(message.callId)
   if (!card) return undefined
   bridgeModule ??= import('/assets/app-bridge.js')
-  const { AppBridge } = await bridgeModule
-  const iframe = el('iframe', { class: `app-view${message.prefersBorder === false ? '' : ' bordered'}`, sandbox: message.sandbox, allow: message.allow || undefined, src: message.src, title: `${message.server} / ${message.tool.name}`, 'data-view': message.viewId })
+  const { AppBridge, readStyleVariables } = await bridgeModule
+  const label = `the ${message.tool.name} view of ${message.server}`
+  const iframe = el('iframe', { class: `app-view${message.prefersBorder === false ? '' : ' bordered'}`, sandbox: message.sandbox, allow: message.allow || undefined, src: message.src, title: `${message.server} / ${message.tool.name}` })
+  const fullscreen = el('button', { type: 'button', 'data-action': 'fullscreen', hidden: true, onclick: () => setDisplayMode(view, frame.dataset.displayMode === 'fullscreen' ? 'inline' : 'fullscreen') }, 'Full screen')
+  const close = el('button', { type: 'button', 'data-action': 'close-view', onclick: () => void closeView(message.callId, 'The user closed the view') }, 'Close')
+  const frame = el('div', { class: 'app-frame', 'data-view': message.viewId, 'data-display-mode': 'inline' }, el('div', { class: 'app-bar row' }, el('span', { class: 'small muted' }, `${message.server} / ${message.tool.name} (MCP App)`), fullscreen, close), iframe)
   const bridge = new AppBridge({
     post: (m) => iframe.contentWindow?.postMessage(m, '*'), // an opaque origin has no name to target
     tools: message.tools,
@@ -384,40 +402,89 @@ async function showApp(message) {
     hostInfo: { name: 'plugboard-host', version: 'web' },
     hostContext: {
       toolInfo: { id: message.callId, tool: message.tool },
-      theme: matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light',
+      ...look(readStyleVariables),
       displayMode: 'inline',
-      availableDisplayModes: ['inline'],
-      containerDimensions: { maxHeight: 600 },
+      availableDisplayModes: ['inline', 'fullscreen'],
+      containerDimensions: { maxHeight: INLINE_MAX_HEIGHT },
       platform: 'web',
       locale: navigator.language,
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      userAgent: 'plugboard-host',
+      deviceCapabilities: { touch: matchMedia('(pointer: coarse)').matches, hover: matchMedia('(hover: hover)').matches },
+      safeAreaInsets: { top: 0, right: 0, bottom: 0, left: 0 },
     },
+    // Text is what the message box and the model's context take here.
+    accepts: { message: { text: {} }, updateModelContext: { text: {}, structuredContent: {} } },
     onSizeChanged: ({ height }) => {
-      if (typeof height === 'number') iframe.style.height = `${Math.min(Math.max(height, 40), 600)}px`
+      if (typeof height === 'number') iframe.style.height = `${Math.min(Math.max(height, 40), INLINE_MAX_HEIGHT)}px`
     },
     onOpenLink: ({ url }) => void window.open(url, '_blank', 'noopener,noreferrer'),
     // A view's ui/message goes into the message box, not straight to the model: pressing Send is the
     // user's consent, as the spec leaves it to the host to let the user review what a view says for them.
     onMessage: ({ content }) => {
-      const blocks = Array.isArray(content) ? content : [content]
-      if (!blocks.every((b) => b.type === 'text')) throw new Error('This host takes text messages from views only.')
-      const text = blocks.map((b) => b.text).join('\n')
+      const text = (Array.isArray(content) ? content : [content]).map((b) => b.text).join('\n')
       if (text.length > MAX_VIEW_MESSAGE) throw new Error(`The message is longer than ${MAX_VIEW_MESSAGE} characters.`)
       // Never over what the user is typing: they could press Enter on the view's words unawares.
       if ($('message').value.trim() !== '') throw new Error('The user is writing a message; the view’s was not put in the message box.')
       $('message').value = text
       $('message').focus()
-      addEntry('output', el('pre', {}, `The ${message.tool.name} view of ${message.server} wrote a message for you in the message box; press Send to send it.`))
+      addEntry('output', el('pre', {}, `${capitalize(label)} wrote a message for you in the message box; press Send to send it.`))
     },
+    // The host keeps it for the model's next turn (each update replaces the last) and shows it then.
+    onUpdateModelContext: async (context) => {
+      const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/context`, context)
+      if (!ok) throw Object.assign(new Error(data.error ?? 'The host refused the context.'), { code: data.code })
+    },
+    onRequestDisplayMode: ({ mode }) => (mode === 'inline' || mode === 'fullscreen' ? setDisplayMode(view, mode) : frame.dataset.displayMode),
+    // The spec lets the host decide: this one closes a view that asks, as the user's Close would.
+    onRequestTeardown: () => void closeView(message.callId, 'The view asked to be closed'),
     // A view's log lines are for whoever debugs it, not for the chat: the page's console has them.
     onLog: ({ level, logger, data }) => console.info(`view of ${message.server}/${message.tool.name} [${level}]${logger ? ` ${logger}` : ''}:`, data),
     onError: (error) => console.warn(`view of ${message.server}/${message.tool.name}:`, error.message),
   })
+  const view = { callId: message.callId, viewId: message.viewId, frame, iframe, bridge }
+  // The host offers its own Full screen button to views that said they can be shown so.
+  void bridge.initialized.then(() => (fullscreen.hidden = !bridge.app?.appCapabilities?.availableDisplayModes?.includes('fullscreen')), () => undefined)
   card.dataset.app = 'true'
-  card.insertBefore(iframe, card.querySelector('.result'))
+  card.insertBefore(frame, card.querySelector('.result'))
   bridge.sendToolInput(message.arguments ?? {})
   scrollDown()
-  return { iframe, bridge }
+  // Bounded: the oldest live views are closed past MAX_LIVE_VIEWS.
+  const live = [...views.keys()].filter((id) => id !== message.callId && !closing.has(id))
+  for (const old of live.slice(0, Math.max(0, live.length + 1 - MAX_LIVE_VIEWS))) void closeView(old, 'Too many views are open; the oldest was closed')
+  return view
+}
+
+const capitalize = (text) => text.charAt(0).toUpperCase() + text.slice(1)
+
+/** Shows a view inline or over the whole page, and tells it its new mode and room. Returns the mode. */
+function setDisplayMode(view, mode) {
+  view.frame.dataset.displayMode = mode
+  view.frame.querySelector('[data-action="fullscreen"]').textContent = mode === 'fullscreen' ? 'Exit full screen' : 'Full screen'
+  const containerDimensions = mode === 'fullscreen' ? { width: view.iframe.clientWidth, height: view.iframe.clientHeight } : { maxHeight: INLINE_MAX_HEIGHT }
+  view.bridge.setHostContext({ displayMode: mode, containerDimensions })
+  if (mode === 'inline') view.iframe.scrollIntoView({ block: 'nearest' })
+  return mode
+}
+
+/**
+ * Tears a view down: asks it to wind down (`ui/resource-teardown`, answered or timed out), removes
+ * its iframe, and tells the host to forget it (its document, its calls, what it told the model).
+ */
+async function closeView(callId, reason) {
+  if (closing.has(callId)) return
+  closing.add(callId)
+  const view = await views.get(callId)
+  if (!view) return void (views.delete(callId), closing.delete(callId))
+  view.frame.dataset.closing = 'true'
+  // Still in `views` until it answered: its answer comes through the page's message listener.
+  await view.bridge.teardown(reason)
+  views.delete(callId)
+  closing.delete(callId)
+  const card = view.frame.closest('.entry')
+  view.frame.replaceWith(el('div', { class: 'small muted app-closed' }, `View closed: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}.`))
+  if (card) card.dataset.app = 'closed'
+  await api(`apps/${encodeURIComponent(view.viewId)}/close`, {})
 }
 
 window.addEventListener('message', (event) => {
@@ -426,6 +493,24 @@ window.addEventListener('message', (event) => {
       if (v && event.source === v.iframe.contentWindow) v.bridge.receive(event.data)
     })
   }
+})
+
+// The page is going away: each view is told (it cannot answer in time, but it may save what it can).
+window.addEventListener('pagehide', () => {
+  for (const view of views.values()) void view.then((v) => v?.bridge.teardown('The page was closed'))
+})
+
+// Esc leaves full screen, as the browser's own full screen does.
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape') return
+  for (const view of views.values()) void view.then((v) => v?.frame.dataset.displayMode === 'fullscreen' && setDisplayMode(v, 'inline'))
+})
+
+// The system's theme changed: the page follows (style.css), and so do the views.
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', async () => {
+  if (!bridgeModule) return
+  const { readStyleVariables } = await bridgeModule
+  for (const view of views.values()) void view.then((v) => v?.bridge.setHostContext(look(readStyleVariables)))
 })
 
 // ── the event stream, and what the user does ────────────────────────────────────────────────────

@@ -73,6 +73,8 @@ export function describe(event: HostEvent): string | undefined {
       return `[elicitation] ${event.server} (${event.mode}): the user chose to ${event.action}`
     case 'log':
       return `[log] ${event.server} ${event.level}${event.logger ? ` ${sanitize(event.logger)}` : ''}: ${clip(sanitize(typeof event.data === 'string' ? event.data : JSON.stringify(event.data)), MAX_SHOWN)}`
+    case 'model_context':
+      return `[context] ${sanitize(event.source)} told the model: ${clip(sanitize(event.text), MAX_SHOWN)}`
     case 'cancelled':
       return '(cancelled)'
     case 'error':

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { allowFor, cspFor, RESOURCE_MIME_TYPE, sandboxFor, uiOf, visibleToApp, type McpUiResourceMeta } from '@plugboard/host/apps'
-import { McpError, type CallToolResult, type Tool } from '@plugboard/protocol'
+import { McpError, type CallToolResult, type ContentBlock, type Tool } from '@plugboard/protocol'
 import type { HostEvent } from '../events.js'
 import type { HostApp } from '../app.js'
 import type { WebUi } from './web-ui.js'
@@ -57,8 +57,6 @@ export class AppViews {
   readonly #calls = new Map<string, Call>()
   /** Tool call id → view id. */
   readonly #viewOf = new Map<string, string>()
-  // The agent runs a turn's calls one after another, so the next result for a name is the oldest waiting call's of that name.
-  readonly #waiting = new Map<string, string[]>()
   readonly #off: () => void
 
   constructor(options: { app: HostApp; ui: WebUi; send: (message: AppMessage) => void }) {
@@ -66,10 +64,9 @@ export class AppViews {
     this.#ui = options.ui
     this.#send = options.send
     this.#off = options.ui.listen((message) => (message.type === 'event' ? this.#onEvent(message.event) : undefined))
-    this.#app.onToolResult = ({ name }, result) => {
-      const queue = this.#waiting.get(name)
-      const view = this.#views.get(this.#viewOf.get(queue?.shift() ?? '') ?? '')
-      if (queue?.length === 0) this.#waiting.delete(name)
+    // The whole result, matched to its call by id; it comes just before the call's tool_result event.
+    this.#app.onToolResult = (call, result) => {
+      const view = this.#views.get(this.#viewOf.get(call.id) ?? '')
       if (view) view.result = result
     }
   }
@@ -108,27 +105,45 @@ export class AppViews {
     }
   }
 
+  /**
+   * Takes view `id`'s `ui/update-model-context` (relayed by the page's AppBridge, which checked
+   * its shape): `body` is `{ content?, structuredContent? }`, text only for content. The model gets
+   * it with the next user message, replacing what the view said before.
+   */
+  updateModelContext(id: string, body: Record<string, unknown>): { status: number; body: unknown } {
+    const view = this.#views.get(id)
+    if (!view) return { status: 404, body: { error: 'No such view.', code: -32602 } }
+    const { content, structuredContent } = body
+    if (content !== undefined && !(Array.isArray(content) && content.every((b) => isRecord(b) && b.type === 'text' && typeof b.text === 'string'))) return { status: 400, body: { error: 'content must be an array of text blocks.', code: -32602 } }
+    if (structuredContent !== undefined && !isRecord(structuredContent)) return { status: 400, body: { error: 'structuredContent must be an object.', code: -32602 } }
+    this.#app.setModelContext(`view:${id}`, `The ${view.tool} view of ${view.server}`, { content: content as ContentBlock[] | undefined, structuredContent: structuredContent as Record<string, unknown> | undefined })
+    return { status: 200, body: {} }
+  }
+
+  /** The page tore view `id` down: its document, its calls and what it told the model are forgotten. */
+  closeView(id: string): { status: number; body: unknown } {
+    if (!this.#views.delete(id)) return { status: 404, body: { error: 'No such view.' } }
+    this.#app.setModelContext(`view:${id}`, '', undefined)
+    return { status: 200, body: { closed: true } }
+  }
+
   /** Stops following tool calls and forgets every view. */
   close(): void {
     this.#off()
     this.#app.onToolResult = undefined
+    for (const id of this.#views.keys()) this.#app.setModelContext(`view:${id}`, '', undefined)
     this.#views.clear()
   }
 
   #onEvent(event: HostEvent): void {
     if (event.type === 'tool_call' && event.server !== undefined && event.tool !== undefined) {
       this.#calls.set(event.id, { server: event.server, tool: event.tool, name: event.name, arguments: event.arguments })
-      this.#waiting.set(event.name, [...(this.#waiting.get(event.name) ?? []), event.id])
     } else if (event.type === 'consent' && event.allowed) {
       // Only an allowed call shows its view: a denied one never ran.
       const call = this.#calls.get(event.id)
       if (call) this.#show(event.id, call)
     } else if (event.type === 'tool_result') {
       this.#calls.delete(event.id)
-      // A call that never reached its server (denied, unknown, run as a task) must not take a later call's result.
-      const queue = this.#waiting.get(event.name)?.filter((id) => id !== event.id)
-      if (queue?.length) this.#waiting.set(event.name, queue)
-      else this.#waiting.delete(event.name)
       const view = this.#views.get(this.#viewOf.get(event.id) ?? '')
       this.#viewOf.delete(event.id)
       // The result goes after the view itself; a call that ended without one (cancelled, failed) tells the view so.
@@ -150,7 +165,7 @@ export class AppViews {
     const view: View = { server: call.server, tool: call.tool, shown: new Promise((resolve) => (announce = resolve)) }
     this.#views.set(id, view)
     this.#viewOf.set(callId, id)
-    for (const old of [...this.#views.keys()].slice(0, Math.max(0, this.#views.size - MAX_VIEWS))) this.#views.delete(old)
+    for (const old of [...this.#views.keys()].slice(0, Math.max(0, this.#views.size - MAX_VIEWS))) this.closeView(old)
     this.#read(call.server, uri).then(
       ({ html, meta }) => {
         view.html = html
@@ -181,3 +196,5 @@ export class AppViews {
     return { html, meta: (content._meta as { ui?: McpUiResourceMeta } | undefined)?.ui }
   }
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)

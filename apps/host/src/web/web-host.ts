@@ -59,7 +59,9 @@ const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; conne
  * API (all under `/api/`, JSON): `GET state`, `GET events` (server-sent events, each a
  * {@link WebMessage}), `POST send {text}` (a message, or a slash command such as `/login <server>`),
  * `POST cancel`, `POST dialogs/<id> {answer}`, `POST apps/<view>/call {name, arguments}` (an MCP
- * App view's `tools/call`, see {@link AppViews}); and `GET /apps/<view>`, a view's document.
+ * App view's `tools/call`, see {@link AppViews}), `POST apps/<view>/context {content?, structuredContent?}`
+ * (its `ui/update-model-context`), `POST apps/<view>/close` (the page tore it down); and
+ * `GET /apps/<view>`, a view's document.
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   if (!PAGE_DIR) throw new Error('The web page is missing: build apps/host first (pnpm build)')
@@ -74,7 +76,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const data = `data: ${JSON.stringify(message)}\n\n`
     for (const stream of streams) stream.write(data)
   }
-  const off: Array<() => void> = [ui.listen(broadcast)]
+  // Each server's last sign-in link: a page opened (or reloaded) while that server waits for the sign-in still gets it.
+  const signIns = new Map<string, WebMessage>()
+  const off: Array<() => void> = [
+    ui.listen((message) => {
+      if (message.type === 'event' && message.event.type === 'authorization') signIns.set(message.event.server, message)
+      broadcast(message)
+    }),
+  ]
   const views = new AppViews({ app, ui, send: broadcast })
   // Server states and tool lists change together, in bursts: the page gets one snapshot per burst.
   let stateTimer: NodeJS.Immediate | undefined
@@ -118,6 +127,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       streams.add(res)
       res.on('close', () => streams.delete(res))
       res.write(`data: ${JSON.stringify({ type: 'state', state: snapshot() })}\n\n`)
+      for (const [server, signIn] of signIns) if (app.manager.status(server)?.state === 'authorizing') res.write(`data: ${JSON.stringify(signIn)}\n\n`)
       for (const open of ui.open()) res.write(`data: ${JSON.stringify({ type: 'dialog', ...open })}\n\n`)
       return
     }
@@ -146,9 +156,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       turn.abort(new Error('Cancelled by the user'))
       return reply(res, 202, { cancelled: true })
     }
-    const appCall = /^apps\/([\w-]{1,100})\/call$/.exec(path)
-    if (appCall) {
-      const answer = await views.call(appCall[1]!, body)
+    const appRequest = /^apps\/([\w-]{1,100})\/(call|context|close)$/.exec(path)
+    if (appRequest) {
+      const [, view, what] = appRequest as unknown as [string, string, 'call' | 'context' | 'close']
+      const answer = what === 'call' ? await views.call(view, body) : what === 'context' ? views.updateModelContext(view, body) : views.closeView(view)
       return reply(res, answer.status, answer.body)
     }
     const dialog = /^dialogs\/([\w-]{1,100})$/.exec(path)
