@@ -56,3 +56,16 @@ describe('type cost of our .d.ts for a consumer with skipLibCheck: false', () =>
     expect(instantiations - baseline.instantiations).toBeLessThan(BUDGET)
   }, 120_000)
 })
+
+describe('our .d.ts in the projects users have', () => {
+  it('type-check in a Node project without the DOM lib: every entry point of every package', () => {
+    // The DOM's globals (CryptoKey, CryptoKeyPair…) are not there: a .d.ts naming one is TS2304 for this user.
+    const { files } = check('node-only')
+    expect(files.some((file) => file.endsWith('/packages/auth/dist/client/index.d.ts'))).toBe(true)
+    expect(files.filter((file) => file.includes('/typescript/lib/lib.dom'))).toEqual([])
+  }, 120_000)
+
+  it('take the DOM’s WebCrypto keys where they take keys (OAuth private key, DPoP key pair)', () => {
+    check('auth-dom')
+  }, 120_000)
+})

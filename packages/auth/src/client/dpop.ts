@@ -1,5 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { createHash, randomUUID, type webcrypto } from 'node:crypto'
 import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose'
+
+// WebCrypto's key types by Node's names: the global `CryptoKey` is the DOM lib's (and only recent
+// @types/node's), so a Node project without the DOM lib and with `skipLibCheck: false` could not
+// read our .d.ts. The DOM's CryptoKey and CryptoKeyPair are assignable to these.
+/** A WebCrypto key (`CryptoKey`). */
+export type CryptoKey = webcrypto.CryptoKey
+/** A WebCrypto key pair (`CryptoKeyPair`). */
+export type CryptoKeyPair = webcrypto.CryptoKeyPair
 
 /** A DPoP key (RFC 9449): the pair proofs are signed with, and its public JWK and thumbprint. */
 export interface DPoPKey {

@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi'
 import { importPKCS8 } from 'jose'
 import { OAuthClientError } from './errors.js'
 import { canonicalResource, discover, type Discovery, type Fetch } from './discovery.js'
-import { dpopKey, dpopProof, type DPoPKey } from './dpop.js'
+import { dpopKey, dpopProof, type CryptoKey, type CryptoKeyPair, type DPoPKey } from './dpop.js'
 import { memoryTokenStore, type StoredClient, type StoredTokens, type TokenStore } from './store.js'
 import type { RedirectHandler } from './loopback.js'
 
