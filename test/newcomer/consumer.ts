@@ -77,10 +77,11 @@ export async function inPool<T>(limit: number, tasks: Array<() => Promise<T>>): 
 
 /**
  * Packs every published package with `pnpm pack` (which turns `workspace:*` into versions and adds the
- * root LICENSE) into `destination`, and returns each tarball's path by package name.
+ * root LICENSE) into `destination`, and returns each tarball's path by package name. `apps` adds
+ * published apps (`@plugboard/host-app`…) to the packages.
  */
-export async function packPublished(destination: string): Promise<Map<string, string>> {
-  const filters = PUBLISHED.flatMap((name) => ['--filter', `@plugboard/${name}`])
+export async function packPublished(destination: string, apps: readonly string[] = []): Promise<Map<string, string>> {
+  const filters = [...PUBLISHED.map((name) => `@plugboard/${name}`), ...apps].flatMap((name) => ['--filter', name])
   const packed = await run('bash', ['scripts/pnpm.sh', '-r', ...filters, 'pack', '--pack-destination', destination], { cwd: root, timeoutMs: 90_000 })
   if (packed.code !== 0) throw new Error(`pnpm pack failed:\n${packed.stderr}`)
   const tarballs = new Map<string, string>()
