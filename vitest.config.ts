@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@plugboard\/protocol\/testing$/, replacement: src('./packages/protocol/src/testing/index.ts') },
+      { find: /^@plugboard\/protocol\/apps$/, replacement: src('./packages/protocol/src/apps/index.ts') },
       { find: /^@plugboard\/auth\/client$/, replacement: src('./packages/auth/src/client/index.ts') },
       { find: /^@plugboard\/server\/apps$/, replacement: src('./packages/server/src/apps/index.ts') },
       { find: /^@plugboard\/host\/apps$/, replacement: src('./packages/host/src/apps/index.ts') },

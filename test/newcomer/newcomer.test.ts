@@ -30,6 +30,7 @@ const TYPES_NODE = '@types/node@20.19.43'
 const ENTRY_POINTS: Record<string, string[]> = {
   '@plugboard/protocol': ['McpError', 'ErrorCode', 'LATEST_PROTOCOL_VERSION', 'Session'],
   '@plugboard/protocol/testing': ['InMemoryTransport', 'withSchemaCheck'],
+  '@plugboard/protocol/apps': ['EXTENSION_ID', 'uiOf', 'visibleToModel'],
   '@plugboard/server': ['McpServer', 'ResourceTemplate'],
   '@plugboard/server/apps': ['registerAppTool', 'registerAppResource', 'RESOURCE_MIME_TYPE'],
   '@plugboard/client': ['Client'],
@@ -46,6 +47,7 @@ const ENTRY_POINTS: Record<string, string[]> = {
 
 const TS_CONSUMER = `import { ErrorCode, LATEST_PROTOCOL_VERSION, McpError, type CallToolResult } from '@plugboard/protocol'
 import { InMemoryTransport } from '@plugboard/protocol/testing'
+import { uiOf } from '@plugboard/protocol/apps'
 import { McpServer } from '@plugboard/server'
 import { RESOURCE_MIME_TYPE } from '@plugboard/server/apps'
 import { Client } from '@plugboard/client'
@@ -68,7 +70,7 @@ server.registerTool('add', { description: 'Adds two numbers' }, (): CallToolResu
 export const client = new Client({ name: 'newcomer', version: '1.0.0' })
 export const pair = InMemoryTransport.createLinkedPair()
 export const handler = createMcpHandler(server)
-export const used = [StdioClientTransport, StdioServerTransport, StreamableHTTPClientTransport, loadConfig, bearerAuth, oauthProvider, skills, listSkills, SKILL_MD]
+export const used = [uiOf, StdioClientTransport, StdioServerTransport, StreamableHTTPClientTransport, loadConfig, bearerAuth, oauthProvider, skills, listSkills, SKILL_MD]
 `
 
 // The TypeScript consumers: a file per module system under each resolution a user may have. node10

@@ -26,6 +26,7 @@ export {
   visibleToApp,
   type McpUiToolVisibility,
   type McpUiToolInfo,
+  type McpUiToolMeta,
   type McpUiResourceCsp,
   type McpUiResourcePermissions,
   type McpUiResourceMeta,

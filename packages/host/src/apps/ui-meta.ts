@@ -1,94 +1,17 @@
-import type { Tool } from '@plugboard/protocol'
-
-// MCP Apps (SEP-1865), host side: what a tool and a `ui://` resource say of their view. The shapes
-// mirror `@plugboard/server/apps` (the server writes them; a host reads them from any server, so
-// every field is checked here rather than trusted).
+// MCP Apps (SEP-1865), host side: what a tool and a `ui://` resource say of their view. The
+// definitions are @plugboard/protocol/apps's, shared with the server side (@plugboard/server/apps).
 // https://github.com/modelcontextprotocol/ext-apps/blob/main/specification/2026-01-26/apps.mdx#resource-discovery
-
-/** The MCP Apps extension identifier, the key under `capabilities.extensions` on both sides. */
-export const EXTENSION_ID = 'io.modelcontextprotocol/ui'
-
-/** The MIME type of an MCP App's HTML; a host that renders apps declares it in its `mimeTypes`. */
-export const RESOURCE_MIME_TYPE = 'text/html;profile=mcp-app'
-
-/** The deprecated flat `_meta` key that linked a tool to its view before `_meta.ui.resourceUri`. */
-export const RESOURCE_URI_META_KEY = 'ui/resourceUri'
-
-/** Who may call a tool: `'model'` (the agent sees it), `'app'` (a view of the same server may call it). */
-export type McpUiToolVisibility = 'model' | 'app'
-
-/** A tool's view and visibility, as {@link uiOf} reads them. */
-export interface McpUiToolInfo {
-  /** The `ui://` resource to render the tool's results with; `undefined` when the tool has no view. */
-  resourceUri: string | undefined
-  /** Who may call the tool; `['model', 'app']` when the tool does not say. */
-  visibility: McpUiToolVisibility[]
-}
-
-/** Origins a view may reach, under `_meta.ui.csp` of a `ui://` resource. */
-export interface McpUiResourceCsp {
-  /** Origins for fetch/XHR/WebSocket (`connect-src`). */
-  connectDomains?: string[]
-  /** Origins for scripts, styles, images, fonts and media; `https://*.example.com` wildcards allowed. */
-  resourceDomains?: string[]
-  /** Origins for nested iframes (`frame-src`). */
-  frameDomains?: string[]
-  /** Allowed `<base>` URIs (`base-uri`). */
-  baseUriDomains?: string[]
-}
-
-/** Browser features a view asks for; the host MAY grant them through the iframe's `allow` attribute. */
-export interface McpUiResourcePermissions {
-  camera?: Record<string, never>
-  microphone?: Record<string, never>
-  geolocation?: Record<string, never>
-  clipboardWrite?: Record<string, never>
-}
-
-/** How a `ui://` resource asks to be sandboxed and shown: `_meta.ui` of its `resources/read` content (or listing). */
-export interface McpUiResourceMeta {
-  csp?: McpUiResourceCsp
-  permissions?: McpUiResourcePermissions
-  /** A dedicated sandbox origin for the view; its format is the host's. */
-  domain?: string
-  /** `true`: draw a border and background; `false`: do not; omitted: the host decides. */
-  prefersBorder?: boolean
-}
-
-const DEFAULT_VISIBILITY: readonly McpUiToolVisibility[] = ['model', 'app']
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
-
-function uiUri(value: unknown): string | undefined {
-  // Only `ui://` resources are views: a host must not render (or fetch) anything else a tool names.
-  return typeof value === 'string' && value.startsWith('ui://') && URL.canParse(value) ? value : undefined
-}
-
-/**
- * The view and visibility a tool declares (`_meta.ui.resourceUri`, falling back to the deprecated
- * flat `_meta['ui/resourceUri']`, and `_meta.ui.visibility`), or `undefined` when it declares neither.
- * A resource URI that is not `ui://` is ignored; unknown visibility entries are dropped, and a
- * visibility that is not an array counts as omitted (`['model', 'app']`).
- * @see https://github.com/modelcontextprotocol/ext-apps/blob/main/specification/2026-01-26/apps.mdx#resource-discovery
- */
-export function uiOf(tool: Pick<Tool, '_meta'>): McpUiToolInfo | undefined {
-  const meta = tool._meta
-  if (!isRecord(meta)) return undefined
-  const ui = isRecord(meta.ui) ? meta.ui : undefined
-  const flat = meta[RESOURCE_URI_META_KEY]
-  if (!ui && flat === undefined) return undefined
-  const visibility = Array.isArray(ui?.visibility)
-    ? [...new Set(ui.visibility.filter((v): v is McpUiToolVisibility => v === 'model' || v === 'app'))]
-    : [...DEFAULT_VISIBILITY]
-  return { resourceUri: uiUri(ui?.resourceUri) ?? uiUri(flat), visibility }
-}
-
-/** Whether the agent may see and call the tool: its visibility includes `'model'` (the default). Hosts keep other tools out of the model's tool list. */
-export function visibleToModel(tool: Pick<Tool, '_meta'>): boolean {
-  return (uiOf(tool)?.visibility ?? DEFAULT_VISIBILITY).includes('model')
-}
-
-/** Whether a view of the tool's own server may call it: its visibility includes `'app'` (the default). */
-export function visibleToApp(tool: Pick<Tool, '_meta'>): boolean {
-  return (uiOf(tool)?.visibility ?? DEFAULT_VISIBILITY).includes('app')
-}
+export {
+  EXTENSION_ID,
+  RESOURCE_MIME_TYPE,
+  RESOURCE_URI_META_KEY,
+  uiOf,
+  visibleToModel,
+  visibleToApp,
+  type McpUiToolVisibility,
+  type McpUiToolInfo,
+  type McpUiToolMeta,
+  type McpUiResourceCsp,
+  type McpUiResourcePermissions,
+  type McpUiResourceMeta,
+} from '@plugboard/protocol/apps'

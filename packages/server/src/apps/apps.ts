@@ -1,4 +1,15 @@
 import type { ClientCapabilities, ReadResourceResult } from '@plugboard/protocol'
+import {
+  EXTENSION_ID,
+  RESOURCE_MIME_TYPE,
+  RESOURCE_URI_META_KEY,
+  type McpUiClientCapabilities,
+  type McpUiResourceCsp,
+  type McpUiResourceMeta,
+  type McpUiResourcePermissions,
+  type McpUiToolMeta,
+  type McpUiToolVisibility,
+} from '@plugboard/protocol/apps'
 import type { ServerContext } from '../context.js'
 import { clientExtension, type ServerExtension } from '../extensions.js'
 import type { ReadResourceCallback, RegisteredResource, ResourceMetadata } from '../features/resources.js'
@@ -9,74 +20,14 @@ import type { SchemaInput } from '../schema.js'
 // MCP Apps (SEP-1865), server side: a tool names a `ui://` HTML resource in `_meta.ui`, the host
 // reads it with `resources/read` and renders it in a sandboxed iframe, and the page calls tools back
 // through the host. Names and shapes follow `@modelcontextprotocol/ext-apps/server`, so moving from
-// it is a change of import line.
+// it is a change of import line. The constants and the `_meta` shapes are @plugboard/protocol/apps's,
+// shared with the host side.
 // https://github.com/modelcontextprotocol/ext-apps/blob/main/specification/2026-01-26/apps.mdx
 
-/** The MCP Apps extension identifier, the key under `capabilities.extensions` on both sides. */
-export const EXTENSION_ID = 'io.modelcontextprotocol/ui'
-
-/** The MIME type of an MCP App's HTML: a UI resource's contents MUST carry it. */
-export const RESOURCE_MIME_TYPE = 'text/html;profile=mcp-app'
-
-/**
- * The flat `_meta` key that linked a tool to its UI before `_meta.ui.resourceUri`. Deprecated by the
- * spec ("will be removed before GA"); {@link registerAppTool} still writes both so older hosts find it.
- */
-export const RESOURCE_URI_META_KEY = 'ui/resourceUri'
+export { EXTENSION_ID, RESOURCE_MIME_TYPE, RESOURCE_URI_META_KEY }
+export type { McpUiToolVisibility, McpUiToolMeta, McpUiResourceCsp, McpUiResourcePermissions, McpUiResourceMeta, McpUiClientCapabilities }
 
 const UI_SCHEME = 'ui:'
-
-/** Who may call a tool: `'model'` (the agent sees it in its tool list), `'app'` (a view of this server may call it). */
-export type McpUiToolVisibility = 'model' | 'app'
-
-/** What a tool says of its UI, under `_meta.ui`. */
-export interface McpUiToolMeta {
-  /** The `ui://` resource the host renders this tool's results with. */
-  resourceUri?: string
-  /**
-   * Who may call the tool; `['model', 'app']` when omitted. The host, not the server, acts on it:
-   * it keeps tools without `'model'` out of the agent's tool list and refuses a view's call to a tool
-   * without `'app'`. The server lists and serves every tool as usual.
-   */
-  visibility?: McpUiToolVisibility[]
-}
-
-/** Origins a view may reach; the host builds the iframe's Content Security Policy from them (nothing declared: no network at all). */
-export interface McpUiResourceCsp {
-  /** Origins for fetch/XHR/WebSocket (`connect-src`). */
-  connectDomains?: string[]
-  /** Origins for scripts, styles, images, fonts and media (`script-src`, `style-src`, `img-src`, `font-src`, `media-src`); `https://*.example.com` wildcards allowed. */
-  resourceDomains?: string[]
-  /** Origins for nested iframes (`frame-src`; none when omitted). */
-  frameDomains?: string[]
-  /** Allowed `<base>` URIs (`base-uri`; `'self'` when omitted). */
-  baseUriDomains?: string[]
-}
-
-/** Browser features a view asks for; the host MAY grant them through the iframe's `allow` attribute. */
-export interface McpUiResourcePermissions {
-  camera?: Record<string, never>
-  microphone?: Record<string, never>
-  geolocation?: Record<string, never>
-  clipboardWrite?: Record<string, never>
-}
-
-/** How a UI resource asks to be sandboxed and shown, under `_meta.ui` of its listing and of its `resources/read` contents. */
-export interface McpUiResourceMeta {
-  csp?: McpUiResourceCsp
-  permissions?: McpUiResourcePermissions
-  /** A dedicated sandbox origin for the view; its format is the host's (read the host's documentation). */
-  domain?: string
-  /** `true`: the host draws a border and background; `false`: it does not; omitted: the host decides. */
-  prefersBorder?: boolean
-}
-
-/** The MCP Apps settings a client declares under `capabilities.extensions['io.modelcontextprotocol/ui']`. */
-export interface McpUiClientCapabilities {
-  /** The UI content types the host renders; MCP Apps support means it holds {@link RESOURCE_MIME_TYPE}. */
-  mimeTypes?: string[]
-  [setting: string]: unknown
-}
 
 /** A tool's config for {@link registerAppTool}: a `ToolConfig` whose `_meta` names its UI. */
 export type McpUiAppToolConfig<I extends SchemaInput | undefined = undefined, O extends SchemaInput | undefined = undefined> = ToolConfig<I, O> & {
