@@ -376,7 +376,7 @@ const look = (readStyleVariables) => ({ theme: theme(), styles: { variables: rea
  * `allow-same-origin` in its sandbox (and in the CSP the host sends with it), so the view runs in an
  * opaque origin: it cannot reach this page, its token, or the host's API. Everything it may do goes
  * through the AppBridge: `tools/call` of its own server's app-visible tools (the host checks again,
- * and asks consent as for the model's calls), links the user sees opened in a new tab, a message it
+ * and asks consent as for the model's calls), `resources/read` of its own server's resources, links the user sees opened in a new tab, a message it
  * writes into the message box for the user to send, what it tells the model (shown in the chat when
  * the model gets it), full screen and back, its size, log lines to the page's console, and asking
  * to be closed. The card's Close button tears it down (`ui/resource-teardown`, then the iframe goes).
@@ -397,6 +397,12 @@ async function showApp(message) {
     callTool: async (name, args) => {
       const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/call`, { name, arguments: args })
       if (!ok) throw Object.assign(new Error(data.error ?? 'The call failed.'), { code: data.code })
+      return data.result
+    },
+    // Its own server's resources (the host refuses any other server's).
+    readResource: async (uri) => {
+      const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/read`, { uri })
+      if (!ok) throw Object.assign(new Error(data.error ?? 'The read failed.'), { code: data.code })
       return data.result
     },
     hostInfo: { name: 'plugboard-host', version: 'web' },

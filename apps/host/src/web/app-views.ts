@@ -106,6 +106,24 @@ export class AppViews {
   }
 
   /**
+   * Reads a resource of view `id`'s own server for it (`resources/read`, relayed by the page's
+   * AppBridge): `body` is `{ uri }`. The view and the resource come from the same server, so no
+   * consent is asked; another server's resources are out of its reach.
+   */
+  async readResource(id: string, body: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+    const view = this.#views.get(id)
+    if (!view) return { status: 404, body: { error: 'No such view.', code: -32602 } }
+    if (typeof body.uri !== 'string' || !URL.canParse(body.uri)) return { status: 400, body: { error: 'Send { uri } with an absolute URI.', code: -32602 } }
+    const client = this.#app.manager.client(view.server)
+    if (!client) return { status: 503, body: { error: `${view.server} is not connected.`, code: -32000 } }
+    try {
+      return { status: 200, body: { result: await client.readResource({ uri: body.uri }) } }
+    } catch (error) {
+      return { status: 502, body: { error: (error as Error).message, code: error instanceof McpError ? error.code : -32000 } }
+    }
+  }
+
+  /**
    * Takes view `id`'s `ui/update-model-context` (relayed by the page's AppBridge, which checked
    * its shape): `body` is `{ content?, structuredContent? }`, text only for content. The model gets
    * it with the next user message, replacing what the view said before.
