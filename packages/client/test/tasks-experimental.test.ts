@@ -5,7 +5,7 @@
 // https://modelcontextprotocol.io/specification/2025-11-25/basic/utilities/tasks
 import { ErrorCode, McpError, RELATED_TASK_META_KEY, type ListTasksResult } from '@plugboard/protocol'
 import { McpServer, memoryTaskStore, startTask, tasks, type TasksOptions } from '@plugboard/server'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Client, ClientOptions, TaskState, TaskStatus } from '../src/index.js'
 import { connectToMcpServer } from './mcp-server.js'
 
@@ -101,6 +101,45 @@ describe('ToolTask on 2025-11-25 experimental tasks', () => {
     const task = await client.callTool({ name: 'ask', arguments: {} }, { task: true })
     expect(await task.result()).toMatchObject({ content: [{ text: 'signed by Ada' }] })
     expect(violations()).toEqual([])
+  })
+
+  it('calls tasks/result once a task is input_required (a server may hold its questions for that call), and takes its answer as the result', async () => {
+    const { server } = taskServer()
+    let sentRef: unknown[] = []
+    // The answer waits until the client has called tasks/result: what a queueing server needs to deliver the question at all.
+    const { client, sent, violations } = await connect(server, {
+      elicitation: { form: async () => (await vi.waitFor(() => expect(request(sentRef, 'tasks/result')).toHaveLength(1), { timeout: 10_000 }), { action: 'accept', content: { name: 'Grace' } }) },
+    })
+    sentRef = sent
+    const task = await client.callTool({ name: 'ask', arguments: {} }, { task: true })
+    expect(await task.result()).toMatchObject({ content: [{ text: 'signed by Grace' }] })
+    // The one call served both: no second tasks/result once the task ended.
+    expect(request(sent, 'tasks/result')).toEqual([{ taskId: task.taskId }])
+    expect(violations()).toEqual([])
+  })
+
+  it('asks tasks/result again once the task ended when the call held open during it hit the request timeout', async () => {
+    const { server, release } = taskServer()
+    server.registerTool('ask_then_hang', { execution: { taskSupport: 'optional' } }, async (_args, ctx) => {
+      await ctx.elicit({ message: 'Go?', requestedSchema: { type: 'object', properties: {} } })
+      await gate
+      return text('finished late')
+    })
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => (open = resolve))
+    let sentRef: unknown[] = []
+    const { client, sent } = await connect(server, { elicitation: { form: async () => (await vi.waitFor(() => expect(request(sentRef, 'tasks/result')).toHaveLength(1), { timeout: 10_000 }), { action: 'accept', content: {} }) } })
+    sentRef = sent
+    const task = await client.callTool({ name: 'ask_then_hang', arguments: {} }, { task: true, timeout: 200 })
+    const states: TaskStatus[] = []
+    for await (const state of task) {
+      states.push(state.status)
+      // Well past the held call's 200 ms: it has timed out by now.
+      if (state.status === 'working' && states.includes('input_required')) setTimeout(open, 600)
+    }
+    expect(await task.result()).toMatchObject({ content: [{ text: 'finished late' }] })
+    expect(request(sent, 'tasks/result')).toEqual([{ taskId: task.taskId }, { taskId: task.taskId }])
+    release()
   })
 
   it('resolves result() with the isError result of a tool error (failed in 2025-11-25), and rejects with the error a task ended with', async () => {

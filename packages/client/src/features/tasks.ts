@@ -90,6 +90,14 @@ export class ToolTask implements AsyncIterable<TaskState> {
   readonly #answered = new Set<string>()
   #state: TaskState | undefined
   #immediate: CallToolResult | undefined
+  /**
+   * 2025-11-25: the `tasks/result` call made when the task first asked for input. A server may hold
+   * its requests to the client (elicitation, sampling) until one is made — the official SDK's task
+   * message queue delivers them on that call's stream — and it answers once the task ended.
+   */
+  #resultCall: Promise<CallToolResult> | undefined
+  /** Wakes a waiting iterator (a status notification, the end of `#resultCall`). */
+  #wake: (() => void) | undefined
   /** Checks a result against the tool's `outputSchema` (unknown for a resumed task). */
   readonly #check: ((result: CallToolResult) => void) | undefined
 
@@ -120,7 +128,11 @@ export class ToolTask implements AsyncIterable<TaskState> {
   /** Polls once (`tasks/get`) and answers any new input requests. */
   async get(): Promise<TaskState> {
     if (this.taskId === undefined) throw new McpError(ErrorCode.InvalidParams, 'This call was answered at once: it has no task to poll')
-    if (hasExperimentalTasks(this.#session)) return (this.#state = fromExperimental(await this.#session.request('tasks/get', { taskId: this.taskId }, this.#requestOptions())))
+    if (hasExperimentalTasks(this.#session)) {
+      this.#state = fromExperimental(await this.#session.request('tasks/get', { taskId: this.taskId }, this.#requestOptions()))
+      if (this.#state.status === 'input_required') this.#fetchResult(this.#state.taskId)
+      return this.#state
+    }
     const raw = await this.#session.request('tasks/get', { taskId: this.taskId }, this.#requestOptions())
     // The session leaves an extension's results to it: checked here, against the extension's table.
     const parsed = tasksMethods['tasks/get'].result.safeParse(raw)
@@ -148,7 +160,34 @@ export class ToolTask implements AsyncIterable<TaskState> {
     if (!hasExperimentalTasks(this.#session) || state!.status === 'cancelled') return outcome(state!)
     // 2025-11-25 inlines no result: `tasks/result` answers what the tools/call would have (a tool error
     // shows as `failed`, with its isError result), and answers at once now that the task ended.
-    return (await this.#session.request('tasks/result', { taskId: state!.taskId }, { ...this.#requestOptions(), resultSchema: CallToolResultSchema })) as CallToolResult
+    if (this.#resultCall) {
+      try {
+        return await this.#resultCall
+      } catch (error) {
+        // Held open while the task ran, that call may have hit the request timeout; the task has ended now, so ask again.
+        if (!(error instanceof McpError && error.code === ErrorCode.RequestTimeout)) throw error
+      }
+    }
+    return this.#requestResult(state!.taskId)
+  }
+
+  #requestResult(taskId: string): Promise<CallToolResult> {
+    return this.#session.request('tasks/result', { taskId }, { ...this.#requestOptions(), resultSchema: CallToolResultSchema }) as Promise<CallToolResult>
+  }
+
+  /**
+   * 2025-11-25, a task asking for input: calls `tasks/result` once, as the spec says a requestor
+   * should, so a server that queues its requests for that call delivers them (they reach this
+   * client's handlers like any request). It answers when the task ends; `result()` takes that answer.
+   */
+  #fetchResult(taskId: string): void {
+    if (this.#resultCall) return
+    this.#resultCall = this.#requestResult(taskId)
+    // Awaited by result(), if anyone asks; the iterator only needs to know it ended.
+    this.#resultCall.then(
+      () => this.#wake?.(),
+      () => this.#wake?.(),
+    )
   }
 
   /** Asks the server to stop the task (`tasks/cancel`); a task that already ended stays as it ended. */
@@ -195,12 +234,15 @@ export class ToolTask implements AsyncIterable<TaskState> {
         }
         if (FINAL.has(state.status)) return
         const interval = Math.max(MIN_POLL, state.pollIntervalMs ?? this.#options.pollIntervalMs ?? 1000)
-        if (pushed.length === 0) await sleep(following ? interval * FOLLOWING_POLL_FACTOR : interval, this.#options.signal, (w) => (wake = w))
-        wake = undefined
+        if (pushed.length === 0) await sleep(following ? interval * FOLLOWING_POLL_FACTOR : interval, this.#options.signal, (w) => (wake = this.#wake = w))
+        wake = this.#wake = undefined
         const next = pushed.shift()
         if (next) {
           this.#state = next
-          if (next.status === 'input_required') await this.#answer(next)
+          if (next.status === 'input_required') {
+            if (hasExperimentalTasks(this.#session)) this.#fetchResult(next.taskId)
+            else await this.#answer(next)
+          }
           state = next
         } else state = await this.get()
       }
