@@ -117,6 +117,19 @@ describe('the official App (view side) against our AppBridge (host side)', () =>
     await expect(view.app.callServerTool({ name: 'nope', arguments: {} })).rejects.toThrow(/Unknown tool: nope/)
   })
 
+  it('reads and lists its server’s resources through the host', async () => {
+    const readResource = vi.fn(async (uri: string) => ({ contents: [{ uri, mimeType: 'text/plain', text: 'hello' }] }))
+    const listResources = vi.fn(async (cursor: string | undefined) => (cursor ? { resources: [{ uri: 'file:///b', name: 'b' }] } : { resources: [{ uri: 'file:///a', name: 'a' }], nextCursor: 'next' }))
+    const view = await connect({ readResource, listResources })
+    await view.app.connect(view.transport as never)
+    expect(view.app.getHostCapabilities()?.serverResources).toEqual({})
+    expect(await view.app.readServerResource({ uri: 'file:///a' })).toEqual({ contents: [{ uri: 'file:///a', mimeType: 'text/plain', text: 'hello' }] })
+    const first = await view.app.listServerResources()
+    expect(first).toEqual({ resources: [{ uri: 'file:///a', name: 'a' }], nextCursor: 'next' })
+    expect((await view.app.listServerResources({ cursor: first.nextCursor })).resources).toEqual([{ uri: 'file:///b', name: 'b' }])
+    expect(listResources.mock.calls).toEqual([[undefined], ['next']])
+  })
+
   it('updates the model context, sends a message, opens a link, logs, and changes display mode', async () => {
     const onUpdateModelContext = vi.fn()
     const onMessage = vi.fn()

@@ -185,8 +185,8 @@ describe('plugboard-host --web with MCP Apps it did not write', { timeout: 30_00
     await eventually(() => card('show-hostile').locator('.result').textContent()).toBe('Showing the hostile view.')
     const view = card('show-hostile').frameLocator('iframe.app-view')
     await eventually(() => view.locator('#state').textContent()).toBe('done')
-    // The tool result may come before or after the view's own exchanges: wait for all 15 lines.
-    await eventually(() => view.locator('#seen li').count()).toBe(15)
+    // The tool result may come before or after the view's own exchanges: wait for all 16 lines.
+    await eventually(() => view.locator('#seen li').count()).toBe(16)
     const seen = await view.locator('#seen li').allTextContents()
     expect(seen).toEqual(
       expect.arrayContaining([
@@ -206,11 +206,12 @@ describe('plugboard-host --web with MCP Apps it did not write', { timeout: 30_00
         'read-own: ui://hostile/view.html text/html;profile=mcp-app',
         // The server's own answer, passed on (2026-07-28 says -32602 for a resource it does not have).
         'read-missing: -32602 Resource not found',
+        'list: ui://hostile/view.html',
         'tool-result: Showing the hostile view.',
       ]),
     )
     // One answer to each message it sent, no more.
-    expect(seen).toHaveLength(15)
+    expect(seen).toHaveLength(16)
     expect(await page.locator('#message').inputValue()).toBe('')
     // The sandbox has neither allow-top-navigation nor allow-popups.
     expect(await view.locator('#escape').textContent()).toBe('top: SecurityError, open: null')

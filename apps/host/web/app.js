@@ -376,7 +376,7 @@ const look = (readStyleVariables) => ({ theme: theme(), styles: { variables: rea
  * `allow-same-origin` in its sandbox (and in the CSP the host sends with it), so the view runs in an
  * opaque origin: it cannot reach this page, its token, or the host's API. Everything it may do goes
  * through the AppBridge: `tools/call` of its own server's app-visible tools (the host checks again,
- * and asks consent as for the model's calls), `resources/read` of its own server's resources, links the user sees opened in a new tab, a message it
+ * and asks consent as for the model's calls), `resources/read` and `resources/list` of its own server's resources, links the user sees opened in a new tab, a message it
  * writes into the message box for the user to send, what it tells the model (shown in the chat when
  * the model gets it), full screen and back, its size, log lines to the page's console, and asking
  * to be closed. The card's Close button tears it down (`ui/resource-teardown`, then the iframe goes).
@@ -403,6 +403,11 @@ async function showApp(message) {
     readResource: async (uri) => {
       const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/read`, { uri })
       if (!ok) throw Object.assign(new Error(data.error ?? 'The read failed.'), { code: data.code })
+      return data.result
+    },
+    listResources: async (cursor) => {
+      const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/resources`, cursor === undefined ? {} : { cursor })
+      if (!ok) throw Object.assign(new Error(data.error ?? 'The listing failed.'), { code: data.code })
       return data.result
     },
     hostInfo: { name: 'plugboard-host', version: 'web' },

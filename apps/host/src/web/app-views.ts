@@ -123,6 +123,20 @@ export class AppViews {
     }
   }
 
+  /** Lists the resources of view `id`'s own server for it (`resources/list`): `body` is `{ cursor? }`. */
+  async listResources(id: string, body: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+    const view = this.#views.get(id)
+    if (!view) return { status: 404, body: { error: 'No such view.', code: -32602 } }
+    if (body.cursor !== undefined && typeof body.cursor !== 'string') return { status: 400, body: { error: 'cursor must be a string.', code: -32602 } }
+    const client = this.#app.manager.client(view.server)
+    if (!client) return { status: 503, body: { error: `${view.server} is not connected.`, code: -32000 } }
+    try {
+      return { status: 200, body: { result: await client.listResources(body.cursor === undefined ? {} : { cursor: body.cursor }) } }
+    } catch (error) {
+      return { status: 502, body: { error: (error as Error).message, code: error instanceof McpError ? error.code : -32000 } }
+    }
+  }
+
   /**
    * Takes view `id`'s `ui/update-model-context` (relayed by the page's AppBridge, which checked
    * its shape): `body` is `{ content?, structuredContent? }`, text only for content. The model gets

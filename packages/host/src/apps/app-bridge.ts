@@ -1,4 +1,4 @@
-import type { CallToolResult, Implementation, JSONRPCErrorObject, JSONRPCMessage, ReadResourceResult, RequestId, Tool } from '@plugboard/protocol'
+import type { CallToolResult, Implementation, JSONRPCErrorObject, JSONRPCMessage, ListResourcesResult, ReadResourceResult, RequestId, Tool } from '@plugboard/protocol'
 import {
   ALL_MODALITIES,
   APPS_PROTOCOL_VERSION,
@@ -48,6 +48,8 @@ export interface AppBridgeOptions {
   tools?: readonly Tool[] | ((name: string) => Tool | undefined | Promise<Tool | undefined>)
   /** Reads a resource of the view's server for the view (`resources/read`); omitted: refused as unknown. */
   readResource?: (uri: string) => Promise<ReadResourceResult>
+  /** Lists the resources of the view's server for the view (`resources/list`, one page per `cursor`); omitted: refused as unknown. */
+  listResources?: (cursor: string | undefined) => Promise<ListResourcesResult>
   /** The host's name and version (`hostInfo`). */
   hostInfo: Implementation
   /** The context the view starts with (theme, display mode, container size, the tool call…); change it with `setHostContext`. */
@@ -93,7 +95,7 @@ const MAX_ID_LENGTH = 256
  * messages (`postMessage` in a browser). It answers `ui/initialize`, then sends the tool's input and
  * result — held until the view says `ui/notifications/initialized`, as the spec requires, and sent
  * again if the view reloads and initializes anew. It proxies the view's `tools/call` to the view's
- * server for tools visible to apps only, `resources/read` when the host allows it, and hands
+ * server for tools visible to apps only, `resources/read` and `resources/list` when the host allows them, and hands
  * `ui/message`, `ui/open-link`, `ui/update-model-context`, `ui/request-display-mode`, size changes
  * and logs to the host's callbacks. `receive()` never throws: a malformed message gets a JSON-RPC
  * error (-32600, -32601, -32602) or, for a notification, is dropped and reported to `onError`.
@@ -140,6 +142,11 @@ export class AppBridge {
     'resources/read': (params) => {
       if (!this.#options.readResource) throw new ViewError(CODE.MethodNotFound, 'Method not found: resources/read (this host does not read resources for views)')
       return this.#options.readResource(checkUri(params, 'resources/read', 'uri'))
+    },
+    'resources/list': (params) => {
+      if (!this.#options.listResources) throw new ViewError(CODE.MethodNotFound, 'Method not found: resources/list (this host does not list resources for views)')
+      if (params.cursor !== undefined && typeof params.cursor !== 'string') throw new ViewError(CODE.InvalidParams, 'resources/list: cursor must be a string')
+      return this.#options.listResources(params.cursor as string | undefined)
     },
     'ui/open-link': (params) => this.#callback('onOpenLink', 'ui/open-link', () => ({ url: checkLink(params) })),
     'ui/message': (params) =>
@@ -322,10 +329,10 @@ export class AppBridge {
     this.#app = checkInitialize(params)
     // A view that initializes again (it reloaded) gets nothing until it says it is initialized again.
     this.#ready = false
-    const { onOpenLink, onLog, onMessage, onUpdateModelContext, readResource, sandbox, tools } = this.#options
+    const { onOpenLink, onLog, onMessage, onUpdateModelContext, readResource, listResources, sandbox, tools } = this.#options
     const hostCapabilities: McpUiHostCapabilities = {
       ...(tools && { serverTools: {} }),
-      ...(readResource && { serverResources: {} }),
+      ...((readResource || listResources) && { serverResources: {} }),
       ...(onOpenLink && { openLinks: {} }),
       ...(onLog && { logging: {} }),
       ...(sandbox && { sandbox }),
