@@ -152,6 +152,17 @@ describe('the official App (view side) against our AppBridge (host side)', () =>
     await vi.waitFor(() => expect(view.changes).toContainEqual({ displayMode: 'fullscreen' }))
   })
 
+  it('hands files to save to the host (downloadFile), which may say nothing was saved', async () => {
+    const onDownloadFile = vi.fn((params: { contents: unknown[] }) => (params.contents.length > 1 ? { isError: true } : undefined))
+    const view = await connect({ onDownloadFile })
+    await view.app.connect(view.transport as never)
+    expect(view.app.getHostCapabilities()?.downloadFile).toEqual({})
+    const file = { type: 'resource' as const, resource: { uri: 'file:///report.csv', mimeType: 'text/csv', text: 'a,b\n1,2\n' } }
+    expect(await view.app.downloadFile({ contents: [file] })).toEqual({})
+    expect(onDownloadFile).toHaveBeenCalledWith({ contents: [file] })
+    expect(await view.app.downloadFile({ contents: [file, { type: 'resource_link', uri: 'file:///big.bin', name: 'big.bin' }] })).toEqual({ isError: true })
+  })
+
   it('asks to be torn down, and answers the teardown through its onteardown handler', async () => {
     const onRequestTeardown = vi.fn()
     // No timeout to fall back on: only the view's answer can end the teardown.

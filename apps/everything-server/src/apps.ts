@@ -12,7 +12,8 @@ export const COUNTER_VIEW_URI = 'ui://everything/counter.html'
  * button calls the app-only `counter-increment` tool back with `tools/call` through the host, then
  * tells the model the new count (`ui/update-model-context`, when the host takes it). It asks for full
  * screen (`ui/request-display-mode`) when the host offers it, asks to be closed
- * (`ui/notifications/request-teardown`), answers `ui/resource-teardown` (logging the count it
+ * (`ui/notifications/request-teardown`), exports the count as a file (`ui/download-file`, when the
+ * host offers it), answers `ui/resource-teardown` (logging the count it
  * ends at) and `ping`, reports its size, and follows the host's theme and style variables.
  * @see https://github.com/modelcontextprotocol/ext-apps/blob/main/specification/2026-01-26/apps.mdx#communication-protocol
  */
@@ -33,6 +34,7 @@ export const COUNTER_HTML = `<!DOCTYPE html>
 <output id="count">-</output>
 <button id="increment" type="button" disabled>+1</button>
 <button id="fullscreen" type="button" hidden>Full screen</button>
+<button id="export" type="button" hidden>Export</button>
 <button id="done" type="button" disabled>Done</button>
 <p id="status">Waiting for the host...</p>
 <script>
@@ -46,6 +48,7 @@ export const COUNTER_HTML = `<!DOCTYPE html>
   var status = document.getElementById('status');
   var fullscreen = document.getElementById('fullscreen');
   var done = document.getElementById('done');
+  var exportButton = document.getElementById('export');
   var host = { capabilities: {}, displayMode: 'inline' };
   var own = function (table, key) { return Object.prototype.hasOwnProperty.call(table, key); };
 
@@ -130,11 +133,18 @@ export const COUNTER_HTML = `<!DOCTYPE html>
     request('ui/request-display-mode', { mode: host.displayMode === 'fullscreen' ? 'inline' : 'fullscreen' })
       .then(function (result) { applyContext({ displayMode: result.mode }); }, function (error) { status.textContent = 'No full screen: ' + error.message; });
   });
+  // A sandboxed view cannot download: it hands the file to the host, which asks the user.
+  exportButton.addEventListener('click', function () {
+    var file = { type: 'resource', resource: { uri: 'file:///counter.json', mimeType: 'application/json', text: JSON.stringify({ count: Number(count.textContent) }) } };
+    request('ui/download-file', { contents: [file] })
+      .then(function (result) { status.textContent = result && result.isError ? 'Export cancelled.' : 'Exported.'; }, function (error) { status.textContent = 'Could not export: ' + error.message; });
+  });
   // The view is finished with: it asks the host to close it (the host decides, then tears it down).
   done.addEventListener('click', function () { notify('ui/notifications/request-teardown'); });
 
   request('ui/initialize', { appInfo: { name: 'everything-counter', version: '1.0.0' }, appCapabilities: { availableDisplayModes: ['inline', 'fullscreen'] }, protocolVersion: '2026-01-26' }).then(function (result) {
     host.capabilities = (result && result.hostCapabilities) || {};
+    exportButton.hidden = !host.capabilities.downloadFile;
     applyContext(result && result.hostContext);
     notify('ui/notifications/initialized');
     button.disabled = false;

@@ -42,11 +42,12 @@ class FakeElement {
 function runView(html: string) {
   const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!)
   expect(scripts).toHaveLength(1)
-  const elements = { count: new FakeElement(), increment: new FakeElement(), status: new FakeElement(), fullscreen: new FakeElement(), done: new FakeElement() }
+  const elements = { count: new FakeElement(), increment: new FakeElement(), status: new FakeElement(), fullscreen: new FakeElement(), done: new FakeElement(), export: new FakeElement() }
   // As the markup has them.
   elements.increment.disabled = true
   elements.done.disabled = true
   elements.fullscreen.hidden = true
+  elements.export.hidden = true
   elements.count.textContent = '-'
   const posted: Message[] = []
   const targets: string[] = []
@@ -122,8 +123,9 @@ describe.each(ERAS)('the counter app (%s)', (_revision, open) => {
     ])
     expect(view.documentElement.style.colorScheme).toBe('dark')
     expect(view.elements.increment.disabled).toBe(false)
-    // This host offers no full screen: the view's button stays hidden.
+    // This host offers no full screen and takes no files: those buttons stay hidden.
     expect(view.elements.fullscreen.hidden).toBe(true)
+    expect(view.elements.export.hidden).toBe(true)
 
     // The model's call, whose input and result the host passes on to the view.
     const shown = await request(client, 'tools/call', { name: 'show-counter', arguments: {} })
@@ -152,7 +154,7 @@ describe.each(ERAS)('the counter app (%s)', (_revision, open) => {
     const view = runView(COUNTER_HTML)
     const [init] = view.take()
     const hostContext = { theme: 'light', displayMode: 'inline', availableDisplayModes: ['inline', 'fullscreen'], styles: { variables: { '--color-text-primary': '#123456', 'color: red; --x': 'injected' } } }
-    view.deliver({ jsonrpc: '2.0', id: init!.id!, result: { protocolVersion: '2026-01-26', hostInfo: { name: 'test-host', version: '1.0.0' }, hostCapabilities: { serverTools: {}, updateModelContext: { text: {}, structuredContent: {} } }, hostContext } })
+    view.deliver({ jsonrpc: '2.0', id: init!.id!, result: { protocolVersion: '2026-01-26', hostInfo: { name: 'test-host', version: '1.0.0' }, hostCapabilities: { serverTools: {}, updateModelContext: { text: {}, structuredContent: {} }, downloadFile: {} }, hostContext } })
     await flush()
     view.take()
     // Only CSS custom property names are applied.
@@ -174,6 +176,15 @@ describe.each(ERAS)('the counter app (%s)', (_revision, open) => {
     expect(view.elements.fullscreen.textContent).toBe('Exit full screen')
     view.deliver({ jsonrpc: '2.0', method: 'ui/notifications/host-context-changed', params: { displayMode: 'inline' } })
     expect(view.elements.fullscreen.textContent).toBe('Full screen')
+
+    // The count as a file, handed to the host to save.
+    expect(view.elements.export.hidden).toBe(false)
+    view.elements.export.click()
+    const [download] = view.take()
+    expect(download).toMatchObject({ method: 'ui/download-file', params: { contents: [{ type: 'resource', resource: { uri: 'file:///counter.json', mimeType: 'application/json', text: '{"count":7}' } }] } })
+    view.deliver({ jsonrpc: '2.0', id: download!.id!, result: { isError: true } })
+    await flush()
+    expect(view.elements.status.textContent).toBe('Export cancelled.')
 
     view.elements.done.click()
     expect(view.take()).toEqual([{ jsonrpc: '2.0', method: 'ui/notifications/request-teardown', params: {} }])

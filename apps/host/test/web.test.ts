@@ -267,6 +267,30 @@ describe('plugboard-host --demo --web in a browser', { timeout: 60_000 }, () => 
     await eventually(() => view.locator('#fullscreen').textContent()).toBe('Full screen')
   })
 
+  it('asks before saving the file a view hands over, then saves it through the browser; Cancel tells the view nothing was saved', async () => {
+    const counter = card('show-counter')
+    const view = counter.frameLocator('iframe.app-view')
+    await view.locator('#export').click()
+    const box = page.locator('.dialog[data-kind="download"]')
+    await box.waitFor()
+    expect(await box.locator('h3').textContent()).toBe('The show-counter view of everything wants to save a file')
+    expect(await box.locator('.files li').textContent()).toBe('counter.json — application/json, 11 bytes')
+    const saved = page.waitForEvent('download')
+    await box.locator('[data-action="save"]').click()
+    const download = await saved
+    expect(download.suggestedFilename()).toBe('counter.json')
+    const stream = await download.createReadStream()
+    let body = ''
+    for await (const chunk of stream) body += String(chunk)
+    expect(body).toBe('{"count":1}')
+    await eventually(() => view.locator('#status').textContent()).toBe('Exported.')
+    await view.locator('#export').click()
+    await box.waitFor()
+    await box.locator('[data-action="cancel"]').click()
+    await eventually(() => view.locator('#status').textContent()).toBe('Export cancelled.')
+    expect(await box.count()).toBe(0)
+  })
+
   it('closes a view that asks to be closed: torn down first, then removed, and the host forgets it', async () => {
     const counter = card('show-counter')
     const viewId = (await counter.locator('.app-frame').getAttribute('data-view'))!

@@ -446,6 +446,8 @@ async function showApp(message) {
       const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/context`, context)
       if (!ok) throw Object.assign(new Error(data.error ?? 'The host refused the context.'), { code: data.code })
     },
+    // A sandboxed view cannot download: it hands the files over, and the user says whether to save them.
+    onDownloadFile: ({ contents }) => confirmDownload(label, message.viewId, contents),
     onRequestDisplayMode: ({ mode }) => (mode === 'inline' || mode === 'fullscreen' ? setDisplayMode(view, mode) : frame.dataset.displayMode),
     // The spec lets the host decide: this one closes a view that asks, as the user's Close would.
     onRequestTeardown: () => void closeView(message.callId, 'The view asked to be closed'),
@@ -467,6 +469,88 @@ async function showApp(message) {
 }
 
 const capitalize = (text) => text.charAt(0).toUpperCase() + text.slice(1)
+
+/** A file name the browser may save to: the last path segment, no separators or control characters. */
+function fileName(name) {
+  const safe = String(name).replace(/[\\/:*?"<>|\u0000-\u001f\u007f]/g, '_').replace(/^\.+/, '').slice(-120)
+  return safe || 'download'
+}
+const lastSegment = (uri) => {
+  try {
+    return decodeURIComponent(new URL(uri).pathname.split('/').filter(Boolean).at(-1) ?? '')
+  } catch {
+    return ''
+  }
+}
+const bytesOf = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+const formatSize = (n) => (n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`)
+
+/** What the dialog says of one file, and how to get its bytes. */
+function describeFile(item, viewId) {
+  if (item.type === 'resource') {
+    const { resource } = item
+    const type = resource.mimeType ?? (typeof resource.text === 'string' ? 'text/plain' : 'application/octet-stream')
+    const blob = () => new Blob([typeof resource.text === 'string' ? resource.text : bytesOf(resource.blob)], { type })
+    const size = typeof resource.text === 'string' ? new Blob([resource.text]).size : Math.floor((resource.blob.replace(/=+$/, '').length * 3) / 4)
+    return { name: fileName(lastSegment(resource.uri) || 'download'), type, size, blob: async () => blob() }
+  }
+  // A link: read from the view's own server when the user saves it.
+  return {
+    name: fileName(item.name || lastSegment(item.uri)),
+    type: item.mimeType ?? 'application/octet-stream',
+    size: item.size,
+    blob: async () => {
+      const { ok, data } = await api(`apps/${encodeURIComponent(viewId)}/read`, { uri: item.uri })
+      if (!ok) throw new Error(data.error ?? `${item.uri} could not be read.`)
+      const content = data.result.contents.find((c) => c.uri === item.uri) ?? data.result.contents[0]
+      if (!content) throw new Error(`${item.uri} has no content.`)
+      const type = content.mimeType ?? item.mimeType ?? 'application/octet-stream'
+      return new Blob([typeof content.text === 'string' ? content.text : bytesOf(content.blob ?? '')], { type })
+    },
+  }
+}
+
+/** Views with a download waiting for the user: one at a time each. */
+const downloading = new Set()
+
+/**
+ * Asks the user whether to save the files a view hands over (names, types and sizes shown), then
+ * saves them through the browser's own download. `{ isError: true }` when the user said no.
+ */
+async function confirmDownload(label, viewId, contents) {
+  if (downloading.has(viewId)) throw new Error('A download from this view is already waiting for the user.')
+  downloading.add(viewId)
+  try {
+    const files = contents.map((item) => describeFile(item, viewId))
+    const save = await new Promise((resolve) => {
+      const box = el(
+        'section',
+        { class: 'dialog', 'data-kind': 'download', role: 'dialog' },
+        el('h3', {}, `${capitalize(label)} wants to save ${files.length === 1 ? 'a file' : `${files.length} files`}`),
+        el('ul', { class: 'files' }, ...files.map((f) => el('li', { 'data-file': f.name }, el('code', {}, f.name), ` — ${f.type}${f.size === undefined ? '' : `, ${formatSize(f.size)}`}`))),
+        el(
+          'div',
+          { class: 'buttons' },
+          el('button', { type: 'button', class: 'primary', 'data-action': 'save', onclick: () => (box.remove(), resolve(true)) }, files.length === 1 ? 'Save' : 'Save all'),
+          el('button', { type: 'button', 'data-action': 'cancel', onclick: () => (box.remove(), resolve(false)) }, 'Cancel'),
+        ),
+      )
+      dialogs.append(box)
+      scrollDown()
+      box.querySelector('button').focus()
+    })
+    if (!save) return { isError: true }
+    for (const file of files) {
+      const url = URL.createObjectURL(await file.blob())
+      el('a', { href: url, download: file.name }).click()
+      setTimeout(() => URL.revokeObjectURL(url), 60_000)
+    }
+    addEntry('output', el('pre', {}, `Saved ${files.map((f) => f.name).join(', ')} from ${label}.`))
+    return {}
+  } finally {
+    downloading.delete(viewId)
+  }
+}
 
 /** Shows a view inline or over the whole page, and tells it its new mode and room. Returns the mode. */
 function setDisplayMode(view, mode) {

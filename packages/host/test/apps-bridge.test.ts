@@ -94,6 +94,24 @@ describe('AppBridge: the handshake and what the view is sent', () => {
     expect(onUpdateModelContext).toHaveBeenCalledWith({ content: [{ type: 'text', text: 'The count is 1.' }] })
   })
 
+  it('hands ui/download-file to the host (downloadFile in hostCapabilities), checking the files first', async () => {
+    const onDownloadFile = vi.fn(async ({ contents }: { contents: unknown[] }) => (contents.length > 1 ? { isError: true } : undefined))
+    const view = open({ onDownloadFile })
+    expect((await view.initialize()).result.hostCapabilities).toEqual({ downloadFile: {} })
+    const file = { type: 'resource', resource: { uri: 'file:///a.json', mimeType: 'application/json', text: '{}' } }
+    const link = { type: 'resource_link', uri: 'file:///b.bin', name: 'b.bin' }
+    expect((await view.request('ui/download-file', { contents: [file] })).result).toEqual({})
+    // The user declined: the view is told nothing was saved.
+    expect((await view.request('ui/download-file', { contents: [file, link] })).result).toEqual({ isError: true })
+    for (const contents of [[], [{ type: 'text', text: 'x' }], [{ type: 'resource', resource: { uri: 'file:///c' } }], [{ type: 'resource_link', uri: 'nope', name: 'x' }], Array.from({ length: 21 }, () => file)]) {
+      expect((await view.request('ui/download-file', { contents })).error.code).toBe(-32602)
+    }
+    expect(onDownloadFile).toHaveBeenCalledTimes(2)
+    const without = open()
+    await without.initialize()
+    expect((await without.request('ui/download-file', { contents: [file] })).error.code).toBe(-32601)
+  })
+
   it('offers only what the host has callbacks for, and answers ping', async () => {
     const view = open()
     const answer = await view.request('ui/initialize', APP)
@@ -500,7 +518,7 @@ function fakePage(html: string) {
     const listeners: Record<string, () => void> = {}
     return { textContent: '', disabled: false, hidden: false, style: {} as Record<string, string>, addEventListener: (type: string, f: () => void) => void (listeners[type] = f), click: () => listeners.click?.() }
   }
-  const elements = { count: element(), increment: element(), status: element(), fullscreen: element(), done: element() }
+  const elements = { count: element(), increment: element(), status: element(), fullscreen: element(), done: element(), export: element() }
   const properties: Record<string, string> = {}
   const root = { style: { colorScheme: '', setProperty: (name: string, value: string) => void (properties[name] = value) }, properties, scrollWidth: 320, scrollHeight: 120 }
   const listeners: Array<(event: { source: unknown; data: unknown }) => void> = []

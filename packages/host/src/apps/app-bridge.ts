@@ -3,6 +3,7 @@ import {
   ALL_MODALITIES,
   APPS_PROTOCOL_VERSION,
   CODE,
+  checkDownload,
   checkModalities,
   ViewError,
   checkInitialize,
@@ -17,6 +18,8 @@ import {
   isDisplayMode,
   isRecord,
   type McpUiDisplayMode,
+  type McpUiDownloadFileParams,
+  type McpUiDownloadFileResult,
   type McpUiHostCapabilities,
   type McpUiHostContext,
   type McpUiInitializeParams,
@@ -75,6 +78,12 @@ export interface AppBridgeOptions {
    * every kind, for the callbacks given.
    */
   accepts?: { message?: McpUiSupportedContentBlockModalities; updateModelContext?: McpUiSupportedContentBlockModalities }
+  /**
+   * The view hands files to save (`ui/download-file`); ask the user first, as the spec says a host
+   * should. Resolve with `{ isError: true }` when nothing was saved (the user declined); reject when
+   * it failed. Omitted: refused as unknown, and `downloadFile` left out of `hostCapabilities`.
+   */
+  onDownloadFile?: (params: McpUiDownloadFileParams) => McpUiDownloadFileResult | void | Promise<McpUiDownloadFileResult | void>
   /** The view logged (`notifications/message`). */
   onLog?: (params: McpUiLogParams) => void
   /** The view asks to be closed (`ui/notifications/request-teardown`, draft spec); the host may call `teardown()`. */
@@ -162,6 +171,11 @@ export class AppBridge {
         return context
       }),
     'ui/request-display-mode': (params) => this.#displayMode(params),
+    'ui/download-file': async (params) => {
+      if (!this.#options.onDownloadFile) throw new ViewError(CODE.MethodNotFound, 'Method not found: ui/download-file (this host does not offer it)')
+      const outcome = await this.#options.onDownloadFile(checkDownload(params))
+      return outcome?.isError ? { isError: true } : {}
+    },
   }
 
   readonly #notifications: Record<string, Handler> = {
@@ -329,7 +343,7 @@ export class AppBridge {
     this.#app = checkInitialize(params)
     // A view that initializes again (it reloaded) gets nothing until it says it is initialized again.
     this.#ready = false
-    const { onOpenLink, onLog, onMessage, onUpdateModelContext, readResource, listResources, sandbox, tools } = this.#options
+    const { onOpenLink, onLog, onMessage, onUpdateModelContext, onDownloadFile, readResource, listResources, sandbox, tools } = this.#options
     const hostCapabilities: McpUiHostCapabilities = {
       ...(tools && { serverTools: {} }),
       ...((readResource || listResources) && { serverResources: {} }),
@@ -338,6 +352,7 @@ export class AppBridge {
       ...(sandbox && { sandbox }),
       ...(onMessage && { message: this.#accepts('message') }),
       ...(onUpdateModelContext && { updateModelContext: this.#accepts('updateModelContext') }),
+      ...(onDownloadFile && { downloadFile: {} }),
     }
     // One revision exists; a view asking for another gets ours, as MCP's initialize does.
     return { protocolVersion: APPS_PROTOCOL_VERSION, hostInfo: this.#options.hostInfo, hostCapabilities, hostContext: { ...this.#context } }

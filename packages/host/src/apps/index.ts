@@ -14,6 +14,8 @@ export {
   type McpUiMessageParams,
   type McpUiUpdateModelContextParams,
   type McpUiSizeChangedParams,
+  type McpUiDownloadFileParams,
+  type McpUiDownloadFileResult,
   type McpUiLogParams,
 } from './messages.js'
 export { cspFor, sandboxFor, allowFor, withCsp, type SandboxOptions } from './sandbox.js'

@@ -1,4 +1,4 @@
-import type { ContentBlock, Implementation, JSONRPCErrorObject, LoggingLevel, RequestId, Tool } from '@plugboard/protocol'
+import type { ContentBlock, EmbeddedResource, Implementation, JSONRPCErrorObject, LoggingLevel, RequestId, ResourceLink, Tool } from '@plugboard/protocol'
 import type { McpUiResourceCsp, McpUiResourcePermissions } from './ui-meta.js'
 
 // The app protocol's shapes (host ↔ view over postMessage) and the checks on what a view sends.
@@ -91,6 +91,8 @@ export interface McpUiHostCapabilities {
   updateModelContext?: McpUiSupportedContentBlockModalities
   /** The host takes `ui/message` from views, of these kinds. */
   message?: McpUiSupportedContentBlockModalities
+  /** The host saves files a view hands it (`ui/download-file`). */
+  downloadFile?: Record<string, never>
 }
 
 /** What a view declares in `ui/initialize`. */
@@ -127,6 +129,17 @@ export interface McpUiMessageParams {
 export interface McpUiUpdateModelContextParams {
   content?: ContentBlock[]
   structuredContent?: Record<string, unknown>
+}
+
+/** `ui/download-file`: files a view asks the host to save for the user (a sandboxed iframe cannot download). */
+export interface McpUiDownloadFileParams {
+  /** Each file's content inline (`resource`, with `text` or base64 `blob`) or a link the host reads from the view's server (`resource_link`). */
+  contents: Array<EmbeddedResource | ResourceLink>
+}
+
+/** The answer to `ui/download-file`: `isError` when nothing was saved (the user declined, the host could not). */
+export interface McpUiDownloadFileResult {
+  isError?: boolean
 }
 
 /** `ui/notifications/size-changed`: the view's content size in pixels. */
@@ -224,6 +237,26 @@ export function checkModelContext(params: Record<string, unknown>): McpUiUpdateM
   if (params.content !== undefined && !(Array.isArray(params.content) && params.content.every(isContentBlock))) throw invalid('ui/update-model-context: content must be an array of content blocks')
   if (params.structuredContent !== undefined && !isRecord(params.structuredContent)) throw invalid('ui/update-model-context: structuredContent must be an object')
   return params as McpUiUpdateModelContextParams
+}
+
+/** Files one `ui/download-file` may carry. */
+export const MAX_DOWNLOAD_FILES = 20
+
+/** A `ui/download-file`'s files: each an embedded resource with `text` or `blob`, or a resource link. */
+export function checkDownload(params: Record<string, unknown>): McpUiDownloadFileParams {
+  const { contents } = params
+  if (!Array.isArray(contents) || contents.length === 0 || contents.length > MAX_DOWNLOAD_FILES) throw invalid(`ui/download-file: contents must be 1 to ${MAX_DOWNLOAD_FILES} resources`)
+  for (const item of contents) {
+    if (!isRecord(item)) throw invalid('ui/download-file: each item must be an object')
+    if (item.type === 'resource') {
+      const { resource } = item
+      const ok = isRecord(resource) && typeof resource.uri === 'string' && (typeof resource.text === 'string' || typeof resource.blob === 'string')
+      if (!ok) throw invalid('ui/download-file: an embedded resource needs a uri and a text or blob')
+    } else if (item.type === 'resource_link') {
+      if (typeof item.uri !== 'string' || !URL.canParse(item.uri) || typeof item.name !== 'string') throw invalid('ui/download-file: a resource link needs an absolute uri and a name')
+    } else throw invalid('ui/download-file: items must be resource or resource_link content')
+  }
+  return params as unknown as McpUiDownloadFileParams
 }
 
 const isSize = (value: unknown) => value === undefined || (typeof value === 'number' && Number.isFinite(value) && value >= 0)
