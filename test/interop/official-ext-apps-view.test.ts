@@ -163,6 +163,15 @@ describe('the official App (view side) against our AppBridge (host side)', () =>
     expect(await view.app.downloadFile({ contents: [file, { type: 'resource_link', uri: 'file:///big.bin', name: 'big.bin' }] })).toEqual({ isError: true })
   })
 
+  it('asks the host’s model (sampling), which the host answers through its own review', async () => {
+    const onCreateMessage = vi.fn(async () => ({ role: 'assistant' as const, content: { type: 'text' as const, text: 'Count to 10.' }, model: 'scripted', stopReason: 'endTurn' }))
+    const view = await connect({ onCreateMessage })
+    await view.app.connect(view.transport as never)
+    expect(view.app.getHostCapabilities()?.sampling).toEqual({})
+    const answer = await view.app.createSamplingMessage({ messages: [{ role: 'user', content: { type: 'text', text: 'A goal?' } }], maxTokens: 50 })
+    expect(answer).toMatchObject({ role: 'assistant', content: { type: 'text', text: 'Count to 10.' }, model: 'scripted' })
+  })
+
   it('asks to be torn down, and answers the teardown through its onteardown handler', async () => {
     const onRequestTeardown = vi.fn()
     // No timeout to fall back on: only the view's answer can end the teardown.

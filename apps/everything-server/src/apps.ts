@@ -13,7 +13,7 @@ export const COUNTER_VIEW_URI = 'ui://everything/counter.html'
  * tells the model the new count (`ui/update-model-context`, when the host takes it). It asks for full
  * screen (`ui/request-display-mode`) when the host offers it, asks to be closed
  * (`ui/notifications/request-teardown`), exports the count as a file (`ui/download-file`, when the
- * host offers it), answers `ui/resource-teardown` (logging the count it
+ * host offers it), asks the host's model for a goal (`sampling/createMessage`, when offered), answers `ui/resource-teardown` (logging the count it
  * ends at) and `ping`, reports its size, and follows the host's theme and style variables.
  * @see https://github.com/modelcontextprotocol/ext-apps/blob/main/specification/2026-01-26/apps.mdx#communication-protocol
  */
@@ -35,6 +35,7 @@ export const COUNTER_HTML = `<!DOCTYPE html>
 <button id="increment" type="button" disabled>+1</button>
 <button id="fullscreen" type="button" hidden>Full screen</button>
 <button id="export" type="button" hidden>Export</button>
+<button id="suggest" type="button" hidden>Suggest a goal</button>
 <button id="done" type="button" disabled>Done</button>
 <p id="status">Waiting for the host...</p>
 <script>
@@ -49,6 +50,7 @@ export const COUNTER_HTML = `<!DOCTYPE html>
   var fullscreen = document.getElementById('fullscreen');
   var done = document.getElementById('done');
   var exportButton = document.getElementById('export');
+  var suggest = document.getElementById('suggest');
   var host = { capabilities: {}, displayMode: 'inline' };
   var own = function (table, key) { return Object.prototype.hasOwnProperty.call(table, key); };
 
@@ -139,12 +141,19 @@ export const COUNTER_HTML = `<!DOCTYPE html>
     request('ui/download-file', { contents: [file] })
       .then(function (result) { status.textContent = result && result.isError ? 'Export cancelled.' : 'Exported.'; }, function (error) { status.textContent = 'Could not export: ' + error.message; });
   });
+  // The view asks the host's model (the host shows the request and the answer to the user first).
+  suggest.addEventListener('click', function () {
+    var ask = { role: 'user', content: { type: 'text', text: 'Suggest a goal for the counter, now at ' + count.textContent + '.' } };
+    request('sampling/createMessage', { messages: [ask], maxTokens: 50 })
+      .then(function (result) { status.textContent = 'The model says: ' + (result && result.content && result.content.text); }, function (error) { status.textContent = 'No suggestion: ' + error.message; });
+  });
   // The view is finished with: it asks the host to close it (the host decides, then tears it down).
   done.addEventListener('click', function () { notify('ui/notifications/request-teardown'); });
 
   request('ui/initialize', { appInfo: { name: 'everything-counter', version: '1.0.0' }, appCapabilities: { availableDisplayModes: ['inline', 'fullscreen'] }, protocolVersion: '2026-01-26' }).then(function (result) {
     host.capabilities = (result && result.hostCapabilities) || {};
     exportButton.hidden = !host.capabilities.downloadFile;
+    suggest.hidden = !host.capabilities.sampling;
     applyContext(result && result.hostContext);
     notify('ui/notifications/initialized');
     button.disabled = false;

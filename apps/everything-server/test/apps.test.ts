@@ -42,12 +42,13 @@ class FakeElement {
 function runView(html: string) {
   const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!)
   expect(scripts).toHaveLength(1)
-  const elements = { count: new FakeElement(), increment: new FakeElement(), status: new FakeElement(), fullscreen: new FakeElement(), done: new FakeElement(), export: new FakeElement() }
+  const elements = { count: new FakeElement(), increment: new FakeElement(), status: new FakeElement(), fullscreen: new FakeElement(), done: new FakeElement(), export: new FakeElement(), suggest: new FakeElement() }
   // As the markup has them.
   elements.increment.disabled = true
   elements.done.disabled = true
   elements.fullscreen.hidden = true
   elements.export.hidden = true
+  elements.suggest.hidden = true
   elements.count.textContent = '-'
   const posted: Message[] = []
   const targets: string[] = []
@@ -126,6 +127,7 @@ describe.each(ERAS)('the counter app (%s)', (_revision, open) => {
     // This host offers no full screen and takes no files: those buttons stay hidden.
     expect(view.elements.fullscreen.hidden).toBe(true)
     expect(view.elements.export.hidden).toBe(true)
+    expect(view.elements.suggest.hidden).toBe(true)
 
     // The model's call, whose input and result the host passes on to the view.
     const shown = await request(client, 'tools/call', { name: 'show-counter', arguments: {} })
@@ -154,7 +156,7 @@ describe.each(ERAS)('the counter app (%s)', (_revision, open) => {
     const view = runView(COUNTER_HTML)
     const [init] = view.take()
     const hostContext = { theme: 'light', displayMode: 'inline', availableDisplayModes: ['inline', 'fullscreen'], styles: { variables: { '--color-text-primary': '#123456', 'color: red; --x': 'injected' } } }
-    view.deliver({ jsonrpc: '2.0', id: init!.id!, result: { protocolVersion: '2026-01-26', hostInfo: { name: 'test-host', version: '1.0.0' }, hostCapabilities: { serverTools: {}, updateModelContext: { text: {}, structuredContent: {} }, downloadFile: {} }, hostContext } })
+    view.deliver({ jsonrpc: '2.0', id: init!.id!, result: { protocolVersion: '2026-01-26', hostInfo: { name: 'test-host', version: '1.0.0' }, hostCapabilities: { serverTools: {}, updateModelContext: { text: {}, structuredContent: {} }, downloadFile: {}, sampling: {} }, hostContext } })
     await flush()
     view.take()
     // Only CSS custom property names are applied.
@@ -185,6 +187,14 @@ describe.each(ERAS)('the counter app (%s)', (_revision, open) => {
     view.deliver({ jsonrpc: '2.0', id: download!.id!, result: { isError: true } })
     await flush()
     expect(view.elements.status.textContent).toBe('Export cancelled.')
+
+    // It asks the host's model for a goal, and shows the answer.
+    view.elements.suggest.click()
+    const [sample] = view.take()
+    expect(sample).toMatchObject({ method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: 'Suggest a goal for the counter, now at 7.' } }], maxTokens: 50 } })
+    view.deliver({ jsonrpc: '2.0', id: sample!.id!, result: { role: 'assistant', content: { type: 'text', text: 'Count to 10.' }, model: 'm' } })
+    await flush()
+    expect(view.elements.status.textContent).toBe('The model says: Count to 10.')
 
     view.elements.done.click()
     expect(view.take()).toEqual([{ jsonrpc: '2.0', method: 'ui/notifications/request-teardown', params: {} }])

@@ -13,7 +13,7 @@ import {
   type ServerStatus,
   type HostTask,
 } from '@plugboard/host'
-import { TASKS_EXTENSION_ID, type CallToolResult, type ContentBlock, type Root } from '@plugboard/protocol'
+import { TASKS_EXTENSION_ID, type CallToolResult, type ContentBlock, type CreateMessageRequestParams, type CreateMessageResult, type Root } from '@plugboard/protocol'
 import { SKILLS_EXTENSION_ID } from '@plugboard/skills/client'
 import { DEFAULT_SYSTEM_PROMPT, resultText, runTurn, type AgentOptions, type TurnResult } from './agent.js'
 import type { ChatMessage, ModelProvider, ToolCall } from './providers/provider.js'
@@ -86,6 +86,7 @@ export class HostApp {
   readonly #contexts = new Map<string, { label: string; text: string; sent: boolean }>()
   readonly #detached = new Set<string>()
   readonly #options: HostAppOptions
+  #samplingPolicy: SamplingPolicy
   #roots: Root[]
   readonly #off: Array<() => void> = []
 
@@ -94,7 +95,7 @@ export class HostApp {
     const { config, provider, ui } = options
     this.provider = provider
     this.#roots = config.roots
-    const samplingPolicy = new SamplingPolicy(options.sampling)
+    const samplingPolicy = (this.#samplingPolicy = new SamplingPolicy(options.sampling))
     this.manager = new ServerManager({
       ...options.manager,
       servers: config.servers,
@@ -209,6 +210,17 @@ export class HostApp {
     this.#contexts.delete(source)
     this.#contexts.set(source, { label, text, sent: false })
     if (this.#contexts.size > MAX_CONTEXT_SOURCES) this.#contexts.delete(this.#contexts.keys().next().value!)
+  }
+
+  /**
+   * Answers a `sampling/createMessage` that comes from elsewhere than a server's connection — an MCP
+   * App view of `server` (`label` names it for the user) — exactly as the server's own would be: the
+   * server's rate limit, the request and then the model's answer shown for review. Rejects with
+   * McpError(-1) when the user declines either.
+   */
+  sample(server: string, label: string, params: CreateMessageRequestParams, signal: AbortSignal): Promise<CreateMessageResult> {
+    const handler = createSamplingHandler({ server, label, provider: this.provider, policy: this.#samplingPolicy, ui: this.#options.ui })
+    return handler(params, { signal } as never) as Promise<CreateMessageResult>
   }
 
   /** Forgets the conversation: its messages, the skills added to it, the task results and app contexts not yet given to the model. */

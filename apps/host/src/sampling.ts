@@ -16,10 +16,12 @@ export const USER_REJECTED = -1
  * editing), the model's answer shown for approval before it goes back to the server.
  * @see https://modelcontextprotocol.io/specification/2025-11-25/client/sampling#user-interaction-model
  */
-export function createSamplingHandler(options: { server: string; provider: ModelProvider; policy: SamplingPolicy; ui: HostUi }): SamplingHandler {
-  const { server, provider, policy, ui } = options
+export function createSamplingHandler(options: { server: string; provider: ModelProvider; policy: SamplingPolicy; ui: HostUi; label?: string }): SamplingHandler {
+  const { provider, policy, ui } = options
+  // Who asks, as the user reads it (a server, or one of its MCP App views); the rate limit is the server's either way.
+  const server = options.label ?? options.server
   return async (request, ctx) => {
-    const rate = policy.take(server)
+    const rate = policy.take(options.server)
     if (!rate.allowed) {
       ui.emit({ type: 'sampling', server, stage: 'rate_limited', detail: `retry in ${Math.ceil(rate.retryAfterMs / 1000)} s` })
       throw new McpError(USER_REJECTED, `Sampling rate limit reached for this server; retry in ${Math.ceil(rate.retryAfterMs / 1000)} s`)

@@ -291,6 +291,22 @@ describe('plugboard-host --demo --web in a browser', { timeout: 60_000 }, () => 
     expect(await box.count()).toBe(0)
   })
 
+  it('reviews a view’s sampling request like a server’s, then hands it the model’s answer', async () => {
+    const counter = card('show-counter')
+    const view = counter.frameLocator('iframe.app-view')
+    await view.locator('#suggest').click()
+    const request = dialog('sampling_request')
+    await request.waitFor()
+    expect(await request.locator('h3').textContent()).toBe('Sampling request from everything (its show-counter view)')
+    expect(await request.locator('.messages').textContent()).toContain('Suggest a goal for the counter, now at 1.')
+    await request.locator('[data-action="approve"]').click()
+    const answer = dialog('sampling_result')
+    await answer.waitFor()
+    expect(await answer.locator('.answer').textContent()).toBe('Count to 10.')
+    await answer.locator('[data-action="send"]').click()
+    await eventually(() => view.locator('#status').textContent()).toBe('The model says: Count to 10.')
+  })
+
   it('closes a view that asks to be closed: torn down first, then removed, and the host forgets it', async () => {
     const counter = card('show-counter')
     const viewId = (await counter.locator('.app-frame').getAttribute('data-view'))!

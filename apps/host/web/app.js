@@ -446,6 +446,12 @@ async function showApp(message) {
       const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/context`, context)
       if (!ok) throw Object.assign(new Error(data.error ?? 'The host refused the context.'), { code: data.code })
     },
+    // The view asks the host's model: reviewed like a server's sampling (the request, then the answer).
+    onCreateMessage: async (params) => {
+      const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/sample`, params)
+      if (!ok) throw Object.assign(new Error(data.error ?? 'The model was not asked.'), { code: data.code })
+      return data.result
+    },
     // A sandboxed view cannot download: it hands the files over, and the user says whether to save them.
     onDownloadFile: ({ contents }) => confirmDownload(label, message.viewId, contents),
     onRequestDisplayMode: ({ mode }) => (mode === 'inline' || mode === 'fullscreen' ? setDisplayMode(view, mode) : frame.dataset.displayMode),

@@ -112,6 +112,19 @@ describe('AppBridge: the handshake and what the view is sent', () => {
     expect((await without.request('ui/download-file', { contents: [file] })).error.code).toBe(-32601)
   })
 
+  it('answers a view’s sampling/createMessage through the host (sampling in hostCapabilities), without tool use', async () => {
+    const onCreateMessage = vi.fn(async () => ({ role: 'assistant' as const, content: { type: 'text' as const, text: 'Count to 10.' }, model: 'm' }))
+    const view = open({ onCreateMessage })
+    expect((await view.initialize()).result.hostCapabilities).toEqual({ sampling: {} })
+    const ask = { messages: [{ role: 'user', content: { type: 'text', text: 'A goal?' } }], maxTokens: 50 }
+    expect((await view.request('sampling/createMessage', ask)).result).toEqual({ role: 'assistant', content: { type: 'text', text: 'Count to 10.' }, model: 'm' })
+    expect(onCreateMessage).toHaveBeenCalledWith(ask)
+    for (const bad of [{ ...ask, maxTokens: 0 }, { ...ask, messages: [] }, { ...ask, messages: [{ role: 'system', content: { type: 'text', text: 'x' } }] }, { ...ask, tools: [{ name: 't', inputSchema: { type: 'object' } }] }]) {
+      expect((await view.request('sampling/createMessage', bad)).error.code).toBe(-32602)
+    }
+    expect(onCreateMessage).toHaveBeenCalledTimes(1)
+  })
+
   it('offers only what the host has callbacks for, and answers ping', async () => {
     const view = open()
     const answer = await view.request('ui/initialize', APP)
@@ -303,9 +316,11 @@ describe('AppBridge: malformed messages', () => {
   it('answers unknown methods with -32601 (prototype names included) and bad params with -32602', async () => {
     const view = open()
     await view.initialize()
-    for (const method of ['tools/list', 'sampling/createMessage', '__proto__', 'constructor', 'toString', 'ui/notifications/sandbox-resource-ready']) {
+    for (const method of ['tools/list', '__proto__', 'constructor', 'toString', 'ui/notifications/sandbox-resource-ready']) {
       expect((await view.request(method)).error).toEqual({ code: -32601, message: `Method not found: ${method}` })
     }
+    // Known, but this host gave no callback for it.
+    expect((await view.request('sampling/createMessage', { messages: [], maxTokens: 1 })).error).toEqual({ code: -32601, message: 'Method not found: sampling/createMessage (this host does not offer sampling to views)' })
     expect((await view.answerTo({ jsonrpc: '2.0', id: 'p', method: 'tools/call', params: ['refresh'] })).error.code).toBe(-32602)
     expect((await view.request('tools/call', { name: 7 })).error.code).toBe(-32602)
     expect((await view.request('tools/call', { name: 'x', arguments: 'all' })).error.code).toBe(-32602)
@@ -518,7 +533,7 @@ function fakePage(html: string) {
     const listeners: Record<string, () => void> = {}
     return { textContent: '', disabled: false, hidden: false, style: {} as Record<string, string>, addEventListener: (type: string, f: () => void) => void (listeners[type] = f), click: () => listeners.click?.() }
   }
-  const elements = { count: element(), increment: element(), status: element(), fullscreen: element(), done: element(), export: element() }
+  const elements = { count: element(), increment: element(), status: element(), fullscreen: element(), done: element(), export: element(), suggest: element() }
   const properties: Record<string, string> = {}
   const root = { style: { colorScheme: '', setProperty: (name: string, value: string) => void (properties[name] = value) }, properties, scrollWidth: 320, scrollHeight: 120 }
   const listeners: Array<(event: { source: unknown; data: unknown }) => void> = []

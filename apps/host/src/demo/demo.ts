@@ -19,6 +19,7 @@ export const DEMO_SCRIPT: ScriptStep[] = [
   { when: '^what do my notes say', call: [{ tool: 'notes/list-notes' }], reply: 'Your notes:\n{{result}}' },
   { when: '^ask the server', call: [{ tool: 'everything/sample-llm', arguments: { prompt: 'Write a haiku about pipes', maxTokens: 60 } }], reply: 'The server asked me through sampling; it reports: {{result}}' },
   { when: 'haiku about pipes', reply: 'Bytes flow down the pipe / one JSON line at a time / the server replies' },
+  { when: '^suggest a goal for the counter', reply: 'Count to 10.' },
   { when: '^fill in my profile', call: [{ tool: 'everything/elicit-input' }], reply: 'The server got your form: {{result}}' },
   { when: '^run a long job', call: [{ tool: 'everything/long-running-operation', arguments: { durationMs: 600, steps: 3 } }], reply: '{{result}}' },
   { when: '^wait a minute', call: [{ tool: 'everything/slow', arguments: { durationMs: 60_000 } }], reply: 'That took a while: {{result}}' },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { allowFor, cspFor, RESOURCE_MIME_TYPE, sandboxFor, uiOf, visibleToApp, type McpUiResourceMeta } from '@plugboard/host/apps'
-import { McpError, type CallToolResult, type ContentBlock, type Tool } from '@plugboard/protocol'
+import { CreateMessageRequestParamsSchema, McpError, type CallToolResult, type ContentBlock, type Tool } from '@plugboard/protocol'
 import type { HostEvent } from '../events.js'
 import type { HostApp } from '../app.js'
 import type { WebUi } from './web-ui.js'
@@ -120,6 +120,23 @@ export class AppViews {
       return { status: 200, body: { result: await client.readResource({ uri: body.uri }) } }
     } catch (error) {
       return { status: 502, body: { error: (error as Error).message, code: error instanceof McpError ? error.code : -32000 } }
+    }
+  }
+
+  /**
+   * Answers view `id`'s `sampling/createMessage` with the host's model, through the same review as
+   * its server's sampling (the server's rate limit, the request and the answer shown to the user).
+   */
+  async sample(id: string, body: Record<string, unknown>, signal: AbortSignal): Promise<{ status: number; body: unknown }> {
+    const view = this.#views.get(id)
+    if (!view) return { status: 404, body: { error: 'No such view.', code: -32602 } }
+    const params = CreateMessageRequestParamsSchema.safeParse(body)
+    if (!params.success) return { status: 400, body: { error: `Invalid sampling/createMessage params: ${params.error.message}`, code: -32602 } }
+    try {
+      return { status: 200, body: { result: await this.#app.sample(view.server, `${view.server} (its ${view.tool} view)`, params.data, signal) } }
+    } catch (error) {
+      // The user declined, the rate limit, the model failed: the view gets the error with its code.
+      return { status: 422, body: { error: (error as Error).message, code: error instanceof McpError ? error.code : -32000 } }
     }
   }
 

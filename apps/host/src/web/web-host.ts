@@ -59,7 +59,8 @@ const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; conne
  * API (all under `/api/`, JSON): `GET state`, `GET events` (server-sent events, each a
  * {@link WebMessage}), `POST send {text}` (a message, or a slash command such as `/login <server>`),
  * `POST cancel`, `POST dialogs/<id> {answer}`, `POST apps/<view>/call {name, arguments}` (an MCP
- * App view's `tools/call`, see {@link AppViews}), `POST apps/<view>/read {uri}` (its `resources/read`), `POST apps/<view>/resources {cursor?}` (its `resources/list`), `POST apps/<view>/context {content?, structuredContent?}`
+ * App view's `tools/call`, see {@link AppViews}), `POST apps/<view>/read {uri}` (its `resources/read`), `POST apps/<view>/resources {cursor?}` (its `resources/list`), `POST apps/<view>/sample` (its
+ * `sampling/createMessage`, reviewed like a server's), `POST apps/<view>/context {content?, structuredContent?}`
  * (its `ui/update-model-context`), `POST apps/<view>/close` (the page tore it down); and
  * `GET /apps/<view>`, a view's document.
  */
@@ -156,10 +157,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       turn.abort(new Error('Cancelled by the user'))
       return reply(res, 202, { cancelled: true })
     }
-    const appRequest = /^apps\/([\w-]{1,100})\/(call|read|resources|context|close)$/.exec(path)
+    const appRequest = /^apps\/([\w-]{1,100})\/(call|read|resources|sample|context|close)$/.exec(path)
     if (appRequest) {
-      const [, view, what] = appRequest as unknown as [string, string, 'call' | 'read' | 'resources' | 'context' | 'close']
-      const answer = await { call: () => views.call(view, body), read: () => views.readResource(view, body), resources: () => views.listResources(view, body), context: () => views.updateModelContext(view, body), close: () => views.closeView(view) }[what]()
+      const [, view, what] = appRequest as unknown as [string, string, 'call' | 'read' | 'resources' | 'sample' | 'context' | 'close']
+      // A sampling review waits for the user; the page going away ends it.
+      const gone = new AbortController()
+      res.on('close', () => gone.abort())
+      const answer = await {
+        call: () => views.call(view, body),
+        read: () => views.readResource(view, body),
+        resources: () => views.listResources(view, body),
+        sample: () => views.sample(view, body, gone.signal),
+        context: () => views.updateModelContext(view, body),
+        close: () => views.closeView(view),
+      }[what]()
       return reply(res, answer.status, answer.body)
     }
     const dialog = /^dialogs\/([\w-]{1,100})$/.exec(path)

@@ -1,10 +1,11 @@
-import type { CallToolResult, Implementation, JSONRPCErrorObject, JSONRPCMessage, ListResourcesResult, ReadResourceResult, RequestId, Tool } from '@plugboard/protocol'
+import type { CallToolResult, CreateMessageRequestParams, CreateMessageResult, Implementation, JSONRPCErrorObject, JSONRPCMessage, ListResourcesResult, ReadResourceResult, RequestId, Tool } from '@plugboard/protocol'
 import {
   ALL_MODALITIES,
   APPS_PROTOCOL_VERSION,
   CODE,
   checkDownload,
   checkModalities,
+  checkSampling,
   ViewError,
   checkInitialize,
   checkLink,
@@ -84,6 +85,12 @@ export interface AppBridgeOptions {
    * it failed. Omitted: refused as unknown, and `downloadFile` left out of `hostCapabilities`.
    */
   onDownloadFile?: (params: McpUiDownloadFileParams) => McpUiDownloadFileResult | void | Promise<McpUiDownloadFileResult | void>
+  /**
+   * The view asks the host's model (`sampling/createMessage`, without tool use): answer as you
+   * answer a server's sampling, the user in the loop. Omitted: refused as unknown, and `sampling`
+   * left out of `hostCapabilities`.
+   */
+  onCreateMessage?: (params: CreateMessageRequestParams) => Promise<CreateMessageResult>
   /** The view logged (`notifications/message`). */
   onLog?: (params: McpUiLogParams) => void
   /** The view asks to be closed (`ui/notifications/request-teardown`, draft spec); the host may call `teardown()`. */
@@ -171,6 +178,10 @@ export class AppBridge {
         return context
       }),
     'ui/request-display-mode': (params) => this.#displayMode(params),
+    'sampling/createMessage': (params) => {
+      if (!this.#options.onCreateMessage) throw new ViewError(CODE.MethodNotFound, 'Method not found: sampling/createMessage (this host does not offer sampling to views)')
+      return this.#options.onCreateMessage(checkSampling(params))
+    },
     'ui/download-file': async (params) => {
       if (!this.#options.onDownloadFile) throw new ViewError(CODE.MethodNotFound, 'Method not found: ui/download-file (this host does not offer it)')
       const outcome = await this.#options.onDownloadFile(checkDownload(params))
@@ -343,7 +354,7 @@ export class AppBridge {
     this.#app = checkInitialize(params)
     // A view that initializes again (it reloaded) gets nothing until it says it is initialized again.
     this.#ready = false
-    const { onOpenLink, onLog, onMessage, onUpdateModelContext, onDownloadFile, readResource, listResources, sandbox, tools } = this.#options
+    const { onOpenLink, onLog, onMessage, onUpdateModelContext, onDownloadFile, onCreateMessage, readResource, listResources, sandbox, tools } = this.#options
     const hostCapabilities: McpUiHostCapabilities = {
       ...(tools && { serverTools: {} }),
       ...((readResource || listResources) && { serverResources: {} }),
@@ -353,6 +364,7 @@ export class AppBridge {
       ...(onMessage && { message: this.#accepts('message') }),
       ...(onUpdateModelContext && { updateModelContext: this.#accepts('updateModelContext') }),
       ...(onDownloadFile && { downloadFile: {} }),
+      ...(onCreateMessage && { sampling: {} }),
     }
     // One revision exists; a view asking for another gets ours, as MCP's initialize does.
     return { protocolVersion: APPS_PROTOCOL_VERSION, hostInfo: this.#options.hostInfo, hostCapabilities, hostContext: { ...this.#context } }

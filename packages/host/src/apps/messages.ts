@@ -1,4 +1,4 @@
-import type { ContentBlock, EmbeddedResource, Implementation, JSONRPCErrorObject, LoggingLevel, RequestId, ResourceLink, Tool } from '@plugboard/protocol'
+import type { ContentBlock, CreateMessageRequestParams, EmbeddedResource, Implementation, JSONRPCErrorObject, LoggingLevel, RequestId, ResourceLink, Tool } from '@plugboard/protocol'
 import type { McpUiResourceCsp, McpUiResourcePermissions } from './ui-meta.js'
 
 // The app protocol's shapes (host ↔ view over postMessage) and the checks on what a view sends.
@@ -93,6 +93,8 @@ export interface McpUiHostCapabilities {
   message?: McpUiSupportedContentBlockModalities
   /** The host saves files a view hands it (`ui/download-file`). */
   downloadFile?: Record<string, never>
+  /** The host answers a view's `sampling/createMessage` with its model (`tools` in it: tool use offered too). */
+  sampling?: { tools?: Record<string, never> }
 }
 
 /** What a view declares in `ui/initialize`. */
@@ -237,6 +239,16 @@ export function checkModelContext(params: Record<string, unknown>): McpUiUpdateM
   if (params.content !== undefined && !(Array.isArray(params.content) && params.content.every(isContentBlock))) throw invalid('ui/update-model-context: content must be an array of content blocks')
   if (params.structuredContent !== undefined && !isRecord(params.structuredContent)) throw invalid('ui/update-model-context: structuredContent must be an object')
   return params as McpUiUpdateModelContextParams
+}
+
+/** A view's `sampling/createMessage`: the shape MCP gives it (messages, maxTokens); tool use is not offered. */
+export function checkSampling(params: Record<string, unknown>): CreateMessageRequestParams {
+  const { messages, maxTokens } = params
+  const ok = Array.isArray(messages) && messages.length > 0 && messages.every((m) => isRecord(m) && (m.role === 'user' || m.role === 'assistant') && (isContentBlock(m.content) || (Array.isArray(m.content) && m.content.every(isContentBlock))))
+  if (!ok) throw invalid('sampling/createMessage: messages must be a non-empty array of user and assistant messages')
+  if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens <= 0) throw invalid('sampling/createMessage: maxTokens must be a whole number above 0')
+  if (params.tools !== undefined || params.toolChoice !== undefined) throw invalid('sampling/createMessage: this host does not offer tools to views’ sampling')
+  return params as unknown as CreateMessageRequestParams
 }
 
 /** Files one `ui/download-file` may carry. */
