@@ -8,27 +8,18 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { Client } from '@plugboard/client'
 import type { CreateMessageRequestParams, ElicitRequestParams } from '@plugboard/protocol'
 import { StreamableHTTPClientTransport } from '@plugboard/transport-http'
 import { afterEach, describe, expect, it } from 'vitest'
-import { expectGone } from '../interop/children.js'
+import { expectGone, freePort } from '../interop/children.js'
 
 // The package's root: its `exports` map some subpaths into dist/cjs, so go by a module's path.
 const someModule = createRequire(import.meta.url).resolve('@modelcontextprotocol/sdk/server/index.js')
 const SDK = someModule.slice(0, someModule.lastIndexOf('/dist/'))
 const EXAMPLE = join(SDK, 'dist/esm/examples/server/simpleTaskInteractive.js')
 const SDK_VERSION = (JSON.parse(readFileSync(join(SDK, 'package.json'), 'utf8')) as { version: string }).version
-
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
-}
 
 let child: ChildProcess | undefined
 let client: Client | undefined

@@ -6,11 +6,10 @@
 // the standalone GET stream. What we send is checked against the official JSON Schema. Each test
 // ends with the server's process group gone and no socket or timer left in this process.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { StreamableHTTPClientTransport } from '@plugboard/transport-http'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { expectNoLeaks, resourceBaseline } from '../../packages/transport-http/test/client/helpers.js'
-import { expectGone } from '../interop/children.js'
+import { expectGone, freePort } from '../interop/children.js'
 import {
   connectEverythingClient,
   expectDynamicTemplates,
@@ -28,15 +27,6 @@ import {
 interface HttpConnection extends Connection<StreamableHTTPClientTransport> {
   /** Where the server listens (on 127.0.0.1, path /mcp). */
   port: number
-}
-
-/** A port nobody listens on right now (the kernel's pick for port 0). */
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise<void>((resolve) => probe.close(() => resolve()))
-  return port
 }
 
 /** Starts the server in its own process group and resolves once it says it listens. */

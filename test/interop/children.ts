@@ -1,3 +1,4 @@
+import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { expect, vi } from 'vitest'
 
@@ -26,4 +27,13 @@ export function isAlive(pid: number): boolean {
 export async function expectGone(pid: number | undefined): Promise<void> {
   expect(pid, 'the child was spawned').toBeTypeOf('number')
   await vi.waitFor(() => expect(isAlive(pid!), `process ${pid} is still running`).toBe(false), { timeout: 5000, interval: 20 })
+}
+
+/** A port nobody listens on right now on 127.0.0.1 (the kernel's pick for port 0), for a child server that takes its port as an argument. */
+export async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return port
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { Client } from '@plugboard/client'
 import { StdioClientTransport } from '@plugboard/transport-stdio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isRunning } from '../fixtures/processes.js'
 import { npmInstall, packPublished, root, run } from './consumer.js'
 
 const APPS = ['@plugboard/host-app', '@plugboard/everything-server']
@@ -28,15 +29,6 @@ beforeAll(async () => {
   const installed = await npmInstall(user, { type: 'commonjs', packages: APPS, tarballs })
   expect(installed.code, installed.stderr).toBe(0)
 }, 240_000)
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe('the apps installed from their tarballs', () => {
   it('carry the MIT LICENSE and the README', () => {
@@ -83,12 +75,12 @@ describe('the apps installed from their tarballs', () => {
       const state = async () => (await (await fetch(new URL('/api/state', url), { headers: { authorization: `Bearer ${token}` } })).json()) as { servers: Array<{ name: string; state: string; pid?: number }> }
       await expect.poll(async () => (await state()).servers.map((s) => `${s.name}:${s.state}`).sort(), { timeout: 30_000, interval: 200 }).toEqual(['everything:ready', 'notes:ready'])
       const pid = (await state()).servers.find((s) => s.name === 'everything')!.pid!
-      expect(alive(pid)).toBe(true)
+      expect(isRunning(pid)).toBe(true)
       child.kill('SIGINT')
       // 130: ended by Ctrl-C, as the host README's exit codes say.
       expect(await exited, stderr).toBe(130)
       // Ctrl-C stops every server too.
-      await expect.poll(() => alive(pid), { timeout: 10_000, interval: 100 }).toBe(false)
+      await expect.poll(() => isRunning(pid), { timeout: 10_000, interval: 100 }).toBe(false)
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL')
     }

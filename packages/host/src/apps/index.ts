@@ -19,17 +19,5 @@ export {
   type McpUiLogParams,
 } from './messages.js'
 export { cspFor, sandboxFor, allowFor, withCsp, type SandboxOptions } from './sandbox.js'
-export {
-  EXTENSION_ID,
-  RESOURCE_MIME_TYPE,
-  RESOURCE_URI_META_KEY,
-  uiOf,
-  visibleToModel,
-  visibleToApp,
-  type McpUiToolVisibility,
-  type McpUiToolInfo,
-  type McpUiToolMeta,
-  type McpUiResourceCsp,
-  type McpUiResourcePermissions,
-  type McpUiResourceMeta,
-} from './ui-meta.js'
+// The MCP Apps constants, `_meta.ui` shapes and readers (@plugboard/protocol/apps's).
+export * from './ui-meta.js'
