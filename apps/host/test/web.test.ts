@@ -220,6 +220,38 @@ describe('plugboard-host --demo --web in a browser', { timeout: 60_000 }, () => 
     expect(direct).toBe('404 Unknown tool: add-note')
   })
 
+  it('answers malformed view requests to its API with 400 or 404 and a JSON-RPC code, and the view keeps working', async () => {
+    const counter = card('show-counter')
+    const viewId = (await counter.locator('.app-frame').getAttribute('data-view'))!
+    const answers = await page.evaluate(async (id) => {
+      const token = new URLSearchParams(location.search).get('token')
+      const post = async (path: string, body: unknown) => {
+        const response = await fetch(`/api/apps/${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        const data = await response.json()
+        return `${response.status} ${data.code ?? ''} ${data.error}`
+      }
+      return [
+        await post(`${id}/read`, { uri: 7 }),
+        await post(`${id}/read`, { uri: 'not a uri' }),
+        await post(`${id}/resources`, { cursor: 5 }),
+        await post(`${id}/context`, { content: 'text' }),
+        await post(`${id}/context`, { content: [{ type: 'image', data: 'AAAA', mimeType: 'image/png' }] }),
+        await post(`${id}/context`, { structuredContent: [1] }),
+        await post(`${id}/sample`, { messages: 'hi' }),
+        await post(`${id}/call`, { name: 7 }),
+        await post('no-such-view/read', { uri: 'ui://x' }),
+        await post('no-such-view/close', {}),
+        await post(`${id}/unknown`, {}),
+      ]
+    }, viewId)
+    expect(answers.slice(0, 8).map((a) => a.split(' ').slice(0, 2).join(' '))).toEqual(['400 -32602', '400 -32602', '400 -32602', '400 -32602', '400 -32602', '400 -32602', '400 -32602', '400 -32602'])
+    expect(answers[0]).toBe('400 -32602 Send { uri } with an absolute URI.')
+    expect(answers[6]).toMatch(/^400 -32602 Invalid sampling\/createMessage params/)
+    expect(answers.slice(8)).toEqual(['404 -32602 No such view.', '404  No such view.', '404  No such API.'])
+    // The view is still served, and still counts.
+    expect(await counter.frameLocator('iframe.app-view').locator('#count').textContent()).toBe('1')
+  })
+
   it('gives the model what the view told it with the next message, and shows it in the chat', async () => {
     // After the allowed +1 the counter sent ui/update-model-context (the denied one changed nothing).
     await idle()

@@ -324,6 +324,10 @@ describe('AppBridge: malformed messages', () => {
     expect((await view.answerTo({ jsonrpc: '2.0', id: 'p', method: 'tools/call', params: ['refresh'] })).error.code).toBe(-32602)
     expect((await view.request('tools/call', { name: 7 })).error.code).toBe(-32602)
     expect((await view.request('tools/call', { name: 'x', arguments: 'all' })).error.code).toBe(-32602)
+    const lister = open({ listResources: async () => ({ resources: [] }) })
+    await lister.initialize()
+    expect((await lister.request('resources/list', { cursor: 5 })).error).toEqual({ code: -32602, message: 'resources/list: cursor must be a string' })
+    expect((await lister.request('resources/list', {})).result).toEqual({ resources: [] })
     expect((await view.request('ui/initialize', { appInfo: { name: 'v' } })).error.code).toBe(-32602)
   })
 
