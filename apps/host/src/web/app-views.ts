@@ -96,10 +96,15 @@ export class AppViews {
     const outcome = await this.#app.consent.authorize({ server: view.server, tool: name, arguments: args as Record<string, unknown>, annotations: tool.annotations })
     this.#ui.output(`${name} (asked by the ${view.tool} view): ${outcome.allowed ? 'allowed' : 'denied'}, ${outcome.reason}.`)
     if (!outcome.allowed) return { status: 200, body: { result: outcome.result } }
+    return this.#onServer(view, (client) => client.callTool({ name, arguments: args as Record<string, unknown> }))
+  }
+
+  /** Runs `request` with the client of `view`'s server: its result, or the server's error (with its JSON-RPC code) for the view. */
+  async #onServer(view: View, request: (client: NonNullable<ReturnType<HostApp['manager']['client']>>) => Promise<unknown>): Promise<{ status: number; body: unknown }> {
     const client = this.#app.manager.client(view.server)
     if (!client) return { status: 503, body: { error: `${view.server} is not connected.`, code: -32000 } }
     try {
-      return { status: 200, body: { result: await client.callTool({ name, arguments: args as Record<string, unknown> }) } }
+      return { status: 200, body: { result: await request(client) } }
     } catch (error) {
       return { status: 502, body: { error: (error as Error).message, code: error instanceof McpError ? error.code : -32000 } }
     }
@@ -113,14 +118,9 @@ export class AppViews {
   async readResource(id: string, body: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
     const view = this.#views.get(id)
     if (!view) return { status: 404, body: { error: 'No such view.', code: -32602 } }
-    if (typeof body.uri !== 'string' || !URL.canParse(body.uri)) return { status: 400, body: { error: 'Send { uri } with an absolute URI.', code: -32602 } }
-    const client = this.#app.manager.client(view.server)
-    if (!client) return { status: 503, body: { error: `${view.server} is not connected.`, code: -32000 } }
-    try {
-      return { status: 200, body: { result: await client.readResource({ uri: body.uri }) } }
-    } catch (error) {
-      return { status: 502, body: { error: (error as Error).message, code: error instanceof McpError ? error.code : -32000 } }
-    }
+    const { uri } = body
+    if (typeof uri !== 'string' || !URL.canParse(uri)) return { status: 400, body: { error: 'Send { uri } with an absolute URI.', code: -32602 } }
+    return this.#onServer(view, (client) => client.readResource({ uri }))
   }
 
   /**
@@ -144,14 +144,9 @@ export class AppViews {
   async listResources(id: string, body: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
     const view = this.#views.get(id)
     if (!view) return { status: 404, body: { error: 'No such view.', code: -32602 } }
-    if (body.cursor !== undefined && typeof body.cursor !== 'string') return { status: 400, body: { error: 'cursor must be a string.', code: -32602 } }
-    const client = this.#app.manager.client(view.server)
-    if (!client) return { status: 503, body: { error: `${view.server} is not connected.`, code: -32000 } }
-    try {
-      return { status: 200, body: { result: await client.listResources(body.cursor === undefined ? {} : { cursor: body.cursor }) } }
-    } catch (error) {
-      return { status: 502, body: { error: (error as Error).message, code: error instanceof McpError ? error.code : -32000 } }
-    }
+    const { cursor } = body
+    if (cursor !== undefined && typeof cursor !== 'string') return { status: 400, body: { error: 'cursor must be a string.', code: -32602 } }
+    return this.#onServer(view, (client) => client.listResources(cursor === undefined ? {} : { cursor }))
   }
 
   /**
