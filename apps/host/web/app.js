@@ -387,6 +387,12 @@ async function showApp(message) {
   bridgeModule ??= import('/assets/app-bridge.js')
   const { AppBridge, readStyleVariables } = await bridgeModule
   const label = `the ${message.tool.name} view of ${message.server}`
+  // One of the view's requests, relayed to the host's API for this view: its result, or its error (with the JSON-RPC code) for the view.
+  const viewRequest = async (what, body, failure) => {
+    const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/${what}`, body)
+    if (!ok) throw Object.assign(new Error(data.error ?? failure), { code: data.code })
+    return data.result
+  }
   const iframe = el('iframe', { class: `app-view${message.prefersBorder === false ? '' : ' bordered'}`, sandbox: message.sandbox, allow: message.allow || undefined, src: message.src, title: `${message.server} / ${message.tool.name}` })
   const fullscreen = el('button', { type: 'button', 'data-action': 'fullscreen', hidden: true, onclick: () => setDisplayMode(view, frame.dataset.displayMode === 'fullscreen' ? 'inline' : 'fullscreen') }, 'Full screen')
   const close = el('button', { type: 'button', 'data-action': 'close-view', onclick: () => void closeView(message.callId, 'The user closed the view') }, 'Close')
@@ -394,22 +400,10 @@ async function showApp(message) {
   const bridge = new AppBridge({
     post: (m) => iframe.contentWindow?.postMessage(m, '*'), // an opaque origin has no name to target
     tools: message.tools,
-    callTool: async (name, args) => {
-      const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/call`, { name, arguments: args })
-      if (!ok) throw Object.assign(new Error(data.error ?? 'The call failed.'), { code: data.code })
-      return data.result
-    },
+    callTool: (name, args) => viewRequest('call', { name, arguments: args }, 'The call failed.'),
     // Its own server's resources (the host refuses any other server's).
-    readResource: async (uri) => {
-      const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/read`, { uri })
-      if (!ok) throw Object.assign(new Error(data.error ?? 'The read failed.'), { code: data.code })
-      return data.result
-    },
-    listResources: async (cursor) => {
-      const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/resources`, cursor === undefined ? {} : { cursor })
-      if (!ok) throw Object.assign(new Error(data.error ?? 'The listing failed.'), { code: data.code })
-      return data.result
-    },
+    readResource: (uri) => viewRequest('read', { uri }, 'The read failed.'),
+    listResources: (cursor) => viewRequest('resources', cursor === undefined ? {} : { cursor }, 'The listing failed.'),
     hostInfo: { name: 'plugboard-host', version: 'web' },
     hostContext: {
       toolInfo: { id: message.callId, tool: message.tool },
@@ -442,16 +436,9 @@ async function showApp(message) {
       addEntry('output', el('pre', {}, `${capitalize(label)} wrote a message for you in the message box; press Send to send it.`))
     },
     // The host keeps it for the model's next turn (each update replaces the last) and shows it then.
-    onUpdateModelContext: async (context) => {
-      const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/context`, context)
-      if (!ok) throw Object.assign(new Error(data.error ?? 'The host refused the context.'), { code: data.code })
-    },
+    onUpdateModelContext: async (context) => void (await viewRequest('context', context, 'The host refused the context.')),
     // The view asks the host's model: reviewed like a server's sampling (the request, then the answer).
-    onCreateMessage: async (params) => {
-      const { ok, data } = await api(`apps/${encodeURIComponent(message.viewId)}/sample`, params)
-      if (!ok) throw Object.assign(new Error(data.error ?? 'The model was not asked.'), { code: data.code })
-      return data.result
-    },
+    onCreateMessage: (params) => viewRequest('sample', params, 'The model was not asked.'),
     // A sandboxed view cannot download: it hands the files over, and the user says whether to save them.
     onDownloadFile: ({ contents }) => confirmDownload(label, message.viewId, contents),
     onRequestDisplayMode: ({ mode }) => (mode === 'inline' || mode === 'fullscreen' ? setDisplayMode(view, mode) : frame.dataset.displayMode),
