@@ -11,7 +11,7 @@ export const COUNTER_VIEW_URI = 'ui://everything/counter.html'
  * `ui/notifications/initialized`; it shows the count from `ui/notifications/tool-result`, and its
  * button calls the app-only `counter-increment` tool back with `tools/call` through the host, then
  * tells the model the new count (`ui/update-model-context`, when the host takes it). It asks for full
- * screen (`ui/request-display-mode`) when the host offers it, asks to be closed
+ * screen or to float (picture-in-picture, `ui/request-display-mode`) when the host offers it, asks to be closed
  * (`ui/notifications/request-teardown`), exports the count as a file (`ui/download-file`, when the
  * host offers it), asks the host's model for a goal (`sampling/createMessage`, when offered), answers `ui/resource-teardown` (logging the count it
  * ends at) and `ping`, reports its size, and follows the host's theme and style variables.
@@ -34,6 +34,7 @@ export const COUNTER_HTML = `<!DOCTYPE html>
 <output id="count">-</output>
 <button id="increment" type="button" disabled>+1</button>
 <button id="fullscreen" type="button" hidden>Full screen</button>
+<button id="float" type="button" hidden>Float</button>
 <button id="export" type="button" hidden>Export</button>
 <button id="suggest" type="button" hidden>Suggest a goal</button>
 <button id="done" type="button" disabled>Done</button>
@@ -48,6 +49,7 @@ export const COUNTER_HTML = `<!DOCTYPE html>
   var button = document.getElementById('increment');
   var status = document.getElementById('status');
   var fullscreen = document.getElementById('fullscreen');
+  var floatButton = document.getElementById('float');
   var done = document.getElementById('done');
   var exportButton = document.getElementById('export');
   var suggest = document.getElementById('suggest');
@@ -82,8 +84,12 @@ export const COUNTER_HTML = `<!DOCTYPE html>
     var variables = context.styles && context.styles.variables;
     if (variables) Object.keys(variables).forEach(function (name) { if (/^--[a-z0-9-]+$/.test(name) && typeof variables[name] === 'string') root.style.setProperty(name, variables[name]); });
     if (context.displayMode) host.displayMode = context.displayMode;
-    if (context.availableDisplayModes) fullscreen.hidden = context.availableDisplayModes.indexOf('fullscreen') === -1;
+    if (context.availableDisplayModes) {
+      fullscreen.hidden = context.availableDisplayModes.indexOf('fullscreen') === -1;
+      floatButton.hidden = context.availableDisplayModes.indexOf('pip') === -1;
+    }
     fullscreen.textContent = host.displayMode === 'fullscreen' ? 'Exit full screen' : 'Full screen';
+    floatButton.textContent = host.displayMode === 'pip' ? 'Dock' : 'Float';
   }
   function reportSize() {
     var root = document.documentElement;
@@ -131,10 +137,12 @@ export const COUNTER_HTML = `<!DOCTYPE html>
       .then(function (result) { tellModel(show(result)); }, function (error) { status.textContent = 'Could not count: ' + error.message; })
       .then(function () { button.disabled = false; });
   });
-  fullscreen.addEventListener('click', function () {
-    request('ui/request-display-mode', { mode: host.displayMode === 'fullscreen' ? 'inline' : 'fullscreen' })
-      .then(function (result) { applyContext({ displayMode: result.mode }); }, function (error) { status.textContent = 'No full screen: ' + error.message; });
-  });
+  function displayMode(mode) {
+    request('ui/request-display-mode', { mode: host.displayMode === mode ? 'inline' : mode })
+      .then(function (result) { applyContext({ displayMode: result.mode }); }, function (error) { status.textContent = 'No ' + mode + ': ' + error.message; });
+  }
+  fullscreen.addEventListener('click', function () { displayMode('fullscreen'); });
+  floatButton.addEventListener('click', function () { displayMode('pip'); });
   // A sandboxed view cannot download: it hands the file to the host, which asks the user.
   exportButton.addEventListener('click', function () {
     var file = { type: 'resource', resource: { uri: 'file:///counter.json', mimeType: 'application/json', text: JSON.stringify({ count: Number(count.textContent) }) } };
@@ -150,7 +158,7 @@ export const COUNTER_HTML = `<!DOCTYPE html>
   // The view is finished with: it asks the host to close it (the host decides, then tears it down).
   done.addEventListener('click', function () { notify('ui/notifications/request-teardown'); });
 
-  request('ui/initialize', { appInfo: { name: 'everything-counter', version: '1.0.0' }, appCapabilities: { availableDisplayModes: ['inline', 'fullscreen'] }, protocolVersion: '2026-01-26' }).then(function (result) {
+  request('ui/initialize', { appInfo: { name: 'everything-counter', version: '1.0.0' }, appCapabilities: { availableDisplayModes: ['inline', 'fullscreen', 'pip'] }, protocolVersion: '2026-01-26' }).then(function (result) {
     host.capabilities = (result && result.hostCapabilities) || {};
     exportButton.hidden = !host.capabilities.downloadFile;
     suggest.hidden = !host.capabilities.sampling;

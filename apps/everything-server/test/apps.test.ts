@@ -42,11 +42,12 @@ class FakeElement {
 function runView(html: string) {
   const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!)
   expect(scripts).toHaveLength(1)
-  const elements = { count: new FakeElement(), increment: new FakeElement(), status: new FakeElement(), fullscreen: new FakeElement(), done: new FakeElement(), export: new FakeElement(), suggest: new FakeElement() }
+  const elements = { count: new FakeElement(), increment: new FakeElement(), status: new FakeElement(), fullscreen: new FakeElement(), float: new FakeElement(), done: new FakeElement(), export: new FakeElement(), suggest: new FakeElement() }
   // As the markup has them.
   elements.increment.disabled = true
   elements.done.disabled = true
   elements.fullscreen.hidden = true
+  elements.float.hidden = true
   elements.export.hidden = true
   elements.suggest.hidden = true
   elements.count.textContent = '-'
@@ -114,7 +115,7 @@ describe.each(ERAS)('the counter app (%s)', (_revision, open) => {
 
     const [init, ...early] = view.take()
     expect(early).toEqual([])
-    expect(init).toMatchObject({ jsonrpc: '2.0', method: 'ui/initialize', params: { protocolVersion: '2026-01-26', appInfo: { name: 'everything-counter' }, appCapabilities: { availableDisplayModes: ['inline', 'fullscreen'] } } })
+    expect(init).toMatchObject({ jsonrpc: '2.0', method: 'ui/initialize', params: { protocolVersion: '2026-01-26', appInfo: { name: 'everything-counter' }, appCapabilities: { availableDisplayModes: ['inline', 'fullscreen', 'pip'] } } })
     expect(view.targets).toEqual(['*'])
     view.deliver({ jsonrpc: '2.0', id: init!.id!, result: { protocolVersion: '2026-01-26', hostInfo: { name: 'test-host', version: '1.0.0' }, hostCapabilities: { serverTools: {} }, hostContext: { theme: 'dark' } } })
     await flush()
@@ -162,6 +163,8 @@ describe.each(ERAS)('the counter app (%s)', (_revision, open) => {
     // Only CSS custom property names are applied.
     expect(view.documentElement.properties).toEqual({ '--color-text-primary': '#123456' })
     expect(view.elements.fullscreen.hidden).toBe(false)
+    // This host offers no picture-in-picture.
+    expect(view.elements.float.hidden).toBe(true)
 
     view.elements.increment.click()
     const [call] = view.take()

@@ -268,7 +268,7 @@ describe('plugboard-host --demo --web in a browser', { timeout: 60_000 }, () => 
     expect(await note.count()).toBe(1)
   })
 
-  it('styles the view with the page’s theme variables, and shows it full screen and back', async () => {
+  it('styles the view with the page’s theme variables, and shows it full screen, floating, and back', async () => {
     const counter = card('show-counter')
     const view = counter.frameLocator('iframe.app-view')
     const frame = page.frames().find((f) => f.url().includes('/apps/'))!
@@ -297,6 +297,16 @@ describe('plugboard-host --demo --web in a browser', { timeout: 60_000 }, () => 
     await page.keyboard.press('Escape')
     await eventually(() => counter.locator('.app-frame').getAttribute('data-display-mode')).toBe('inline')
     await eventually(() => view.locator('#fullscreen').textContent()).toBe('Full screen')
+    // Picture-in-picture: a small box floating over the chat's lower right corner; the host's Dock brings it back.
+    await view.locator('#float').click()
+    await eventually(() => counter.locator('.app-frame').getAttribute('data-display-mode')).toBe('pip')
+    await eventually(() => view.locator('#float').textContent()).toBe('Dock')
+    const pip = (await counter.locator('iframe.app-view').boundingBox())!
+    expect(pip.width).toBeLessThan(400)
+    expect(pip.x + pip.width).toBeGreaterThan(1200)
+    await counter.locator('.app-bar [data-action="dock"]').click()
+    await eventually(() => counter.locator('.app-frame').getAttribute('data-display-mode')).toBe('inline')
+    await eventually(() => view.locator('#float').textContent()).toBe('Float')
   })
 
   it('asks before saving the file a view hands over, then saves it through the browser; Cancel tells the view nothing was saved', async () => {

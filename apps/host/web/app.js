@@ -395,8 +395,9 @@ async function showApp(message) {
   }
   const iframe = el('iframe', { class: `app-view${message.prefersBorder === false ? '' : ' bordered'}`, sandbox: message.sandbox, allow: message.allow || undefined, src: message.src, title: `${message.server} / ${message.tool.name}` })
   const fullscreen = el('button', { type: 'button', 'data-action': 'fullscreen', hidden: true, onclick: () => setDisplayMode(view, frame.dataset.displayMode === 'fullscreen' ? 'inline' : 'fullscreen') }, 'Full screen')
+  const dock = el('button', { type: 'button', 'data-action': 'dock', onclick: () => setDisplayMode(view, 'inline') }, 'Dock')
   const close = el('button', { type: 'button', 'data-action': 'close-view', onclick: () => void closeView(message.callId, 'The user closed the view') }, 'Close')
-  const frame = el('div', { class: 'app-frame', 'data-view': message.viewId, 'data-display-mode': 'inline' }, el('div', { class: 'app-bar row' }, el('span', { class: 'small muted' }, `${message.server} / ${message.tool.name} (MCP App)`), fullscreen, close), iframe)
+  const frame = el('div', { class: 'app-frame', 'data-view': message.viewId, 'data-display-mode': 'inline' }, el('div', { class: 'app-bar row' }, el('span', { class: 'small muted' }, `${message.server} / ${message.tool.name} (MCP App)`), dock, fullscreen, close), iframe)
   const bridge = new AppBridge({
     post: (m) => iframe.contentWindow?.postMessage(m, '*'), // an opaque origin has no name to target
     tools: message.tools,
@@ -409,7 +410,7 @@ async function showApp(message) {
       toolInfo: { id: message.callId, tool: message.tool },
       ...look(readStyleVariables),
       displayMode: 'inline',
-      availableDisplayModes: ['inline', 'fullscreen'],
+      availableDisplayModes: ['inline', 'fullscreen', 'pip'],
       containerDimensions: { maxHeight: INLINE_MAX_HEIGHT },
       platform: 'web',
       locale: navigator.language,
@@ -441,7 +442,7 @@ async function showApp(message) {
     onCreateMessage: (params) => viewRequest('sample', params, 'The model was not asked.'),
     // A sandboxed view cannot download: it hands the files over, and the user says whether to save them.
     onDownloadFile: ({ contents }) => confirmDownload(label, message.viewId, contents),
-    onRequestDisplayMode: ({ mode }) => (mode === 'inline' || mode === 'fullscreen' ? setDisplayMode(view, mode) : frame.dataset.displayMode),
+    onRequestDisplayMode: ({ mode }) => setDisplayMode(view, mode),
     // The spec lets the host decide: this one closes a view that asks, as the user's Close would.
     onRequestTeardown: () => void closeView(message.callId, 'The view asked to be closed'),
     // A view's log lines are for whoever debugs it, not for the chat: the page's console has them.
@@ -549,7 +550,8 @@ async function confirmDownload(label, viewId, contents) {
 function setDisplayMode(view, mode) {
   view.frame.dataset.displayMode = mode
   view.frame.querySelector('[data-action="fullscreen"]').textContent = mode === 'fullscreen' ? 'Exit full screen' : 'Full screen'
-  const containerDimensions = mode === 'fullscreen' ? { width: view.iframe.clientWidth, height: view.iframe.clientHeight } : { maxHeight: INLINE_MAX_HEIGHT }
+  // Full screen and picture-in-picture are fixed boxes: the view gets their size; inline it grows up to a height.
+  const containerDimensions = mode === 'inline' ? { maxHeight: INLINE_MAX_HEIGHT } : { width: view.iframe.clientWidth, height: view.iframe.clientHeight }
   view.bridge.setHostContext({ displayMode: mode, containerDimensions })
   if (mode === 'inline') view.iframe.scrollIntoView({ block: 'nearest' })
   return mode
@@ -588,10 +590,10 @@ window.addEventListener('pagehide', () => {
   for (const view of views.values()) void view.then((v) => v?.bridge.teardown('The page was closed'))
 })
 
-// Esc leaves full screen, as the browser's own full screen does.
+// Esc brings full-screen and floating views back inline, as the browser's own full screen does.
 document.addEventListener('keydown', (event) => {
   if (event.key !== 'Escape') return
-  for (const view of views.values()) void view.then((v) => v?.frame.dataset.displayMode === 'fullscreen' && setDisplayMode(v, 'inline'))
+  for (const view of views.values()) void view.then((v) => v && v.frame.dataset.displayMode !== 'inline' && setDisplayMode(v, 'inline'))
 })
 
 // The system's theme changed: the page follows (style.css), and so do the views.

@@ -497,7 +497,7 @@ describe('AppBridge with the everything-server’s counter view', () => {
     await bridge.initialized
     expect(bridge.app?.appInfo.name).toBe('everything-counter')
     expect(page.root.style.colorScheme).toBe('dark')
-    expect(bridge.app?.appCapabilities.availableDisplayModes).toEqual(['inline', 'fullscreen'])
+    expect(bridge.app?.appCapabilities.availableDisplayModes).toEqual(['inline', 'fullscreen', 'pip'])
     // It takes the host's style variables, and offers full screen because the host has it.
     await vi.waitFor(() => expect(page.root.properties).toEqual({ '--color-text-primary': '#123456' }), SETTLE)
     expect(page.elements.fullscreen.hidden).toBe(false)
@@ -537,7 +537,7 @@ function fakePage(html: string) {
     const listeners: Record<string, () => void> = {}
     return { textContent: '', disabled: false, hidden: false, style: {} as Record<string, string>, addEventListener: (type: string, f: () => void) => void (listeners[type] = f), click: () => listeners.click?.() }
   }
-  const elements = { count: element(), increment: element(), status: element(), fullscreen: element(), done: element(), export: element(), suggest: element() }
+  const elements = { count: element(), increment: element(), status: element(), fullscreen: element(), float: element(), done: element(), export: element(), suggest: element() }
   const properties: Record<string, string> = {}
   const root = { style: { colorScheme: '', setProperty: (name: string, value: string) => void (properties[name] = value) }, properties, scrollWidth: 320, scrollHeight: 120 }
   const listeners: Array<(event: { source: unknown; data: unknown }) => void> = []
